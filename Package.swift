@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Toolchain only: no package dependencies, by design (see README, "Design rules").
+let package = Package(
+    name: "aisearch-sync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aisearch-sync", targets: ["aisearch-sync"]),
+    ],
+    targets: [
+        // Wraps the C system calls we use (errno, descriptors, poll, stat) once.
+        .target(name: "LinuxSystem"),
+        // The Cloudflare AI Search REST client.
+        .target(name: "AISearchAPI"),
+        // A small HTTP/1.1 server on Glibc sockets (emulator, health/metrics endpoint).
+        .target(name: "HTTPServer", dependencies: ["LinuxSystem"]),
+        // The emulated AI Search API, served by HTTPServer.
+        .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "LinuxSystem"]),
+        // inotify watcher, ignore rules, settling.
+        .target(name: "FileWatch", dependencies: ["LinuxSystem"]),
+        // Keys, eligibility, hashing, state, planner, executor.
+        .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "LinuxSystem"]),
+        // Argument parsing and the commands.
+        .target(name: "CLI", dependencies: ["AISearchAPI", "Emulator", "FileWatch", "SyncCore", "HTTPServer", "LinuxSystem"]),
+        .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
+
+        .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
+        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"]),
+        .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
