@@ -15,7 +15,7 @@
 ///   -h, --help              Show help information.
 ///
 /// GLOBAL OPTIONS:
-///   -v, --verbose           Help text of an option inherited from a parent command.
+///   -v, --verbose           Help text of a global option declared on the root.
 ///
 /// SUBCOMMANDS:
 ///   list                    Abstract of the subcommand.
@@ -23,9 +23,11 @@
 ///   See '<program> help <command> <subcommand>' for detailed help.
 /// ```
 ///
-/// Labels are indented by two and their descriptions start in one column across the whole
-/// screen (a label too long for it puts its description on the next line); descriptions wrap
-/// within the width.
+/// OPTIONS lists the global options of the groups between the root and the command first, then
+/// the command's own; GLOBAL OPTIONS lists the root's global options (on every page but the
+/// root's, where they are ordinary OPTIONS). Labels are indented by two and their descriptions
+/// start in one column across the whole screen (a label too long for it puts its description on
+/// the next line); descriptions wrap within the width.
 public struct HelpFormatter: Sendable {
     /// The command whose help is shown, preceded by its ancestors (the root first).
     public let path: [CommandSpec]
@@ -33,6 +35,8 @@ public struct HelpFormatter: Sendable {
 
     /// The widest label that still shares a line with its description.
     static let maximumLabelWidth = 26
+    /// Descriptions get at least this many columns; on narrow terminals labels give way.
+    static let minimumTextWidth = 24
 
     public init(path: [CommandSpec], width: Int) {
         precondition(!path.isEmpty, "HelpFormatter needs at least the root command")
@@ -50,11 +54,12 @@ public struct HelpFormatter: Sendable {
         blocks.append(usageLines())
 
         let sections = helpSections()
-        let labelWidth = min(Self.maximumLabelWidth, sections.flatMap(\.rows).map { TextLayout.width(of: $0.label) }.max() ?? 0)
+        let widestLabel = sections.flatMap(\.rows).map { TextLayout.width(of: $0.label) }.max() ?? 0
+        let labelWidth = min(Self.maximumLabelWidth, widestLabel, width - 4 - Self.minimumTextWidth)
         for section in sections where !section.rows.isEmpty {
             var lines = [section.title + ":"]
             for row in section.rows { lines += layout(row, labelWidth: labelWidth) }
-            if let footer = section.footer { lines += ["", "  " + footer] }
+            if let footer = section.footer { lines += [""] + TextLayout.wrap(footer, to: width - 2).map { "  " + $0 } }
             blocks.append(lines)
         }
         return blocks.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
@@ -75,7 +80,7 @@ public struct HelpFormatter: Sendable {
         }
         let lead = "USAGE: "
         let indent = String(repeating: " ", count: lead.count + 2)
-        return TextLayout.wrap(parts.joined(separator: " "), to: width - lead.count)
+        return TextLayout.wrap(parts.joined(separator: " "), to: width - indent.count)
             .enumerated().map { ($0.offset == 0 ? lead : indent) + $0.element }
     }
 
@@ -101,7 +106,9 @@ public struct HelpFormatter: Sendable {
             Row(label: argument.arity == .variadic ? "<\(argument.name)> ..." : "<\(argument.name)>",
                 text: describe(argument.help, allowed: argument.allowedValues, default: argument.defaultValue, environment: nil))
         }
-        var options = command.options.map(row(for:))
+        // Options inherited from a group sit with the command's own; only the root's are "global".
+        let fromGroups = path.dropFirst().dropLast().flatMap { $0.options.filter(\.isGlobal) }
+        var options = (fromGroups + command.options).map(row(for:))
         options.append(Row(label: "-h, --help", text: "Show help information."))
         if path.count == 1, command.version != nil {
             options.append(Row(label: "    --version", text: "Show the version."))
@@ -114,7 +121,7 @@ public struct HelpFormatter: Sendable {
         return [
             Section(title: "ARGUMENTS", rows: arguments),
             Section(title: "OPTIONS", rows: options),
-            Section(title: "GLOBAL OPTIONS", rows: inheritedOptions.map(row(for:))),
+            Section(title: "GLOBAL OPTIONS", rows: path.count == 1 ? [] : path[0].options.filter(\.isGlobal).map(row(for:))),
             Section(title: "SUBCOMMANDS", rows: subcommands, footer: footer),
         ]
     }
@@ -136,7 +143,7 @@ public struct HelpFormatter: Sendable {
     /// `  label   text`, with the text wrapped in its column.
     private func layout(_ row: Row, labelWidth: Int) -> [String] {
         let textColumn = 2 + labelWidth + 2
-        let textLines = TextLayout.wrap(row.text, to: max(20, width - textColumn))
+        let textLines = TextLayout.wrap(row.text, to: width - textColumn)
         let indent = String(repeating: " ", count: textColumn)
         let label = "  " + row.label
         guard let first = textLines.first else { return [label] }
