@@ -23,8 +23,18 @@ public struct SystemTerminal: Terminal {
         self.environment = environment
         interactiveOutput = isatty(1) == 1
         interactiveError = isatty(2) == 1
-        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-        colorAllowed = !noColor && environment["TERM"] != "dumb"
+        colorAllowed = Self.allowsColor(environment)
+    }
+
+    /// Whether the environment permits colour at all: no non-empty `NO_COLOR`, no `TERM=dumb`.
+    static func allowsColor(_ environment: [String: String]) -> Bool {
+        (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    /// `COLUMNS` when it is a positive whole number (at least 20), else `nil`.
+    static func columns(_ environment: [String: String]) -> Int? {
+        guard let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 else { return nil }
+        return max(20, columns)
     }
 
     public func isInteractive(_ stream: TerminalStream) -> Bool {
@@ -32,7 +42,7 @@ public struct SystemTerminal: Terminal {
     }
 
     public var width: Int {
-        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return max(20, columns) }
+        if let columns = Self.columns(environment) { return columns }
         if interactiveOutput || interactiveError {
             var size = winsize()
             let descriptor: Int32 = interactiveOutput ? 1 : 2
