@@ -123,9 +123,13 @@ struct Run {
     var error: String
 }
 
-func run(_ arguments: String..., environment: [String: String] = [:], width: Int = 80,
-         commands: CommandSpec = Demo.root) async -> Run {
+func run(_ arguments: String..., environment: [String: String] = [:], width: Int = 80) async -> Run {
+    await run(arguments, environment: environment, width: width)
+}
+
+/// Runs the demo tree through `runCLI` with a capturing terminal of `width` columns.
+func run(_ arguments: [String], environment: [String: String] = [:], width: Int = 80) async -> Run {
     let terminal = CapturingTerminal(width: width)
-    let status = await runCLI(arguments: arguments, commands: commands, terminal: terminal, environment: environment)
+    let status = await runCLI(arguments: arguments, commands: Demo.root, terminal: terminal, environment: environment)
     return Run(status: status, output: terminal.standardOutput, error: terminal.standardError)
 }

@@ -202,9 +202,3 @@ import Testing
             """)
     }
 }
-
-func run(_ arguments: [String], width: Int) async -> Run {
-    let terminal = CapturingTerminal(width: width)
-    let status = await runCLI(arguments: arguments, commands: Demo.root, terminal: terminal, environment: [:])
-    return Run(status: status, output: terminal.standardOutput, error: terminal.standardError)
-}

@@ -128,27 +128,19 @@ import Testing
 }
 
 @Suite struct ProgressLineTests {
-    @Test func rewritesOneLineOnATerminal() {
-        let terminal = CapturingTerminal(width: 20, isInteractive: true)
+    @Test(arguments: [
+        (true, "\ruploading 1/3\u{1B}[K" + "\ruploading 2/3 docs…\u{1B}[K" + "\r\u{1B}[Kuploaded 3 files\n"),
+        (false, "uploading 1/3\nuploading 2/3 docs/a-long-name.md\nuploaded 3 files\n"),
+    ])
+    func rewritesOneLineOnATerminalAndWritesPlainLinesElsewhere(isInteractive: Bool, expected: String) {
+        let terminal = CapturingTerminal(width: 20, isInteractive: isInteractive)
         let progress = ProgressLine(terminal: terminal)
         progress.update("uploading 1/3")
         progress.update("uploading 1/3")
         progress.update("uploading 2/3 docs/a-long-name.md")
         progress.finish("uploaded 3 files")
-        #expect(terminal.standardError == "\ruploading 1/3\u{1B}[K"
-            + "\ruploading 2/3 docs…\u{1B}[K"
-            + "\r\u{1B}[Kuploaded 3 files\n")
+        #expect(terminal.standardError == expected)
         #expect(terminal.standardOutput == "")
-    }
-
-    @Test func writesPlainLinesWhenNotATerminal() {
-        let terminal = CapturingTerminal(width: 20, isInteractive: false)
-        let progress = ProgressLine(terminal: terminal)
-        progress.update("uploading 1/3")
-        progress.update("uploading 1/3")
-        progress.update("uploading 2/3 docs/a-long-name.md")
-        progress.finish("uploaded 3 files")
-        #expect(terminal.standardError == "uploading 1/3\nuploading 2/3 docs/a-long-name.md\nuploaded 3 files\n")
     }
 
     @Test func clearErasesOnlyWhatWasShown() {

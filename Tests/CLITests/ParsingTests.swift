@@ -159,9 +159,3 @@ func leaf(_ arguments: [String], environment: [String: String] = [:]) throws -> 
     }
     return parsed
 }
-
-func run(_ arguments: [String], environment: [String: String] = [:]) async -> Run {
-    let terminal = CapturingTerminal()
-    let status = await runCLI(arguments: arguments, commands: Demo.root, terminal: terminal, environment: environment)
-    return Run(status: status, output: terminal.standardOutput, error: terminal.standardError)
-}
