@@ -66,3 +66,17 @@ import Testing
         #expect(terminal.standardError == "tool: error: internal error in the command definitions: 'tool': option '--help' is declared twice or is reserved\n")
     }
 }
+
+/// Serialized: it raises a real SIGINT in this process.
+@Suite(.serialized) struct InterruptTests {
+    @Test func interruptCancelsTheCommandAndExitsWith130() async {
+        let tree = CommandSpec("tool", abstract: "") { _ in
+            kill(getpid(), SIGINT)
+            try await Task.sleep(for: .seconds(600))
+        }
+        let terminal = CapturingTerminal()
+        let status = await runCLI(arguments: [], commands: tree, terminal: terminal, environment: [:], cancelsOnInterrupt: true)
+        #expect(status == 130)
+        #expect(terminal.standardError == "tool: error: interrupted\n")
+    }
+}

@@ -6,7 +6,8 @@
 /// import Foundation
 /// let environment = ProcessInfo.processInfo.environment
 /// exit(await runCLI(arguments: Array(CommandLine.arguments.dropFirst()), commands: .aisearchSync,
-///                   terminal: SystemTerminal(environment: environment), environment: environment))
+///                   terminal: SystemTerminal(environment: environment), environment: environment,
+///                   cancelsOnInterrupt: true))
 /// ```
 ///
 /// - `--help`, `-h` or `help <command>`: the help screen on standard output, exit 0.
@@ -20,8 +21,11 @@
 ///   - arguments: the command line without the program name.
 ///   - commands: the root of the command tree; its `name` is the program name in messages.
 ///   - environment: where options' environment fallbacks are read, and what commands see.
+///   - cancelsOnInterrupt: while the command runs, SIGINT and SIGTERM cancel its task instead
+///     of killing the process; a command interrupted by SIGINT exits 130 (a second SIGINT exits
+///     130 at once). Pass `true` from `main`; tests leave it off.
 public func runCLI(arguments: [String], commands: CommandSpec, terminal: any Terminal,
-                   environment: [String: String]) async -> Int32 {
+                   environment: [String: String], cancelsOnInterrupt: Bool = false) async -> Int32 {
     let problems = commands.definitionProblems()
     if !problems.isEmpty {
         return report(CommandDefinitionError(problems), program: commands.name, commandPath: nil, terminal: terminal)
@@ -41,12 +45,23 @@ public func runCLI(arguments: [String], commands: CommandSpec, terminal: any Ter
         return ExitCode.success.rawValue
     case .run(let path, let parsed):
         guard let run = path.last?.run else { return ExitCode.usage.rawValue }
+        let context = CommandContext(arguments: parsed, terminal: terminal, environment: environment)
+        let watcher = cancelsOnInterrupt ? InterruptWatcher() : nil
+        defer { watcher?.stop() }
+        let task = Task { try await run(context) }
+        watcher?.attach(task)
+        let status: Int32
         do {
-            try await run(CommandContext(arguments: parsed, terminal: terminal, environment: environment))
-            return ExitCode.success.rawValue
+            try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+            status = ExitCode.success.rawValue
         } catch {
-            return report(error, program: commands.name, commandPath: parsed.commandPath, terminal: terminal)
+            status = report(error, program: commands.name, commandPath: parsed.commandPath, terminal: terminal)
         }
+        return watcher?.wasInterrupted == true ? ExitCode.interrupted.rawValue : status
     }
 }
 
