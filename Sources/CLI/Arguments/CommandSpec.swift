@@ -18,8 +18,8 @@
 ///                                     defaultValue: "1"), .json]
 ///     ) { context in
 ///         let instance = try context.arguments.requireString("--instance")
-///         let page = try context.arguments.int("--page", atLeast: 1)!
-///         let jobs = try await context.client.listJobs(instance: instance, page: page)
+///         let page = try context.arguments.int("--page", atLeast: 1) ?? 1
+///         let jobs = try await makeClient(context).listJobs(instance: instance, page: page) // the file's own helper
 ///         if try context.arguments.flag("--json") {
 ///             try context.printJSON(jobs)
 ///         } else {
@@ -35,7 +35,7 @@
 ///         arguments: [.required("id", help: "The job id.")], options: [.instance, .json]
 ///     ) { context in
 ///         let id = try context.arguments.requireString("id")
-///         ...
+///         // ...
 ///     }
 /// }
 /// ```
