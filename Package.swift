@@ -19,10 +19,12 @@ let package = Package(
         .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "LinuxSystem"]),
         // inotify watcher, ignore rules, settling.
         .target(name: "FileWatch", dependencies: ["LinuxSystem"]),
+        // Structured logs, Prometheus metrics, health: what operators see.
+        .target(name: "Observability"),
         // Keys, eligibility, hashing, state, planner, executor.
-        .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "LinuxSystem"]),
+        .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "LinuxSystem", "Observability"]),
         // Argument parsing and the commands.
-        .target(name: "CLI", dependencies: ["AISearchAPI", "Emulator", "FileWatch", "SyncCore", "HTTPServer", "LinuxSystem"]),
+        .target(name: "CLI", dependencies: ["AISearchAPI", "Emulator", "FileWatch", "SyncCore", "HTTPServer", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),
     ],
