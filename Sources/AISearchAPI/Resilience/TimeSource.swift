@@ -4,19 +4,16 @@ struct TimeSource: Sendable {
     let now: @Sendable () -> Duration
     let sleep: @Sendable (Duration) async throws -> Void
 
-    init<C: Clock>(_ clock: C) where C.Duration == Duration {
-        let origin = clock.now
-        now = { origin.duration(to: clock.now) }
-        sleep = { duration in
-            if duration > .zero { try await clock.sleep(for: duration) }
-        }
-    }
-
     init(_ clock: any Clock<Duration>) {
-        self.init(opened: clock)
+        (now, sleep) = Self.functions(of: clock)
     }
 
-    private init<C: Clock>(opened clock: C) where C.Duration == Duration {
-        self.init(clock)
+    /// Opens the existential: the instants stay inside these closures.
+    private static func functions<C: Clock>(of clock: C)
+        -> (@Sendable () -> Duration, @Sendable (Duration) async throws -> Void) where C.Duration == Duration {
+        let origin = clock.now
+        return ({ origin.duration(to: clock.now) }, { duration in
+            if duration > .zero { try await clock.sleep(for: duration) }
+        })
     }
 }
