@@ -27,8 +27,12 @@ public actor RequestBudget {
 
     public let limits: Limits
     private let time: TimeSource
-    private var tokens: Double
-    private var refilledAt: Duration
+    /// The budget is a GCRA (the token bucket in exact `Duration` arithmetic): one request
+    /// "costs" `interval`, and a request may go out while the theoretical arrival time `tat`
+    /// is at most `tolerance` ahead of now. A fresh budget allows `requests` at once.
+    private let interval: Duration
+    private let tolerance: Duration
+    private var tat: Duration
     /// What the server said remains, until when (in `time`'s terms).
     private var serverWindow: (remaining: Int, until: Duration)?
     private var pausedUntil: Duration = .zero
@@ -37,16 +41,18 @@ public actor RequestBudget {
     public init(limits: Limits = .cloudflareDefault, clock: any Clock<Duration> = ContinuousClock()) {
         self.limits = limits
         time = TimeSource(clock)
-        tokens = Double(limits.requests)
-        refilledAt = time.now()
+        interval = limits.period / limits.requests
+        tolerance = limits.period - interval
+        tat = time.now()
     }
 
     /// Requests that may go out right now without waiting.
     public var remaining: Int {
-        refill()
-        var left = Int(tokens.rounded(.down))
-        if let window = serverWindow, time.now() < window.until { left = min(left, window.remaining) }
-        if time.now() < pausedUntil { left = 0 }
+        let now = time.now()
+        if now < pausedUntil { return 0 }
+        let used = max(tat - now, .zero)
+        var left = min(limits.requests, max(0, Int(((limits.period - used) / interval).rounded(.down))))
+        if let window = serverWindow, now < window.until { left = min(left, window.remaining) }
         return left
     }
 
@@ -55,7 +61,6 @@ public actor RequestBudget {
         var waited = false
         while true {
             try Task.checkCancellation()
-            refill()
             let now = time.now()
             var wait: Duration = .zero
             if now < pausedUntil { wait = pausedUntil - now }
@@ -63,11 +68,10 @@ public actor RequestBudget {
                 if now >= window.until { serverWindow = nil }
                 else if window.remaining <= 0 { wait = max(wait, window.until - now) }
             }
-            if wait == .zero, tokens < 1 {
-                wait = limits.period * ((1 - tokens) / Double(limits.requests))
-            }
+            let arrival = max(tat, now)
+            if arrival - now > tolerance { wait = max(wait, arrival - tolerance - now) }
             if wait == .zero {
-                tokens -= 1
+                tat = arrival + interval
                 if let window = serverWindow { serverWindow = (window.remaining - 1, window.until) }
                 return
             }
@@ -84,19 +88,5 @@ public actor RequestBudget {
     /// Holds every `acquire()` for `duration` (after a 429).
     public func pause(for duration: Duration) {
         pausedUntil = max(pausedUntil, time.now() + duration)
-    }
-
-    private func refill() {
-        let now = time.now()
-        let elapsed = now - refilledAt
-        guard elapsed > .zero else { return }
-        let rate = Double(limits.requests) / Self.seconds(limits.period)
-        tokens = min(Double(limits.requests), tokens + Self.seconds(elapsed) * rate)
-        refilledAt = now
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
