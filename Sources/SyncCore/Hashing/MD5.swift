@@ -1,7 +1,7 @@
 /// Streaming MD5 (RFC 1321). Only to recognise a server checksum of that kind: MD5 is broken for
 /// security purposes and never used to decide trust, just to confirm "same bytes" when the server
 /// reports an MD5 and we also have our own SHA-256 record.
-public struct MD5: Sendable {
+public struct MD5: StreamingHashFunction {
     private var stream = BlockHashStream(MD5Compressor())
 
     public init() {}
@@ -10,20 +10,8 @@ public struct MD5: Sendable {
         stream.update(bytes)
     }
 
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let array = Array(bytes)
-        array.withUnsafeBytes { stream.update($0) }
-    }
-
-    /// The digest of everything absorbed so far; the hasher itself is unchanged.
     public func finalize() -> MD5Digest {
         stream.finalized().digest
-    }
-
-    public static func hash(_ bytes: some Sequence<UInt8>) -> MD5Digest {
-        var hasher = MD5()
-        hasher.update(bytes)
-        return hasher.finalize()
     }
 }
 

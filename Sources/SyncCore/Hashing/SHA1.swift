@@ -1,6 +1,6 @@
 /// Streaming SHA-1 (RFC 3174 / FIPS 180-4). Only to recognise a server checksum of that kind;
 /// SHA-1 is not collision-resistant and is never used to decide trust.
-public struct SHA1: Sendable {
+public struct SHA1: StreamingHashFunction {
     private var stream = BlockHashStream(SHA1Compressor())
 
     public init() {}
@@ -9,20 +9,8 @@ public struct SHA1: Sendable {
         stream.update(bytes)
     }
 
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let array = Array(bytes)
-        array.withUnsafeBytes { stream.update($0) }
-    }
-
-    /// The digest of everything absorbed so far; the hasher itself is unchanged.
     public func finalize() -> SHA1Digest {
         stream.finalized().digest
-    }
-
-    public static func hash(_ bytes: some Sequence<UInt8>) -> SHA1Digest {
-        var hasher = SHA1()
-        hasher.update(bytes)
-        return hasher.finalize()
     }
 }
 
