@@ -1,0 +1,85 @@
+import SyncCore
+import Testing
+
+/// Published test vectors: NIST FIPS 180-4 examples (SHA-256, SHA-1), RFC 3174 (SHA-1),
+/// RFC 1321 appendix A.5 (MD5).
+@Suite struct HashVectorTests {
+    static let twoBlock448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+    static let twoBlock896 = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"
+
+    @Test(arguments: [
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        (twoBlock448, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (twoBlock896, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    ])
+    func sha256MatchesNISTExamples(message: String, expected: String) {
+        #expect(SHA256.hash(Array(message.utf8)).hex == expected)
+    }
+
+    @Test func sha256OfOneMillionAMatchesNIST() {
+        var hasher = SHA256()
+        let thousand = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+        for _ in 0..<1000 { thousand.withUnsafeBytes { hasher.update($0) } }
+        #expect(hasher.finalize().hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test(arguments: [
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+        (twoBlock448, "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+        (twoBlock896, "a49b2446a02c645bf419f995b67091253a04a259"),
+        (String(repeating: "0123456701234567012345670123456701234567012345670123456701234567", count: 10),
+         "dea356a2cddd90c7a7ecedc5ebb563934f460452"),
+    ])
+    func sha1MatchesPublishedVectors(message: String, expected: String) {
+        #expect(SHA1.hash(Array(message.utf8)).hex == expected)
+    }
+
+    @Test func sha1OfOneMillionAMatchesRFC3174() {
+        #expect(SHA1.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)).hex == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    @Test(arguments: [
+        ("", "d41d8cd98f00b204e9800998ecf8427e"),
+        ("a", "0cc175b9c0f1b6a831c399e269772661"),
+        ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+        ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+        ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "d174ab98d277d9f5a5611c2c9f419d9f"),
+        (String(repeating: "1234567890", count: 8), "57edf4a22be3c955ac49da2e2107b67a"),
+    ])
+    func md5MatchesRFC1321TestSuite(message: String, expected: String) {
+        #expect(MD5.hash(Array(message.utf8)).hex == expected)
+    }
+
+    /// Splitting the input anywhere must not change the digest (exercises the 63-byte pending
+    /// buffer and the whole-block fast path at every boundary).
+    @Test func digestsDoNotDependOnHowTheInputIsSplit() {
+        var generator = HashingFixtures.SeededGenerator(seed: 0x5EED_0001)
+        let message = HashingFixtures.randomBytes(1000, using: &generator)
+        let sha256 = SHA256.hash(message), md5 = MD5.hash(message), sha1 = SHA1.hash(message)
+        for _ in 0..<200 {
+            var cuts = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Int.random(in: 0...message.count, using: &generator) }
+            cuts.append(contentsOf: [0, message.count])
+            cuts.sort()
+            var a = SHA256(), b = MD5(), c = SHA1()
+            for (start, end) in zip(cuts, cuts.dropFirst()) {
+                message[start..<end].withUnsafeBytes { piece in
+                    a.update(piece); b.update(piece); c.update(piece)
+                }
+            }
+            #expect(a.finalize() == sha256)
+            #expect(b.finalize() == md5)
+            #expect(c.finalize() == sha1)
+        }
+    }
+
+    @Test func finalizeLeavesTheHasherUsable() {
+        var hasher = SHA256()
+        hasher.update(Array("ab".utf8))
+        _ = hasher.finalize()
+        hasher.update(Array("c".utf8))
+        #expect(hasher.finalize().hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

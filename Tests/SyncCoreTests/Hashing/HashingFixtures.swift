@@ -1,0 +1,51 @@
+import Foundation
+import LinuxSystem
+
+/// Helpers shared by the hashing, keys and eligibility tests (namespaced so they cannot clash
+/// with other test files in this target).
+enum HashingFixtures {
+    /// SplitMix64: a tiny seeded generator, so every random test is reproducible from its seed.
+    struct SeededGenerator: RandomNumberGenerator {
+        private var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// A fresh directory under the system temporary directory, removed by `remove()`.
+    struct ScratchDirectory {
+        let path: String
+        init() throws {
+            path = NSTemporaryDirectory() + "aisearch-sync-hashing-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        func file(_ name: String) -> String { path + "/" + name }
+        func remove() { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    static func randomBytes(_ count: Int, using generator: inout SeededGenerator) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        return bytes
+    }
+
+    /// Runs `tool` with `arguments` and returns the first word of its standard output (the digest
+    /// column of `sha256sum` and friends).
+    static func firstWord(ofRunning tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: output, as: UTF8.self)
+        return String(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first ?? "")
+    }
+}
