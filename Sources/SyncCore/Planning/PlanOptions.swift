@@ -20,10 +20,10 @@ public struct PlanOptions: Hashable, Sendable {
     /// Allows deleting every owned item when the root holds no file at all (off: an empty root is
     /// far more often a missing mount than an intent).
     public var allowEmptyRoot: Bool
-    public var budget: RequestBudget
+    public var budget: BudgetForecast
 
     public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
-                maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: RequestBudget = RequestBudget()) {
+                maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast()) {
         self.keyPrefix = keyPrefix
         self.nowNanoseconds = nowNanoseconds
         self.maxDelete = maxDelete
@@ -61,7 +61,7 @@ public enum DeletionLimit: Hashable, Sendable, Codable, CustomStringConvertible 
 
 /// The API's request budget, as the client's token bucket sees it now: 1,200 requests per
 /// 5 minutes per user, shared with every other tool of the account.
-public struct RequestBudget: Hashable, Sendable, Codable {
+public struct BudgetForecast: Hashable, Sendable, Codable {
     public var requestsPerWindow: Int
     public var windowSeconds: Double
     /// Requests the bucket can spend at once right now.
