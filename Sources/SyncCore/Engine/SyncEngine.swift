@@ -91,6 +91,11 @@ public actor SyncEngine {
         try await state.save()
     }
 
+    /// Saves the state and releases its lock; the engine is not used afterwards.
+    public func close() async throws {
+        try await state.close()
+    }
+
     // MARK: - Rounds
 
     private func runRound(kind: Round.Kind, items: [Item], scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>)?, dryRun: Bool) async -> Round {

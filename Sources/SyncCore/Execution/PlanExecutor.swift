@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AISearchAPI
 import LinuxSystem
 
@@ -242,7 +239,5 @@ public struct PlanExecutor: Sendable {
 
 /// Wall-clock time in nanoseconds since the epoch.
 @Sendable public func wallClockNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    StateFiles.realtimeNanoseconds()
 }
