@@ -76,6 +76,10 @@ extension EmulatorStore {
         settings.indexMethod = settings.indexMethod ?? ["keyword": .bool(true), "vector": .bool(true)]
         settings.paused = settings.paused ?? false
         settings.enable = settings.enable ?? true
+        settings.fusionMethod = settings.fusionMethod ?? "rrf"
+        settings.syncInterval = settings.syncInterval ?? 21600
+        // Fields the SDK's list model requires; values are the service's documented defaults.
+        settings.other.merge(Self.defaultOtherSettings) { requested, _ in requested }
         let now = clock.now
         let record = InstanceRecord(key: key, createdAt: now, modifiedAt: now, settings: settings)
         instances[key] = InstanceState(record: record, index: self.settings.makeIndex())
@@ -148,6 +152,15 @@ extension EmulatorStore {
                  status: "active", lastActivity: record.lastActivity.map(Timestamp.iso8601), settings: record.settings)
     }
 
+    static let allowedSyncIntervals = [900, 1800, 3600, 7200, 14400, 21600, 43200, 86400]
+
+    /// Settings every instance answer carries (the SDK's `InstanceListResponse` requires them).
+    static let defaultOtherSettings: [String: JSONValue] = [
+        "cache": .bool(true), "cache_threshold": .string("close_enough"), "cache_ttl": .int(86400),
+        "chunk": .bool(true), "engine_version": .int(3), "hybrid_search_enabled": .bool(true),
+        "reranking": .bool(false), "rewrite_query": .bool(false), "summarization": .bool(false),
+    ]
+
     private static func validate(_ settings: InstanceSettings) throws(APIError) {
         if let type = settings.type, type != "r2", type != "web-crawler" {
             throw .invalidRequest("type must be \"r2\" or \"web-crawler\"")
@@ -160,8 +173,8 @@ extension EmulatorStore {
         }
         if let size = settings.chunkSize, size < 1 { throw .invalidRequest("chunk_size must be positive") }
         if let overlap = settings.chunkOverlap, overlap < 0 { throw .invalidRequest("chunk_overlap must not be negative") }
-        if let interval = settings.syncInterval, !(900...86400).contains(interval) {
-            throw .invalidRequest("sync_interval must be between 900 and 86400 seconds")
+        if let interval = settings.syncInterval, !allowedSyncIntervals.contains(interval) {
+            throw .invalidRequest("sync_interval must be one of \(allowedSyncIntervals.map(String.init).joined(separator: ", ")) seconds")
         }
     }
 }
