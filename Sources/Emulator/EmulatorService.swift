@@ -77,7 +77,9 @@ public struct EmulatorService: HTTPHandler {
     private func instances(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
         switch (route.resource, request.method) {
         case (.instances, "GET"):
-            let all = try await store.listInstances(namespace: route.namespace, search: request.queryValue("search"))
+            // The legacy listing takes a `namespace` filter (SDK `instances.list(namespace=)`).
+            let namespace = route.isLegacyPath ? request.queryValue("namespace") ?? route.namespace : route.namespace
+            let all = try await store.listInstances(namespace: namespace, search: request.queryValue("search"))
             return try JSONAnswers.page(all, of: request)
         case (.instances, "POST"):
             guard let id = try JSONAnswers.object(of: request)["id"]?.stringValue else {

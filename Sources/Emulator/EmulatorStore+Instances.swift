@@ -95,21 +95,11 @@ extension EmulatorStore {
     func updateInstance(_ key: InstanceKey, settings update: InstanceSettings) throws(APIError) -> Instance {
         var record = try existing(key).record
         try Self.validate(update)
-        var settings = record.settings
-        if let value = update.type { settings.type = value }
-        if let value = update.source { settings.source = value }
-        if let value = update.tokenID { settings.tokenID = value }
-        if let value = update.chunkSize { settings.chunkSize = value }
-        if let value = update.chunkOverlap { settings.chunkOverlap = value }
-        if let value = update.customMetadata { settings.customMetadata = value }
-        if let value = update.embeddingModel { settings.embeddingModel = value }
-        if let value = update.indexMethod { settings.indexMethod = value }
-        if let value = update.maxNumResults { settings.maxNumResults = value }
-        if let value = update.fusionMethod { settings.fusionMethod = value }
-        if let value = update.syncInterval { settings.syncInterval = value }
-        if let value = update.paused { settings.paused = value }
-        if let value = update.enable { settings.enable = value }
-        settings.other.merge(update.other) { $1 }
+        // Absent fields are absent from the encoding, so a merge of the two objects keeps them.
+        guard let current = try? JSONValue.decoded(from: record.settings)?.objectValue,
+              let changes = try? JSONValue.decoded(from: update)?.objectValue,
+              let settings = try? JSONDecoder().decode(InstanceSettings.self, from: JSONEncoder().encode(current.merging(changes) { $1 }))
+        else { throw .internalError }
         record.settings = settings
         record.modifiedAt = clock.now
         instances[key]?.record = record
@@ -200,6 +190,13 @@ struct NamespaceRecordAnswer: Codable, Sendable {
         try namespace.encode(to: encoder)
         var container = encoder.container(keyedBy: AnyKey.self)
         for (key, value) in other.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: AnyKey(key)) }
+    }
+}
+
+extension JSONValue {
+    /// `value` as a JSON tree.
+    static func decoded<T: Encodable>(from value: T) throws -> JSONValue? {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 }
 

@@ -38,6 +38,9 @@ struct NamespaceAndInstanceTests {
         try await h.createInstance("same", namespace: "other")
         let inOther = try h.result([Instance].self, await h.send("GET", h.base(.namespaced, namespace: "other") + "/instances"))
         #expect(inOther.map(\.namespace) == ["other"])
+        let legacyFiltered = try h.result([Instance].self, await h.send("GET", h.base(.legacy) + "/instances",
+                                                                        query: [("namespace", "other")]))
+        #expect(legacyFiltered.map(\.namespace) == ["other"])
     }
 
     @Test(arguments: ["UPPER", "has space", "", String(repeating: "a", count: 65), "dot.ted", "ünï"])
