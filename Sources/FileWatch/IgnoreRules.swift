@@ -152,7 +152,8 @@ public struct IgnoreRules: Hashable, Sendable {
             // Deepest rule file first: it overrides shallower ones.
             var directory = relativePath.parent
             while true {
-                if let rules = fileRules[directory], let path = relativePath.relative(to: directory),
+                if let rules = fileRules[directory],
+                   let path = directory.isEmpty ? relativePath : relativePath.relative(to: directory),
                    let hit = Self.lastMatch(in: rules, path: path.bytes, isDirectory: isDirectory) {
                     return IgnoreMatch(rule: hit.text, source: hit.source, isIgnored: !hit.pattern.isNegation, matchedPath: relativePath)
                 }
