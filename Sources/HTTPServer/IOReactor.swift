@@ -91,7 +91,8 @@ final class IOReactor: Sendable {
     }
 
     /// Stops the thread after ending every pending wait with `.cancelled`, and returns once the
-    /// thread has finished. Later waits end with `.cancelled` at once.
+    /// thread has finished and the wake-up pipe is closed. Later waits end with `.cancelled` at
+    /// once. Must be called: the thread keeps the reactor alive until then.
     func shutdown() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let finished = state.withLock { state -> Bool in
@@ -170,6 +171,9 @@ final class IOReactor: Sendable {
             defer { state.shutdownWaiters.removeAll() }
             return (pending, state.shutdownWaiters)
         }
+        // Closed here, not in deinit, so that `shutdown()` returning means no descriptor is left.
+        wakeReader.close()
+        wakeWriter.close()
         for continuation in pending { continuation.resume(returning: .cancelled) }
         for continuation in shutdownWaiters { continuation.resume() }
     }

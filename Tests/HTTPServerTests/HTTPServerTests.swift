@@ -5,7 +5,7 @@ import Testing
 
 /// Every test that opens sockets runs in this serialized suite, so that the descriptor counts
 /// of the leak checks are not disturbed by another test running at the same time.
-@Suite(.serialized) struct ServerTests {}
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ServerTests {}
 
 extension ServerTests {
     @Suite struct Basics {

@@ -125,11 +125,12 @@ struct EchoHandler: HTTPHandler {
     }
 }
 
-/// Named one-shot gates that handlers wait on; `wait` returns false if the task is cancelled.
+/// Named one-shot gates that handlers wait on; `wait` returns false if the task is cancelled
+/// (as a long-polling handler must, or `HTTPServer.stop()` would wait for it).
 final class Gates: Sendable {
     private struct State {
         var opened: Set<String> = []
-        var waiters: [String: [CheckedContinuation<Bool, Never>]] = [:]
+        var waiters: [String: [UUID: CheckedContinuation<Bool, Never>]] = [:]
         var waiting = 0
     }
     private let state = Mutex(State())
@@ -139,23 +140,28 @@ final class Gates: Sendable {
     func open(_ name: String) {
         let waiters = state.withLock { state in
             state.opened.insert(name)
-            return state.waiters.removeValue(forKey: name) ?? []
+            return state.waiters.removeValue(forKey: name) ?? [:]
         }
-        for waiter in waiters { waiter.resume(returning: true) }
+        for waiter in waiters.values { waiter.resume(returning: true) }
     }
 
     func wait(_ name: String) async -> Bool {
         state.withLock { $0.waiting += 1 }
         defer { state.withLock { $0.waiting -= 1 } }
-        let opened = await withCheckedContinuation { continuation in
-            let isOpen = state.withLock { state in
-                if state.opened.contains(name) { return true }
-                state.waiters[name, default: []].append(continuation)
-                return false
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let isOpen = state.withLock { state in
+                    if state.opened.contains(name) || Task.isCancelled { return true }
+                    state.waiters[name, default: [:]][id] = continuation
+                    return false
+                }
+                if isOpen { continuation.resume(returning: !Task.isCancelled) }
             }
-            if isOpen { continuation.resume(returning: true) }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters[name]?.removeValue(forKey: id) }
+            waiter?.resume(returning: false)
         }
-        return opened && !Task.isCancelled
     }
 }
 
