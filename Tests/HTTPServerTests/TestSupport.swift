@@ -111,6 +111,16 @@ struct EchoHandler: HTTPHandler {
         case "/open":
             gates.open(request.queryValue("gate") ?? "")
             return .text(status: 200, "ok")
+        case "/multipart":
+            // Describes every part in `X-Parts`, and answers with the body of the part `?part=`.
+            do {
+                let parts = try MultipartFormData.parse(body: request.body, contentType: request.headers["Content-Type"] ?? "")
+                let summary = parts.map { "\($0.name):\($0.filename ?? "-"):\($0.contentType ?? "-"):\($0.body.count)" }
+                let chosen = parts.first { $0.name == request.queryValue("part") }
+                return HTTPResponse(status: 200, headers: ["X-Parts": summary.joined(separator: ",")], body: chosen?.body ?? [])
+            } catch {
+                return .text(status: 400, error.description)
+            }
         case "/head":
             // A HEAD handler that announces the length of the body GET would carry.
             return HTTPResponse(status: 200, headers: ["Content-Length": "1234"], body: request.method == "HEAD" ? [] : [UInt8](repeating: 1, count: 1234))
