@@ -113,7 +113,7 @@ extension ServerTests {
         }
 
         @Test func stopCancelsSuspendedHandlersAndClosesEverything() async throws {
-            let before = openDescriptorCount()
+            let before = openDescriptors()
             let handler = EchoHandler()
             let server = HTTPServer(handler: handler)
             try server.start()
@@ -131,7 +131,7 @@ extension ServerTests {
             for index in clients.indices { _ = try? await clients[index].readUntilClosed() }
             clients.removeAll()
             await reactor.shutdown()
-            #expect(await eventually { openDescriptorCount() == before }, "\(openDescriptorCount()) descriptors open, \(before) before")
+            await expectNoDescriptorLeak(from: before)
         }
 
         @Test func startRefusesBadAddressesAndSecondStarts() async throws {

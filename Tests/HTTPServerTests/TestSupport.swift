@@ -208,7 +208,22 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async
     return true
 }
 
-/// How many descriptors the process has open.
-func openDescriptorCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+/// The process's open sockets and pipes, from `/proc/self/fd` (`12→socket:[1234]`).
+///
+/// Only sockets and pipes, the only kinds the server and its reactor create: libdispatch opens
+/// `timerfd`/`eventfd` descriptors lazily the first time a timer is used, which would otherwise
+/// look like a leak.
+func openDescriptors() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return names.sorted { Int($0) ?? 0 < Int($1) ?? 0 }.compactMap { name in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
+              target.hasPrefix("socket:") || target.hasPrefix("pipe:") else { return nil }
+        return "\(name)→\(target)"
+    }
+}
+
+/// Waits until the open sockets and pipes are `expected` again; records them if not.
+func expectNoDescriptorLeak(from expected: [String], sourceLocation: SourceLocation = #_sourceLocation) async {
+    let settled = await eventually { openDescriptors() == expected }
+    #expect(settled, "descriptors open now: \(openDescriptors()), before: \(expected)", sourceLocation: sourceLocation)
 }
