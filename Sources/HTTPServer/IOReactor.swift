@@ -95,6 +95,7 @@ final class IOReactor: Sendable {
     /// once. Must be called: the thread keeps the reactor alive until then.
     func shutdown() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Registered before the wake-up, so the finishing thread cannot miss it.
             let finished = state.withLock { state -> Bool in
                 state.isShuttingDown = true
                 if !state.isThreadFinished { state.shutdownWaiters.append(continuation) }
@@ -102,6 +103,12 @@ final class IOReactor: Sendable {
             }
             if finished { continuation.resume() } else { wake() }
         }
+    }
+
+    /// Asks the thread to stop without waiting for it (for a `deinit`, which cannot await).
+    func beginShutdown() {
+        state.withLock { $0.isShuttingDown = true }
+        wake()
     }
 
     private func wake() {

@@ -134,6 +134,20 @@ extension ServerTests {
             await expectNoDescriptorLeak(from: before)
         }
 
+        @Test func serverReleasedWithoutStopStillClosesItsDescriptors() async throws {
+            let before = openDescriptors()
+            let reactor = try IOReactor()
+            do {
+                let server = HTTPServer(handler: EchoHandler())
+                var client = try await RawClient.connect(port: try server.start(), reactor: reactor)
+                try await client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+                #expect(try await client.readResponse().status == 200)
+                client.close()
+            }
+            await reactor.shutdown()
+            await expectNoDescriptorLeak(from: before)
+        }
+
         @Test func startRefusesBadAddressesAndSecondStarts() async throws {
             #expect(throws: HTTPServerError.invalidAddress(host: "example.com", port: 0)) {
                 try HTTPServer(configuration: .init(host: "example.com"), handler: EchoHandler()).start()

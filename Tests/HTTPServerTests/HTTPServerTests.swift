@@ -9,7 +9,7 @@ import Testing
 
 extension ServerTests {
     @Suite struct Basics {
-        @Test(arguments: ["127.0.0.1", "::1"])
+        @Test(arguments: ["127.0.0.1", "::1", "[::1]"])
         func answersOnKernelChosenPort(host: String) async throws {
             try await withServer(.init(host: host)) { server, reactor in
                 #expect(server.port > 0)
@@ -21,7 +21,9 @@ extension ServerTests {
                 #expect(response.headers["X-Query"] == "a=1&b=x y")
                 #expect(response.headers["Content-Length"] == "5")
                 #expect(response.headers["Date"]?.hasSuffix(" GMT") == true)
-                #expect(response.headers["Connection"] == nil)
+                #expect(response.headers["Connection"] == "keep-alive")
+                let remote = try #require(response.headers["X-Remote"])
+                #expect(remote.hasPrefix(host.contains(":") ? "[::1]:" : "127.0.0.1:"))
             }
         }
 

@@ -126,7 +126,7 @@ struct EchoHandler: HTTPHandler {
             return HTTPResponse(status: 200, headers: ["Content-Length": "1234"], body: request.method == "HEAD" ? [] : [UInt8](repeating: 1, count: 1234))
         default:
             var headers: HTTPHeaders = [
-                "X-Method": request.method, "X-Path": request.path,
+                "X-Method": request.method, "X-Path": request.path, "X-Remote": request.remoteAddress,
                 "X-Query": request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&"),
             ]
             if !request.trailers.fields.isEmpty { headers["X-Trailers"] = request.trailers.map { "\($0.name)=\($0.value)" }.joined(separator: "&") }
