@@ -96,7 +96,7 @@ struct HTTPConnection: Sendable {
         }
         let keepAlive = head.isKeepAlive && response.disposition == .respond && !Task.isCancelled
         let bytes = HTTPResponseSerializer.serialize(response, requestMethod: request.method, keepAlive: keepAlive,
-                                                     isHTTP1_0: head.version == .http1_0, serverName: configuration.serverName)
+                                                     serverName: configuration.serverName)
         do {
             try await socket.send(bytes, stallTimeout: configuration.writeTimeout)
         } catch {

@@ -11,8 +11,7 @@ enum HTTPResponseSerializer {
     /// The status line, the handler's headers (minus `Content-Length`, `Transfer-Encoding`,
     /// `Connection`, which the server decides), `Content-Length`, `Date` (unless given) and
     /// `Connection`, then the body unless the request was HEAD or the status forbids one.
-    static func serialize(_ response: HTTPResponse, requestMethod: String, keepAlive: Bool,
-                          isHTTP1_0: Bool = false, serverName: String? = nil) -> [UInt8] {
+    static func serialize(_ response: HTTPResponse, requestMethod: String, keepAlive: Bool, serverName: String? = nil) -> [UInt8] {
         let status = response.status
         let forbidsBody = (100..<200).contains(status) || status == 204 || status == 304
         var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
@@ -30,11 +29,7 @@ enum HTTPResponseSerializer {
         }
         if response.headers["Date"] == nil { head += "Date: \(httpDate())\r\n" }
         if let serverName, response.headers["Server"] == nil { head += "Server: \(sanitized(serverName))\r\n" }
-        if !keepAlive {
-            head += "Connection: close\r\n"
-        } else if isHTTP1_0 {
-            head += "Connection: keep-alive\r\n"
-        }
+        head += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n"
         head += "\r\n"
         var bytes = Array(head.utf8)
         if !forbidsBody, requestMethod != "HEAD" { bytes += response.body }

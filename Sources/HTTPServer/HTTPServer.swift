@@ -80,6 +80,15 @@ public final class HTTPServer: Sendable {
         self.handler = handler
     }
 
+    /// A safety net for a server released without `stop()`: stops accepting and serving, but
+    /// nobody can wait for that to finish; call `stop()` to know when everything is closed.
+    deinit {
+        if case .running(_, _, let reactor, let acceptTask) = phase.withLock({ $0 }) {
+            acceptTask.cancel()
+            reactor.beginShutdown()
+        }
+    }
+
     /// A server whose handler is a closure.
     public convenience init(configuration: Configuration = .init(),
                             handle: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) {

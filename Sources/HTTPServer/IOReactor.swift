@@ -91,9 +91,11 @@ final class IOReactor: Sendable {
     }
 
     /// Stops the thread after ending every pending wait with `.cancelled`, and returns once the
-    /// thread has finished. Later waits end with `.cancelled` at once.
+    /// thread has finished and the wake-up pipe is closed. Later waits end with `.cancelled` at
+    /// once. Must be called: the thread keeps the reactor alive until then.
     func shutdown() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Registered before the wake-up, so the finishing thread cannot miss it.
             let finished = state.withLock { state -> Bool in
                 state.isShuttingDown = true
                 if !state.isThreadFinished { state.shutdownWaiters.append(continuation) }
@@ -101,6 +103,12 @@ final class IOReactor: Sendable {
             }
             if finished { continuation.resume() } else { wake() }
         }
+    }
+
+    /// Asks the thread to stop without waiting for it (for a `deinit`, which cannot await).
+    func beginShutdown() {
+        state.withLock { $0.isShuttingDown = true }
+        wake()
     }
 
     private func wake() {
@@ -170,6 +178,9 @@ final class IOReactor: Sendable {
             defer { state.shutdownWaiters.removeAll() }
             return (pending, state.shutdownWaiters)
         }
+        // Closed here, not in deinit, so that `shutdown()` returning means no descriptor is left.
+        wakeReader.close()
+        wakeWriter.close()
         for continuation in pending { continuation.resume(returning: .cancelled) }
         for continuation in shutdownWaiters { continuation.resume() }
     }

@@ -5,11 +5,11 @@ import Testing
 
 /// Every test that opens sockets runs in this serialized suite, so that the descriptor counts
 /// of the leak checks are not disturbed by another test running at the same time.
-@Suite(.serialized) struct ServerTests {}
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ServerTests {}
 
 extension ServerTests {
     @Suite struct Basics {
-        @Test(arguments: ["127.0.0.1", "::1"])
+        @Test(arguments: ["127.0.0.1", "::1", "[::1]"])
         func answersOnKernelChosenPort(host: String) async throws {
             try await withServer(.init(host: host)) { server, reactor in
                 #expect(server.port > 0)
@@ -21,7 +21,9 @@ extension ServerTests {
                 #expect(response.headers["X-Query"] == "a=1&b=x y")
                 #expect(response.headers["Content-Length"] == "5")
                 #expect(response.headers["Date"]?.hasSuffix(" GMT") == true)
-                #expect(response.headers["Connection"] == nil)
+                #expect(response.headers["Connection"] == "keep-alive")
+                let remote = try #require(response.headers["X-Remote"])
+                #expect(remote.hasPrefix(host.contains(":") ? "[::1]:" : "127.0.0.1:"))
             }
         }
 

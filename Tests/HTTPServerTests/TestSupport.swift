@@ -111,12 +111,22 @@ struct EchoHandler: HTTPHandler {
         case "/open":
             gates.open(request.queryValue("gate") ?? "")
             return .text(status: 200, "ok")
+        case "/multipart":
+            // Describes every part in `X-Parts`, and answers with the body of the part `?part=`.
+            do {
+                let parts = try MultipartFormData.parse(body: request.body, contentType: request.headers["Content-Type"] ?? "")
+                let summary = parts.map { "\($0.name):\($0.filename ?? "-"):\($0.contentType ?? "-"):\($0.body.count)" }
+                let chosen = parts.first { $0.name == request.queryValue("part") }
+                return HTTPResponse(status: 200, headers: ["X-Parts": summary.joined(separator: ",")], body: chosen?.body ?? [])
+            } catch {
+                return .text(status: 400, error.description)
+            }
         case "/head":
             // A HEAD handler that announces the length of the body GET would carry.
             return HTTPResponse(status: 200, headers: ["Content-Length": "1234"], body: request.method == "HEAD" ? [] : [UInt8](repeating: 1, count: 1234))
         default:
             var headers: HTTPHeaders = [
-                "X-Method": request.method, "X-Path": request.path,
+                "X-Method": request.method, "X-Path": request.path, "X-Remote": request.remoteAddress,
                 "X-Query": request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&"),
             ]
             if !request.trailers.fields.isEmpty { headers["X-Trailers"] = request.trailers.map { "\($0.name)=\($0.value)" }.joined(separator: "&") }
@@ -125,11 +135,12 @@ struct EchoHandler: HTTPHandler {
     }
 }
 
-/// Named one-shot gates that handlers wait on; `wait` returns false if the task is cancelled.
+/// Named one-shot gates that handlers wait on; `wait` returns false if the task is cancelled
+/// (as a long-polling handler must, or `HTTPServer.stop()` would wait for it).
 final class Gates: Sendable {
     private struct State {
         var opened: Set<String> = []
-        var waiters: [String: [CheckedContinuation<Bool, Never>]] = [:]
+        var waiters: [String: [UUID: CheckedContinuation<Bool, Never>]] = [:]
         var waiting = 0
     }
     private let state = Mutex(State())
@@ -139,23 +150,28 @@ final class Gates: Sendable {
     func open(_ name: String) {
         let waiters = state.withLock { state in
             state.opened.insert(name)
-            return state.waiters.removeValue(forKey: name) ?? []
+            return state.waiters.removeValue(forKey: name) ?? [:]
         }
-        for waiter in waiters { waiter.resume(returning: true) }
+        for waiter in waiters.values { waiter.resume(returning: true) }
     }
 
     func wait(_ name: String) async -> Bool {
         state.withLock { $0.waiting += 1 }
         defer { state.withLock { $0.waiting -= 1 } }
-        let opened = await withCheckedContinuation { continuation in
-            let isOpen = state.withLock { state in
-                if state.opened.contains(name) { return true }
-                state.waiters[name, default: []].append(continuation)
-                return false
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let isOpen = state.withLock { state in
+                    if state.opened.contains(name) || Task.isCancelled { return true }
+                    state.waiters[name, default: [:]][id] = continuation
+                    return false
+                }
+                if isOpen { continuation.resume(returning: !Task.isCancelled) }
             }
-            if isOpen { continuation.resume(returning: true) }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters[name]?.removeValue(forKey: id) }
+            waiter?.resume(returning: false)
         }
-        return opened && !Task.isCancelled
     }
 }
 
@@ -192,7 +208,22 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async
     return true
 }
 
-/// How many descriptors the process has open.
-func openDescriptorCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+/// The process's open sockets and pipes, from `/proc/self/fd` (`12→socket:[1234]`).
+///
+/// Only sockets and pipes, the only kinds the server and its reactor create: libdispatch opens
+/// `timerfd`/`eventfd` descriptors lazily the first time a timer is used, which would otherwise
+/// look like a leak.
+func openDescriptors() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return names.sorted { Int($0) ?? 0 < Int($1) ?? 0 }.compactMap { name in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
+              target.hasPrefix("socket:") || target.hasPrefix("pipe:") else { return nil }
+        return "\(name)→\(target)"
+    }
+}
+
+/// Waits until the open sockets and pipes are `expected` again; records them if not.
+func expectNoDescriptorLeak(from expected: [String], sourceLocation: SourceLocation = #_sourceLocation) async {
+    let settled = await eventually { openDescriptors() == expected }
+    #expect(settled, "descriptors open now: \(openDescriptors()), before: \(expected)", sourceLocation: sourceLocation)
 }
