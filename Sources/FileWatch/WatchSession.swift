@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LinuxSystem
 
 /// One running watch: reads inotify events, keeps the tree model, settles paths and emits
@@ -141,7 +144,9 @@ final class WatchSession {
             return
         }
         if backoff.isPending, let due = backoff.dueTime, due <= now {
-            // Events were lost: re-add watches everywhere (new directories may lack one), then signal.
+            // Events were lost: rebuild the picture (re-adding a watch returns the same
+            // descriptor; directories created meanwhile get one), then signal.
+            tree = DirectoryTree()
             try crawl(from: "", report: false)
             _ = backoff.takeIfDue(at: now)
             emit(WatchBatch(rescan: true))
@@ -271,7 +276,9 @@ final class WatchSession {
         let root = root, configuredRules = configuration.ignoreRules
         try walkTree(root: root, from: start, rules: &rules) { (directory) throws(WatchError) -> Bool in
             do throws(SystemError) {
-                let watch = try inotify.addWatch(directory.absolute(under: root), mask: Self.watchMask)
+                // The root may be a link to a directory (see rootDirectoryIdentity); nothing below it.
+                let mask = directory.isEmpty ? Self.watchMask.subtracting(.dontFollow) : Self.watchMask
+                let watch = try inotify.addWatch(directory.absolute(under: root), mask: mask)
                 tree.insert(directory, watch: watch)
                 return true
             } catch where [Errno.noSuchFile, .notDirectory, .permissionDenied].contains(error.errno) {
@@ -288,8 +295,8 @@ final class WatchSession {
 
     /// Watches the root if it is a directory; false when it is missing.
     private func attachRoot() throws(WatchError) -> Bool {
-        guard let status = try? FileStatus.of(root), status.kind == .directory else { return false }
-        rootIdentity = (status.device, status.inode)
+        guard let identity = rootDirectoryIdentity() else { return false }
+        rootIdentity = identity
         nextRootPoll = nil
         rules = configuration.ignoreRules
         try crawl(from: "", report: false)
@@ -298,8 +305,16 @@ final class WatchSession {
     }
 
     private func rootStillHere() -> Bool {
-        guard let status = try? FileStatus.of(root), status.kind == .directory, let rootIdentity else { return false }
-        return status.device == rootIdentity.device && status.inode == rootIdentity.inode
+        guard let current = rootDirectoryIdentity(), let rootIdentity else { return false }
+        return current == rootIdentity
+    }
+
+    /// The root's device and inode if it is a directory. The root itself may be a symbolic link
+    /// to one (a configured path like /srv/docs → /data/docs); links below it are never followed.
+    private func rootDirectoryIdentity() -> (device: UInt64, inode: UInt64)? {
+        var raw = stat()
+        guard root.withCString({ stat($0, &raw) }) == 0, raw.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return (UInt64(raw.st_dev), UInt64(raw.st_ino))
     }
 
     /// The root is gone: drop every watch and everything pending (no removals are reported for

@@ -147,16 +147,22 @@ struct FileWatcherTests {
             oldPaths.insert(FilePathBytes("old/\(index).md"))
             newPaths.insert(FilePathBytes("new/\(index).md"))
         }
+        try tree.run("mkdir -p old/sub/deeper && echo d > old/sub/deeper/d.md")
+        oldPaths.insert("old/sub/deeper/d.md")
+        newPaths.insert("new/sub/deeper/d.md")
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
         try tree.rename("old", "new")
         var log = try await harness.waitForReports(changed: newPaths, removed: oldPaths)
         #expect(log.everChanged == newPaths)
         #expect(log.everRemoved == oldPaths)
-        // The watch followed the rename: a write below the new name is reported under it.
+        // The watches followed the rename: writes below the new name, at any depth, are reported under it.
         try tree.write("new/after.md")
-        log = try await harness.waitForReports(changed: newPaths.union(["new/after.md"]))
-        #expect(log.everChanged == newPaths.union(["new/after.md"]))
+        try tree.write("new/sub/deeper/after.md")
+        let later = newPaths.union(["new/after.md", "new/sub/deeper/after.md"])
+        log = try await harness.waitForReports(changed: later)
+        #expect(log.everChanged == later)
+        #expect(log.everRemoved == oldPaths)
     }
 
     @Test func directoryMovedOutAndIn() async throws {
