@@ -15,15 +15,20 @@ struct EmulatorHarness {
     let root: URL
     let stateDirectory: URL
 
+    /// `requestsPerWindow` raises both the emulator's rate limit and the client's budget above the
+    /// API's 1,200 per 5 minutes, for tests that make thousands of requests on purpose.
     init(checksumMode: EmulatorConfiguration.ChecksumMode = .opaque, processingDelay: Duration = .milliseconds(20),
-         faults: FaultSettings = FaultSettings()) throws {
+         faults: FaultSettings = FaultSettings(), requestsPerWindow: Int = 1200) throws {
         server = try EmulatorServer(configuration: EmulatorConfiguration(
             apiToken: Self.token, accountID: Self.account, checksumMode: checksumMode, processingDelay: processingDelay,
-            waitTimeout: .seconds(5), faults: faults))
+            waitTimeout: .seconds(5), rateLimit: RateLimitPolicy(requests: requestsPerWindow, windowSeconds: 300), faults: faults))
         var configuration = ClientConfiguration(accountID: Self.account, credentials: .apiToken(Self.token), baseURL: server.baseURL)
+        configuration.budgetLimits = .init(requests: requestsPerWindow, period: .seconds(300))
         configuration.retryPolicy.baseDelay = .milliseconds(5)
         configuration.retryPolicy.maxDelay = .milliseconds(50)
         configuration.retryPolicy.maxAttempts = 8
+        // A stalled request (see the closing note on reset faults) costs seconds, not a minute.
+        configuration.timeout = .seconds(10)
         client = AISearchClient(configuration: configuration)
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
         root = base.appendingPathComponent("root")
