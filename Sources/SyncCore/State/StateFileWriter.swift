@@ -13,21 +13,10 @@ struct StateFileWriter {
         writer.raw(",\"written_at_ns\":"); writer.optional(state.lastWriteNanoseconds) { $0.integer($1) }
         writer.raw(",\"checksum_kind\":"); writer.string(state.checksumKind.rawValue)
 
-        writer.columns("entry_columns", StateFileCodec.entryColumns)
-        writer.raw(",\n\"entries\":[")
-        // Rows in dictionary order: sorting 100,000 string keys would cost more than the rest of
-        // the write, and readers do not depend on order.
-        for (index, (key, entry)) in state.entries.enumerated() {
-            writer.raw(index == 0 ? "\n[" : ",\n[")
-            writer.entry(key, entry)
-            writer.raw("]")
-        }
-        writer.raw("]")
-
-        writer.columns("pending_columns", StateFileCodec.pendingColumns)
-        writer.raw(",\n\"pending\":[")
-        for (index, operation) in state.journal.pending.values.sorted(by: { $0.key < $1.key }).enumerated() {
-            writer.raw(index == 0 ? "\n[" : ",\n[")
+        // Entries in dictionary order: sorting 100,000 string keys would cost more than the rest
+        // of the write, and readers do not depend on order.
+        writer.table("entry", StateFileCodec.entryColumns, state.entries) { $0.entry($1.key, $1.value) }
+        writer.table("pending", StateFileCodec.pendingColumns, state.journal.pending.values.sorted { $0.key < $1.key }) { writer, operation in
             writer.string(operation.key.rawValue); writer.comma()
             writer.string(operation.kind.rawValue); writer.comma()
             writer.optional(operation.contentSHA256) { $0.digest($1) }; writer.comma()
@@ -35,23 +24,16 @@ struct StateFileWriter {
             writer.integer(operation.attempts); writer.comma()
             writer.integer(operation.nextAttemptNanoseconds); writer.comma()
             writer.optional(operation.lastError) { $0.string($1) }
-            writer.raw("]")
         }
-        writer.raw("]")
-
-        writer.columns("terminal_columns", StateFileCodec.terminalColumns)
-        writer.raw(",\n\"terminal\":[")
-        for (index, failure) in state.journal.terminalFailures.values.sorted(by: { $0.key < $1.key }).enumerated() {
-            writer.raw(index == 0 ? "\n[" : ",\n[")
+        writer.table("terminal", StateFileCodec.terminalColumns, state.journal.terminalFailures.values.sorted { $0.key < $1.key }) { writer, failure in
             writer.string(failure.key.rawValue); writer.comma()
             writer.string(failure.kind.rawValue); writer.comma()
             writer.optional(failure.contentSHA256) { $0.digest($1) }; writer.comma()
             writer.optional(failure.httpStatus) { $0.integer($1) }; writer.comma()
             writer.string(failure.message); writer.comma()
             writer.integer(failure.recordedAtNanoseconds)
-            writer.raw("]")
         }
-        writer.raw("]}\n")
+        writer.raw("}\n")
         return writer.bytes
     }
 
@@ -80,11 +62,22 @@ struct StateFileWriter {
         }
     }
 
-    private mutating func columns(_ name: String, _ names: [String]) {
-        raw(",\n\""); raw(name); raw("\":[")
-        for (index, column) in names.enumerated() {
+    /// `,"<name>_columns":[...],"<name>s"…` — the column names, then one array per row and line.
+    /// (`entry` → `entries`; the others are already plural.)
+    private mutating func table<Rows: Sequence>(_ name: String, _ columns: [String], _ rows: Rows,
+                                                 _ writeRow: (inout StateFileWriter, Rows.Element) -> Void) {
+        raw(",\n\""); raw(name); raw("_columns\":[")
+        for (index, column) in columns.enumerated() {
             if index > 0 { comma() }
             string(column)
+        }
+        raw("],\n\""); raw(name == "entry" ? "entries" : name); raw("\":[")
+        var first = true
+        for row in rows {
+            raw(first ? "\n[" : ",\n[")
+            first = false
+            writeRow(&self, row)
+            raw("]")
         }
         raw("]")
     }
