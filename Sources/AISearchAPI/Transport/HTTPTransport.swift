@@ -1,0 +1,89 @@
+/// The HTTP methods the AI Search API uses.
+public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
+    case get = "GET"
+    case post = "POST"
+    case put = "PUT"
+    case patch = "PATCH"
+    case delete = "DELETE"
+}
+
+/// Header fields in order; lookups ignore case, as RFC 9110 requires.
+public struct TransportHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field]
+
+    public init(_ fields: [Field] = []) { self.fields = fields }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of `name`, or nil. Setting replaces every field of that name.
+    public subscript(name: String) -> String? {
+        get { fields.first { $0.name.lowercased() == name.lowercased() }?.value }
+        set {
+            fields.removeAll { $0.name.lowercased() == name.lowercased() }
+            if let newValue { fields.append(Field(name: name, value: newValue)) }
+        }
+    }
+
+    /// Every value of `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
+    public mutating func add(name: String, value: String) { fields.append(Field(name: name, value: value)) }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+}
+
+/// One HTTP request as the client hands it to a transport: complete, body in memory.
+public struct TransportRequest: Sendable {
+    public var method: HTTPMethod
+    /// Absolute URL, path segments and query already percent-encoded.
+    public var url: String
+    public var headers: TransportHeaders
+    public var body: [UInt8]
+    /// The most this exchange may take, from sending the first byte to receiving the last.
+    public var timeout: Duration
+
+    public init(method: HTTPMethod, url: String, headers: TransportHeaders = [:], body: [UInt8] = [],
+                timeout: Duration = .seconds(60)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// One HTTP answer, body complete.
+public struct TransportResponse: Sendable {
+    public var status: Int
+    public var headers: TransportHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: TransportHeaders = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends one request and returns its answer. The seam between the client and the network:
+/// production passes `URLSessionTransport`, tests pass a fake, the emulator may pass itself.
+///
+/// Contract: any HTTP status is an answer, not an error. A failure to exchange the message at all
+/// (connect, TLS, timeout, reset) throws `TransportError`; cancellation throws `CancellationError`.
+/// A transport never retries on its own; `AISearchClient` decides that.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: TransportRequest) async throws -> TransportResponse
+}
