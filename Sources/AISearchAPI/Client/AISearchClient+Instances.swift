@@ -7,10 +7,7 @@ extension AISearchClient {
 
     /// - Parameter search: instances whose id contains this text.
     public func listInstances(page: Int? = nil, perPage: Int? = nil, search: String? = nil) async throws -> Page<Instance> {
-        var query: [(name: String, value: String)] = []
-        query.add("page", page)
-        query.add("per_page", perPage.map(clampPerPage))
-        query.add("search", search)
+        let query = pagingQuery(page: page, perPage: perPage, search: search)
         return try await self.page(Call(.get, paths.instances, query: query))
     }
 

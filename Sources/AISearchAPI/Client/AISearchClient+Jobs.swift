@@ -6,9 +6,7 @@ extension AISearchClient {
     }
 
     public func listJobs(in instance: String, page: Int? = nil, perPage: Int? = nil) async throws -> Page<Job> {
-        var query: [(name: String, value: String)] = []
-        query.add("page", page)
-        query.add("per_page", perPage.map(clampPerPage))
+        let query = pagingQuery(page: page, perPage: perPage)
         return try await self.page(Call(.get, paths.jobs(instance), query: query))
     }
 
@@ -18,9 +16,7 @@ extension AISearchClient {
 
     public func jobLogs(_ jobID: String, in instance: String, page: Int? = nil, perPage: Int? = nil) async throws
         -> Page<JobLog> {
-        var query: [(name: String, value: String)] = []
-        query.add("page", page)
-        query.add("per_page", perPage.map(clampPerPage))
+        let query = pagingQuery(page: page, perPage: perPage)
         return try await self.page(Call(.get, paths.job(jobID, in: instance) + "/logs", query: query))
     }
 

@@ -1,10 +1,7 @@
 /// Namespaces: `/accounts/{account_id}/ai-search/namespaces[/{name}]` (the same under both path styles).
 extension AISearchClient {
     public func listNamespaces(page: Int? = nil, perPage: Int? = nil, search: String? = nil) async throws -> Page<Namespace> {
-        var query: [(name: String, value: String)] = []
-        query.add("page", page)
-        query.add("per_page", perPage.map(clampPerPage))
-        query.add("search", search)
+        let query = pagingQuery(page: page, perPage: perPage, search: search)
         return try await self.page(Call(.get, paths.namespaces, query: query))
     }
 
@@ -33,3 +30,12 @@ struct NamespaceBody: Encodable {
 
 /// `per_page` is 1...50 on every AI Search listing.
 func clampPerPage(_ perPage: Int) -> Int { min(max(perPage, 1), 50) }
+
+/// `page`, `per_page` (clamped to 1...50) and `search`, those given.
+func pagingQuery(page: Int?, perPage: Int?, search: String? = nil) -> [(name: String, value: String)] {
+    var query: [(name: String, value: String)] = []
+    query.add("page", page)
+    query.add("per_page", perPage.map(clampPerPage))
+    query.add("search", search)
+    return query
+}

@@ -110,6 +110,7 @@ extension AISearchClient {
     func result<T: Codable & Sendable>(_ call: Call, as type: T.Type = T.self) async throws -> T {
         let (envelope, response, attempts) = try await envelope(call, as: T.self)
         guard let result = envelope.result else {
+            recorder.recordFailedCall()
             throw ResponseFormatError(method: call.endpoint.method, path: call.endpoint.path, status: response.status,
                                       contentType: response.headers["content-type"], problem: .missingResult,
                                       attempts: attempts)
@@ -142,6 +143,7 @@ extension AISearchClient {
         do {
             envelope = try JSONDecoder().decode(Envelope<T>.self, from: Data(response.body))
         } catch {
+            recorder.recordFailedCall()
             throw formatError(response, call: call, attempts: attempts, decodingError: error)
         }
         guard envelope.success else {

@@ -35,15 +35,18 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method.rawValue
-        urlRequest.timeoutInterval = Self.seconds(request.timeout)
+        // swift-corelibs-foundation truncates this to whole seconds (0 would fire at once), so
+        // it gets the deadline rounded up; the exact deadline is the race below.
+        let timeout = Self.seconds(request.timeout)
+        urlRequest.timeoutInterval = max(1, timeout.rounded(.up))
         urlRequest.httpShouldHandleCookies = false
         urlRequest.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
         if !request.body.isEmpty || request.method != .get { urlRequest.httpBody = Data(request.body) }
 
         let session = self.session
+        let limit = request.timeout
         let request = urlRequest
-        let timeout = request.timeoutInterval
         return try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
             group.addTask {
                 do {
@@ -61,13 +64,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(timeout))
+                try await Task.sleep(for: limit)
                 return nil
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let response = first else {
                 try Task.checkCancellation()
-                throw TransportError(code: .timedOut, detail: "no complete answer within \(Int(timeout)) s")
+                throw TransportError(code: .timedOut, detail: "no complete answer within \(limit)")
             }
             return response
         }
