@@ -89,7 +89,7 @@ enum InstancesCommand {
         CommandSpec("stats", abstract: "Show how many items are queued, running, completed, in error…", arguments: [id]) { context in
             let stats = try await dependencies.client(for: context).instanceStats(try context.arguments.requireString(id.name))
             try Presentation.show(stats, context) {
-                var table = Table(columns: [.init("STAT"), .init("VALUE", alignment: .right)])
+                var table = Table(columns: [.init("STAT"), .init("VALUE")])
                 let rows: [(String, String?)] = [
                     ("queued", Presentation.text(stats.queued)),
                     ("running", Presentation.text(stats.running)),
@@ -97,7 +97,7 @@ enum InstancesCommand {
                     ("error", Presentation.text(stats.error)),
                     ("skipped", Presentation.text(stats.skipped)),
                     ("outdated", Presentation.text(stats.outdated)),
-                    ("last activity", stats.lastActivity.map { Presentation.date($0) }),
+                    ("last activity", stats.lastActivity.map { Presentation.date($0, seconds: true) }),
                     ("degraded", Presentation.yesNo(stats.degraded)),
                     ("file embed errors", Presentation.json(stats.fileEmbedErrors)),
                     ("index source errors", Presentation.json(stats.indexSourceErrors)),
@@ -127,8 +127,8 @@ enum InstancesCommand {
                 ("custom metadata", settings.customMetadata.map { fields in
                     fields.map { "\($0.fieldName):\($0.dataType.rawValue)" }.joined(separator: ", ")
                 }),
-                ("created", Presentation.date(instance.createdAt)),
-                ("modified", Presentation.date(instance.modifiedAt)),
+                ("created", Presentation.date(instance.createdAt, seconds: true)),
+                ("modified", Presentation.date(instance.modifiedAt, seconds: true)),
             ], context)
         }
     }

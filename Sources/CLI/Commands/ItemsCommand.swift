@@ -169,7 +169,7 @@ enum ItemsCommand {
                                             .init("MS", alignment: .right), .init("ERROR"), .init("MESSAGE")],
                                   emptyMessage: "No logs for item \(id).")
                 for log in page.items {
-                    table.append([Presentation.date(log.timestamp), log.action, log.chunkCount.map(String.init) ?? "-",
+                    table.append([Presentation.date(log.timestamp, seconds: true), log.action, log.chunkCount.map(String.init) ?? "-",
                                   log.processingTimeMs.map(String.init) ?? "-", log.errorType ?? "", log.message ?? ""])
                 }
                 context.printTable(table)
@@ -246,8 +246,8 @@ enum ItemsCommand {
                 ("source", item.sourceID),
                 ("next action", item.nextAction?.rawValue),
                 ("metadata", Presentation.json(item.metadata)),
-                ("created", Presentation.date(item.createdAt)),
-                ("last seen", Presentation.date(item.lastSeenAt)),
+                ("created", Presentation.date(item.createdAt, seconds: true)),
+                ("last seen", Presentation.date(item.lastSeenAt, seconds: true)),
             ], context)
         }
     }

@@ -153,10 +153,10 @@ enum JobsCommand {
                 ("id", job.id),
                 ("source", job.source.rawValue),
                 ("description", job.description),
-                ("started", job.startedAt.map { Presentation.date($0) }),
-                ("ended", job.endedAt.map { Presentation.date($0) } ?? "running"),
+                ("started", job.startedAt.map { Presentation.date($0, seconds: true) }),
+                ("ended", job.endedAt.map { Presentation.date($0, seconds: true) } ?? "running"),
                 ("end reason", job.endReason),
-                ("last seen", job.lastSeenAt.map { Presentation.date($0) }),
+                ("last seen", job.lastSeenAt.map { Presentation.date($0, seconds: true) }),
             ], context)
         }
     }

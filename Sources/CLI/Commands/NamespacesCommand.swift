@@ -77,7 +77,7 @@ enum NamespacesCommand {
             Presentation.details([
                 ("name", namespace.name),
                 ("description", namespace.description),
-                ("created", namespace.createdAt.map { Presentation.date($0) }),
+                ("created", namespace.createdAt.map { Presentation.date($0, seconds: true) }),
             ], context)
         }
     }

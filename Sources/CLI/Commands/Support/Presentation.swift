@@ -25,20 +25,21 @@ enum Presentation {
         }
     }
 
-    /// `2025-06-01T10:00:00.123Z` as `2025-06-01 10:00:00`; anything else unchanged; `-` for none.
-    static func date(_ text: String?) -> String {
+    /// `2025-06-01T10:00:00.123Z` as `2025-06-01 10:00` (tables) or `2025-06-01 10:00:00`
+    /// (`seconds`, detail lists); anything but a UTC timestamp unchanged; `-` for none.
+    static func date(_ text: String?, seconds: Bool = false) -> String {
         guard let text, !text.isEmpty else { return "-" }
         let isUTC = text.hasSuffix("Z") || text.hasSuffix("+00:00")
         let characters = Array(text)
         guard isUTC, characters.count >= 19, characters[10] == "T" else { return text }
-        return String(characters[0..<10]) + " " + String(characters[11..<19])
+        return String(characters[0..<10]) + " " + String(characters[11..<(seconds ? 19 : 16)])
     }
 
     /// Seconds since the epoch as `2025-06-01 10:00:00`.
-    static func date(epochSeconds: Double) -> String {
+    static func date(epochSeconds: Double, seconds: Bool = true) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        return date(formatter.string(from: Date(timeIntervalSince1970: epochSeconds)))
+        return date(formatter.string(from: Date(timeIntervalSince1970: epochSeconds)), seconds: seconds)
     }
 
     /// `512 B`, `1.5 KiB`, `3.0 MiB`; `-` when unknown.
@@ -53,9 +54,9 @@ enum Presentation {
         return "\(bytes) B"
     }
 
-    /// The first 12 characters of a checksum, enough to compare by eye.
+    /// The first 8 characters of a checksum, enough to compare by eye.
     static func shortChecksum(_ checksum: String) -> String {
-        checksum.isEmpty ? "-" : String(checksum.prefix(12))
+        checksum.isEmpty ? "-" : String(checksum.prefix(8))
     }
 
     static func text(_ value: (some CustomStringConvertible)?) -> String? {
