@@ -94,7 +94,7 @@ enum ItemsCommand {
                                                    help: #"Custom metadata as a JSON object, e.g. '{"digest":"ab12…"}'."#)
 
     static func upload(_ dependencies: CommandDependencies) -> CommandSpec {
-        CommandSpec("upload", abstract: "Upload a file as an item (replacing the item with the same key).",
+        CommandSpec("upload", abstract: "Upload a file as an item of the instance.",
                     arguments: [file], options: [uploadKey, metadata, wait]) { context in
             let arguments = context.arguments
             let path = try arguments.requireString(file.name)
