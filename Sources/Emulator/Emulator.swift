@@ -44,7 +44,7 @@ public final class Emulator: Sendable {
     public func faults() async -> FaultSettings { await traffic.currentFaults }
 
     /// Replaces the fault settings and restarts their generator from `settings.seed`.
-    public func setFaults(_ settings: FaultSettings) async throws(APIError) {
+    public func setFaults(_ settings: FaultSettings) async throws(EmulatorError) {
         if let problem = settings.validationError { throw .invalidRequest(problem) }
         await traffic.setFaults(settings)
     }

@@ -5,7 +5,7 @@ import HTTPServer
 /// Item endpoints: listing filters, multipart upload, create-or-update, sync, logs, chunks,
 /// download; and the `wait_for_completion` hold.
 extension EmulatorService {
-    func items(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
+    func items(_ request: HTTPRequest, route: Route) async throws(EmulatorError) -> HTTPResponse {
         let key = route.instanceKey
         switch (route.resource, request.method) {
         case (.items, "GET"):
@@ -43,7 +43,7 @@ extension EmulatorService {
         }
     }
 
-    private func upload(_ request: HTTPRequest, key: InstanceKey) async throws(APIError) -> HTTPResponse {
+    private func upload(_ request: HTTPRequest, key: InstanceKey) async throws(EmulatorError) -> HTTPResponse {
         let contentType = request.headers["Content-Type"] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data") else {
             throw .invalidRequest("an upload is multipart/form-data with a file part; got Content-Type \"\(contentType)\"")
@@ -80,7 +80,7 @@ extension EmulatorService {
 
     /// Answers the item; with `wait_for_completion`, first holds until it settles or the wait
     /// timeout passes (then it answers the item still `running`).
-    private func settled(_ queued: QueuedItem, key: InstanceKey, waiting: Bool) async throws(APIError) -> HTTPResponse {
+    private func settled(_ queued: QueuedItem, key: InstanceKey, waiting: Bool) async throws(EmulatorError) -> HTTPResponse {
         guard waiting, let settlesAt = queued.settlesAt else { return JSONAnswers.success(queued.item) }
         let clock = configuration.clock
         let deadline = clock.now.addingTimeInterval(configuration.waitTimeout.timeInterval)
@@ -88,11 +88,11 @@ extension EmulatorService {
         return JSONAnswers.success(try await store.item(key, itemID: queued.item.id))
     }
 
-    private static func requireIndexAction(_ body: [String: JSONValue]) throws(APIError) {
+    private static func requireIndexAction(_ body: [String: JSONValue]) throws(EmulatorError) {
         guard body["next_action"]?.stringValue == "INDEX" else { throw .invalidRequest("next_action must be \"INDEX\"") }
     }
 
-    static func itemQuery(_ request: HTTPRequest) throws(APIError) -> ItemQuery {
+    static func itemQuery(_ request: HTTPRequest) throws(EmulatorError) -> ItemQuery {
         var query = ItemQuery()
         query.key = request.queryValue("key")
         query.itemID = request.queryValue("item_id")

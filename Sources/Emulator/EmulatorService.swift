@@ -39,7 +39,7 @@ public struct EmulatorService: HTTPHandler {
         do { return try await dispatch(request, route: route) } catch { return JSONAnswers.failure(error) }
     }
 
-    private func dispatch(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
+    private func dispatch(_ request: HTTPRequest, route: Route) async throws(EmulatorError) -> HTTPResponse {
         switch route.resource {
         case .namespaces, .namespace: try await namespaces(request, route: route)
         case .instances, .instance, .stats: try await instances(request, route: route)
@@ -50,7 +50,7 @@ public struct EmulatorService: HTTPHandler {
 
     // MARK: Namespaces
 
-    private func namespaces(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
+    private func namespaces(_ request: HTTPRequest, route: Route) async throws(EmulatorError) -> HTTPResponse {
         switch (route.resource, request.method) {
         case (.namespaces, "GET"):
             return try JSONAnswers.page(await store.listNamespaces(search: request.queryValue("search")), of: request)
@@ -74,7 +74,7 @@ public struct EmulatorService: HTTPHandler {
 
     // MARK: Instances
 
-    private func instances(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
+    private func instances(_ request: HTTPRequest, route: Route) async throws(EmulatorError) -> HTTPResponse {
         switch (route.resource, request.method) {
         case (.instances, "GET"):
             // The legacy listing takes a `namespace` filter (SDK `instances.list(namespace=)`).
@@ -101,7 +101,7 @@ public struct EmulatorService: HTTPHandler {
 
     // MARK: Jobs
 
-    private func jobs(_ request: HTTPRequest, route: Route) async throws(APIError) -> HTTPResponse {
+    private func jobs(_ request: HTTPRequest, route: Route) async throws(EmulatorError) -> HTTPResponse {
         let key = route.instanceKey
         switch (route.resource, request.method) {
         case (.jobs, "GET"):
@@ -121,7 +121,7 @@ public struct EmulatorService: HTTPHandler {
         }
     }
 
-    static func optionalString(_ name: String, in body: inout [String: JSONValue]) throws(APIError) -> String? {
+    static func optionalString(_ name: String, in body: inout [String: JSONValue]) throws(EmulatorError) -> String? {
         switch body.removeValue(forKey: name) {
         case nil, .null?: return nil
         case .string(let text)?: return text

@@ -12,7 +12,7 @@ extension EmulatorStore {
             .map(NamespaceRecordAnswer.init)
     }
 
-    func createNamespace(name: String, description: String?, other: [String: JSONValue]) throws(APIError) -> NamespaceRecordAnswer {
+    func createNamespace(name: String, description: String?, other: [String: JSONValue]) throws(EmulatorError) -> NamespaceRecordAnswer {
         guard Self.isValidIdentifier(name) else {
             throw .invalidRequest("namespace name must be 1 to 64 lowercase letters, digits, '-' or '_'")
         }
@@ -24,12 +24,12 @@ extension EmulatorStore {
         return NamespaceRecordAnswer(record)
     }
 
-    func namespace(_ name: String) throws(APIError) -> NamespaceRecordAnswer {
+    func namespace(_ name: String) throws(EmulatorError) -> NamespaceRecordAnswer {
         guard let record = namespaces[name] else { throw .notFound("/ai-search/namespaces/\(name)") }
         return NamespaceRecordAnswer(record)
     }
 
-    func updateNamespace(_ name: String, description: String?, other: [String: JSONValue]) throws(APIError) -> NamespaceRecordAnswer {
+    func updateNamespace(_ name: String, description: String?, other: [String: JSONValue]) throws(EmulatorError) -> NamespaceRecordAnswer {
         guard var record = namespaces[name] else { throw .notFound("/ai-search/namespaces/\(name)") }
         try Self.validateDescription(description)
         if let description { record.description = description }
@@ -39,7 +39,7 @@ extension EmulatorStore {
         return NamespaceRecordAnswer(record)
     }
 
-    func deleteNamespace(_ name: String) throws(APIError) -> NamespaceRecordAnswer {
+    func deleteNamespace(_ name: String) throws(EmulatorError) -> NamespaceRecordAnswer {
         guard let record = namespaces[name] else { throw .notFound("/ai-search/namespaces/\(name)") }
         guard name != "default" else { throw .defaultNamespaceProtected }
         guard !instances.keys.contains(where: { $0.namespace == name }) else { throw .namespaceNotEmpty(name) }
@@ -48,13 +48,13 @@ extension EmulatorStore {
         return NamespaceRecordAnswer(record)
     }
 
-    private static func validateDescription(_ description: String?) throws(APIError) {
+    private static func validateDescription(_ description: String?) throws(EmulatorError) {
         if let description, description.count > 256 { throw .invalidRequest("description must be at most 256 characters") }
     }
 
     // MARK: Instances
 
-    func listInstances(namespace: String, search: String?) throws(APIError) -> [Instance] {
+    func listInstances(namespace: String, search: String?) throws(EmulatorError) -> [Instance] {
         guard namespaces[namespace] != nil else { throw .notFound("/ai-search/namespaces/\(namespace)") }
         return instances.values
             .filter { state in state.record.key.namespace == namespace && (search.map { state.record.key.id.contains($0) } ?? true) }
@@ -63,7 +63,7 @@ extension EmulatorStore {
             .map(render)
     }
 
-    func createInstance(_ key: InstanceKey, settings requested: InstanceSettings) throws(APIError) -> Instance {
+    func createInstance(_ key: InstanceKey, settings requested: InstanceSettings) throws(EmulatorError) -> Instance {
         guard namespaces[key.namespace] != nil else { throw .notFound("/ai-search/namespaces/\(key.namespace)") }
         guard Self.isValidIdentifier(key.id) else {
             throw .invalidRequest("instance id must be 1 to 64 lowercase letters, digits, '-' or '_'")
@@ -87,12 +87,12 @@ extension EmulatorStore {
         return render(record)
     }
 
-    func instance(_ key: InstanceKey) throws(APIError) -> Instance {
+    func instance(_ key: InstanceKey) throws(EmulatorError) -> Instance {
         render(try existing(key).record)
     }
 
     /// Merges the given settings over the current ones (absent fields stay as they were).
-    func updateInstance(_ key: InstanceKey, settings update: InstanceSettings) throws(APIError) -> Instance {
+    func updateInstance(_ key: InstanceKey, settings update: InstanceSettings) throws(EmulatorError) -> Instance {
         var record = try existing(key).record
         try Self.validate(update)
         // Absent fields are absent from the encoding, so a merge of the two objects keeps them.
@@ -108,7 +108,7 @@ extension EmulatorStore {
     }
 
     /// Removes the instance with its items, contents and jobs; answers it as it was.
-    func deleteInstance(_ key: InstanceKey) throws(APIError) -> Instance {
+    func deleteInstance(_ key: InstanceKey) throws(EmulatorError) -> Instance {
         let state = try existing(key)
         for id in state.items.keys {
             contents[id] = nil
@@ -119,7 +119,7 @@ extension EmulatorStore {
         return render(state.record)
     }
 
-    func stats(_ key: InstanceKey) throws(APIError) -> InstanceStats {
+    func stats(_ key: InstanceKey) throws(EmulatorError) -> InstanceStats {
         let state = try existing(key)
         var counts: [Item.Status: Int] = [:]
         for item in state.items.values { counts[item.status, default: 0] += 1 }
@@ -151,7 +151,7 @@ extension EmulatorStore {
         "reranking": .bool(false), "rewrite_query": .bool(false), "summarization": .bool(false),
     ]
 
-    private static func validate(_ settings: InstanceSettings) throws(APIError) {
+    private static func validate(_ settings: InstanceSettings) throws(EmulatorError) {
         if let type = settings.type, type != "r2", type != "web-crawler" {
             throw .invalidRequest("type must be \"r2\" or \"web-crawler\"")
         }

@@ -21,7 +21,7 @@ struct QueuedItem: Sendable {
 
 /// Items: upload, create-or-update, sync, delete, listings, logs, chunks, contents; processing.
 extension EmulatorStore {
-    func listItems(_ key: InstanceKey, query: ItemQuery) throws(APIError) -> [Item] {
+    func listItems(_ key: InstanceKey, query: ItemQuery) throws(EmulatorError) -> [Item] {
         let state = try existing(key)
         let rank: [Item.Status: Int] = [.running: 0, .queued: 1, .error: 2, .outdated: 3, .skipped: 4, .completed: 5]
         return state.items.values
@@ -49,7 +49,7 @@ extension EmulatorStore {
 
     /// A multipart upload: creates the item or replaces the content of the item with that key.
     func upload(_ key: InstanceKey, itemKey: String, content: [UInt8], metadata: [String: JSONValue],
-                waiting: Bool) throws(APIError) -> QueuedItem {
+                waiting: Bool) throws(EmulatorError) -> QueuedItem {
         try Self.validateItemKey(itemKey)
         guard content.count <= settings.maxUploadBytes else { throw .payloadTooLarge(limit: settings.maxUploadBytes) }
         var state = try existing(key)
@@ -75,7 +75,7 @@ extension EmulatorStore {
     }
 
     /// `PUT …/items`: re-queue by key; on an external-source instance also create.
-    func createOrUpdate(_ key: InstanceKey, itemKey: String, waiting: Bool) throws(APIError) -> QueuedItem {
+    func createOrUpdate(_ key: InstanceKey, itemKey: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
         try Self.validateItemKey(itemKey)
         var state = try existing(key)
         if !state.record.hasExternalSource {
@@ -99,24 +99,24 @@ extension EmulatorStore {
     }
 
     /// `PATCH …/items/{id}`: index the item again.
-    func sync(_ key: InstanceKey, itemID: String, waiting: Bool) throws(APIError) -> QueuedItem {
+    func sync(_ key: InstanceKey, itemID: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
         _ = try existingItem(key, itemID)
         return enqueue(key, itemID: itemID, waiting: waiting, message: "Sync requested; queued for indexing")
     }
 
-    func item(_ key: InstanceKey, itemID: String) throws(APIError) -> Item {
+    func item(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> Item {
         let state = try existing(key)
         return render(try existingItem(key, itemID), in: state)
     }
 
     /// The item as it is now, plus its settle time if it is still pending.
-    func queuedItem(_ key: InstanceKey, itemID: String) throws(APIError) -> QueuedItem {
+    func queuedItem(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> QueuedItem {
         let state = try existing(key)
         let record = try existingItem(key, itemID)
         return QueuedItem(item: render(record, in: state), settlesAt: record.schedule?.settlesAt)
     }
 
-    func deleteItem(_ key: InstanceKey, itemID: String) throws(APIError) -> DeletedItem {
+    func deleteItem(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> DeletedItem {
         var record = try existingItem(key, itemID)
         let now = clock.now
         let delay = settings.processingDelay.timeInterval
@@ -136,20 +136,20 @@ extension EmulatorStore {
     }
 
     /// Newest first; `cursor` is the offset the previous page handed out.
-    func itemLogs(_ key: InstanceKey, itemID: String, cursor: Int, limit: Int) throws(APIError) -> (logs: [ItemLog], next: String?) {
+    func itemLogs(_ key: InstanceKey, itemID: String, cursor: Int, limit: Int) throws(EmulatorError) -> (logs: [ItemLog], next: String?) {
         let logs = Array(try existingItem(key, itemID).logs.reversed())
         guard cursor < logs.count else { return ([], nil) }
         let end = min(logs.count, cursor + limit)
         return (Array(logs[cursor..<end]), end < logs.count ? String(end) : nil)
     }
 
-    func itemChunks(_ key: InstanceKey, itemID: String, limit: Int, offset: Int) throws(APIError) -> [ItemChunk] {
+    func itemChunks(_ key: InstanceKey, itemID: String, limit: Int, offset: Int) throws(EmulatorError) -> [ItemChunk] {
         let state = try existing(key)
         _ = try existingItem(key, itemID)
         return Array(state.index.chunks(itemID: itemID).dropFirst(offset).prefix(limit))
     }
 
-    func download(_ key: InstanceKey, itemID: String) throws(APIError) -> [UInt8] {
+    func download(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> [UInt8] {
         let record = try existingItem(key, itemID)
         guard record.hasContent, let bytes = contents[itemID] else {
             throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items/\(itemID)/download")
@@ -276,14 +276,14 @@ extension EmulatorStore {
     }
 
     /// Keys: 1 to 128 characters, counted as UTF-16 code units like the service's JavaScript.
-    static func validateItemKey(_ key: String) throws(APIError) {
+    static func validateItemKey(_ key: String) throws(EmulatorError) {
         guard !key.isEmpty else { throw .invalidRequest("the file name (item key) must not be empty") }
         guard key.utf16.count <= 128 else {
             throw .invalidRequest("the file name (item key) must not exceed 128 characters; it has \(key.utf16.count)")
         }
     }
 
-    private func existingItem(_ key: InstanceKey, _ itemID: String) throws(APIError) -> ItemRecord {
+    private func existingItem(_ key: InstanceKey, _ itemID: String) throws(EmulatorError) -> ItemRecord {
         guard let item = try existing(key).items[itemID] else {
             throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items/\(itemID)")
         }

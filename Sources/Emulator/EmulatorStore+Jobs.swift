@@ -6,7 +6,7 @@ import Foundation
 /// no sync jobs ("each file is processed individually as it is uploaded"), but the API accepts
 /// the call: such a job ends at once, with a log saying there was nothing to sync.
 extension EmulatorStore {
-    func createJob(_ key: InstanceKey, description: String?) throws(APIError) -> Job {
+    func createJob(_ key: InstanceKey, description: String?) throws(EmulatorError) -> Job {
         var state = try existing(key)
         let now = clock.now
         let id = UUID().uuidString.lowercased()
@@ -34,20 +34,20 @@ extension EmulatorStore {
     }
 
     /// Newest first.
-    func listJobs(_ key: InstanceKey) throws(APIError) -> [Job] {
+    func listJobs(_ key: InstanceKey) throws(EmulatorError) -> [Job] {
         try existing(key).jobs.values.sorted { ($0.createdAt, $0.job.id) > ($1.createdAt, $1.job.id) }.map(\.job)
     }
 
-    func job(_ key: InstanceKey, jobID: String) throws(APIError) -> Job {
+    func job(_ key: InstanceKey, jobID: String) throws(EmulatorError) -> Job {
         try existingJob(key, jobID).job
     }
 
-    func jobLogs(_ key: InstanceKey, jobID: String) throws(APIError) -> [JobLog] {
+    func jobLogs(_ key: InstanceKey, jobID: String) throws(EmulatorError) -> [JobLog] {
         try existingJob(key, jobID).logs
     }
 
     /// Ends a running job with `end_reason: "cancelled"`; a job that has ended is a 400.
-    func cancelJob(_ key: InstanceKey, jobID: String) throws(APIError) -> Job {
+    func cancelJob(_ key: InstanceKey, jobID: String) throws(EmulatorError) -> Job {
         var record = try existingJob(key, jobID)
         guard record.job.endedAt == nil else { throw .jobAlreadyEnded(jobID) }
         let now = clock.now
@@ -77,7 +77,7 @@ extension EmulatorStore {
         return changed
     }
 
-    private func existingJob(_ key: InstanceKey, _ jobID: String) throws(APIError) -> JobRecord {
+    private func existingJob(_ key: InstanceKey, _ jobID: String) throws(EmulatorError) -> JobRecord {
         guard let job = try existing(key).jobs[jobID] else {
             throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/jobs/\(jobID)")
         }

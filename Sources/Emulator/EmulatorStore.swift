@@ -166,7 +166,7 @@ actor EmulatorStore {
     static func lookupKey(source: String?, key: String) -> String { "\(source ?? "")\u{0}\(key)" }
 
     /// The state of an instance after `refresh`, or a 404.
-    func existing(_ key: InstanceKey) throws(APIError) -> InstanceState {
+    func existing(_ key: InstanceKey) throws(EmulatorError) -> InstanceState {
         guard namespaces[key.namespace] != nil else { throw .notFound("/ai-search/namespaces/\(key.namespace)") }
         refresh(key)
         guard let state = instances[key] else {

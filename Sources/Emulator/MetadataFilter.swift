@@ -9,8 +9,8 @@ struct MetadataFilter: Sendable {
 
     static let operators: Set<String> = ["$eq", "$ne", "$in", "$nin", "$lt", "$lte", "$gt", "$gte"]
 
-    /// Parses the query parameter; an `APIError.invalidRequest` names what is wrong.
-    init(json: String) throws(APIError) {
+    /// Parses the query parameter; an `EmulatorError.invalidRequest` names what is wrong.
+    init(json: String) throws(EmulatorError) {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)),
               let object = value.objectValue else {
             throw .invalidRequest("metadata_filter must be a JSON object")

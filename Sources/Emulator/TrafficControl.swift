@@ -20,7 +20,7 @@ actor TrafficControl {
     enum Decision {
         /// Go on; slow the answer down first if `delay` is set.
         case proceed(delay: Duration?)
-        case reject(APIError)
+        case reject(EmulatorError)
         /// An injected answer, sent as is.
         case inject(HTTPResponse)
         case resetConnection
@@ -92,7 +92,7 @@ actor TrafficControl {
     }
 
     /// Nil when allowed. No credentials configured: everything is allowed.
-    private func authenticate(_ credential: Credential?) -> APIError? {
+    private func authenticate(_ credential: Credential?) -> EmulatorError? {
         let tokenConfigured = configuration.apiToken != nil
         let pairConfigured = configuration.email != nil && configuration.apiKey != nil
         guard tokenConfigured || pairConfigured else { return nil }

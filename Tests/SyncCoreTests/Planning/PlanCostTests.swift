@@ -12,7 +12,7 @@ import Testing
                      item("same.md", checksum: "s"), item("gone.md"), item("gone2.md"), item("gone3.md"), item("gone4.md")]
         let state = recorded([(files[3], "e", 4), (files[6], "s", 7)], kind: .opaque, status: .error)
         var options = defaultOptions
-        options.budget = RequestBudget(requestsPerWindow: 1200, windowSeconds: 300, availableTokens: 2)
+        options.budget = BudgetForecast(requestsPerWindow: 1200, windowSeconds: 300, availableTokens: 2)
         let result = plan(local: LocalSnapshot(files: files), remote: RemoteListing(items: items), state: state, options: options)
         #expect(result.uploads.count == 3)
         #expect(result.reindexes.count == 1)
@@ -34,8 +34,8 @@ import Testing
     }
 
     @Test func budgetWithTokensToSpareCostsNoTime() {
-        #expect(RequestBudget().secondsToSpend(1200) == 0)
-        #expect(RequestBudget(availableTokens: 0).secondsToSpend(1200) == 300)
+        #expect(BudgetForecast().secondsToSpend(1200) == 0)
+        #expect(BudgetForecast(availableTokens: 0).secondsToSpend(1200) == 300)
     }
 
     @Test func planRoundTripsThroughJSON() throws {
