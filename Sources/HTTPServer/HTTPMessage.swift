@@ -48,6 +48,9 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The peer, e.g. `127.0.0.1:53122`, for logs and per-client limits.
     public var remoteAddress: String
+    /// Trailer fields sent after a chunked body (RFC 9112 section 7.1.2); kept apart from
+    /// `headers` because a trailer may not be trusted as a header.
+    public var trailers: HTTPHeaders = [:]
 
     public init(method: String, target: String, path: String, query: [(name: String, value: String)] = [],
                 headers: HTTPHeaders = [:], body: [UInt8] = [], remoteAddress: String = "") {

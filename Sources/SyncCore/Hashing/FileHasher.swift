@@ -3,12 +3,6 @@ import Glibc
 #endif
 import LinuxSystem
 
-/// A digest algorithm `FileHasher` can compute. SHA-256 is always computed (it is our own record
-/// of a file's content); MD5 and SHA-1 only on request, to recognise a server checksum of that kind.
-public enum HashAlgorithm: String, Hashable, Sendable, CaseIterable, Codable {
-    case sha256, md5, sha1
-}
-
 /// The digests of one file's content.
 public struct FileDigests: Hashable, Sendable {
     public var sha256: SHA256Digest
@@ -87,7 +81,7 @@ public struct FileHasher: ~Copyable, @unchecked Sendable {
     deinit { buffer.deallocate() }
 
     /// One pass over `path` with a temporary hasher; see `hash(_:algorithms:)`.
-    public static func hash(_ path: FilePathBytes, algorithms: Set<HashAlgorithm> = [.sha256]) throws(FileHashError) -> FileHashResult {
+    public static func hash(_ path: FilePathBytes, algorithms: Set<ChecksumAlgorithm> = [.sha256]) throws(FileHashError) -> FileHashResult {
         var hasher = FileHasher()
         return try hasher.hash(path, algorithms: algorithms)
     }
@@ -95,7 +89,7 @@ public struct FileHasher: ~Copyable, @unchecked Sendable {
     /// Reads `path` once (never following a symbolic link) and returns its SHA-256, plus MD5 and
     /// SHA-1 when `algorithms` asks for them, with the descriptor's status before and after.
     /// Check `isConsistent` before trusting the digests, or use `hashStable`.
-    public mutating func hash(_ path: FilePathBytes, algorithms: Set<HashAlgorithm> = [.sha256]) throws(FileHashError) -> FileHashResult {
+    public mutating func hash(_ path: FilePathBytes, algorithms: Set<ChecksumAlgorithm> = [.sha256]) throws(FileHashError) -> FileHashResult {
         let descriptor: FileDescriptor
         do {
             // O_NONBLOCK so that a FIFO cannot block the open; it has no effect on regular files.
@@ -135,7 +129,7 @@ public struct FileHasher: ~Copyable, @unchecked Sendable {
     /// Hashes `path` until one pass is consistent (nothing changed while it was read), at most
     /// `attempts` times; throws `changedDuringHashing` when every pass saw a change.
     public mutating func hashStable(
-        _ path: FilePathBytes, algorithms: Set<HashAlgorithm> = [.sha256], attempts: Int = 3
+        _ path: FilePathBytes, algorithms: Set<ChecksumAlgorithm> = [.sha256], attempts: Int = 3
     ) throws(FileHashError) -> FileHashResult {
         precondition(attempts >= 1)
         for _ in 0..<attempts {

@@ -5,7 +5,7 @@ public enum RemoteChecksumKind: String, Hashable, Sendable, CaseIterable {
     case sha256, md5, sha1, unknown
 
     /// The algorithm that would confirm this candidate, nil for `.unknown`.
-    public var algorithm: HashAlgorithm? {
+    public var algorithm: ChecksumAlgorithm? {
         switch self {
         case .sha256: .sha256
         case .md5: .md5

@@ -32,7 +32,7 @@ import Testing
         var hasher = FileHasher(bufferSize: bufferSize)
         print("BENCH buffer bytes=\(bufferSize)")
         let rounds = Int(ProcessInfo.processInfo.environment["AISEARCH_BENCH_ROUNDS"] ?? "3") ?? 3
-        for algorithms in [[HashAlgorithm.sha256], [.sha256, .md5, .sha1]] as [Set<HashAlgorithm>] {
+        for algorithms in [[ChecksumAlgorithm.sha256], [.sha256, .md5, .sha1]] as [Set<ChecksumAlgorithm>] {
             var best = Double.infinity
             var bytes: Int64 = 0
             for _ in 0..<rounds {

@@ -1,0 +1,63 @@
+import Emulator
+import Foundation
+
+/// `aisearch-sync emulator`: the local emulator of the AI Search API, served until stopped.
+enum EmulatorCommand {
+    static func spec() -> CommandSpec {
+        CommandSpec("emulator", abstract: "Serve a local emulator of the AI Search API (for trying things offline and for tests).",
+                    discussion: "Prints the base URL to give the CLI (--base-url or CLOUDFLARE_BASE_URL), the official SDKs (base_url) or curl. Admin endpoints under /__emulator/ show request counts and set faults at run time.",
+                    options: [
+                        .value("--host", valueName: "address", help: "Address to bind.", defaultValue: "127.0.0.1"),
+                        .value("--port", short: "p", valueName: "n", help: "Port to bind (0: any free port).", defaultValue: "8787"),
+                        .value("--accept-token", valueName: "token", help: "Accept only this Bearer token (default: accept any credentials)."),
+                        .value("--accept-email", valueName: "email", help: "Accept this X-Auth-Email (with --accept-key)."),
+                        .value("--accept-key", valueName: "key", help: "Accept this X-Auth-Key (with --accept-email)."),
+                        .value("--checksum", valueName: "mode", help: "How item checksums are computed.", defaultValue: "opaque",
+                               allowedValues: EmulatorConfiguration.ChecksumMode.allCases.map(\.rawValue)),
+                        .value("--processing-delay", valueName: "duration", help: "Time from upload to completed.", defaultValue: "500ms"),
+                        .value("--rate-limit", valueName: "n", help: "Requests per credential per 300 s.", defaultValue: "1200"),
+                        .value("--data", valueName: "dir", help: "Keep the emulator's state in this folder across restarts."),
+                        .value("--fault-rate-limit", valueName: "rate", help: "Share of requests answered 429 (0 to 1)."),
+                        .value("--fault-server-error", valueName: "rate", help: "Share answered 500/502/503."),
+                        .value("--fault-reset", valueName: "rate", help: "Share whose connection is reset."),
+                        .value("--seed", valueName: "n", help: "Seed of the fault sequence.", defaultValue: "1"),
+                    ]) { context in
+            let arguments = context.arguments
+            var faults = FaultSettings(seed: UInt64(try arguments.int("--seed", atLeast: 0) ?? 1))
+            faults.rateLimitRate = try rate(arguments, "--fault-rate-limit")
+            faults.serverErrorRate = try rate(arguments, "--fault-server-error")
+            faults.connectionResetRate = try rate(arguments, "--fault-reset")
+            let configuration = EmulatorConfiguration(
+                apiToken: try arguments.string("--accept-token"), email: try arguments.string("--accept-email"),
+                apiKey: try arguments.string("--accept-key"),
+                checksumMode: try arguments.value("--checksum", as: EmulatorConfiguration.ChecksumMode.self) ?? .opaque,
+                processingDelay: try arguments.duration("--processing-delay") ?? .milliseconds(500),
+                rateLimit: RateLimitPolicy(requests: try arguments.int("--rate-limit", atLeast: 1) ?? 1200, windowSeconds: 300),
+                faults: faults, dataDirectory: try arguments.string("--data"))
+            let server: EmulatorServer
+            do {
+                server = try EmulatorServer(configuration: configuration, host: try arguments.string("--host") ?? "127.0.0.1",
+                                            port: try arguments.int("--port", atLeast: 0, atMost: 65535) ?? 8787)
+            } catch {
+                throw ClientSetupError("emulator: cannot serve: \(error)", hint: "Pick another port with --port, or --port 0 for any free one.")
+            }
+            context.print(server.baseURL)
+            context.printError("""
+                aisearch-sync: emulator serving the AI Search API at \(server.baseURL)
+                  CLI:  CLOUDFLARE_BASE_URL=\(server.baseURL) CLOUDFLARE_ACCOUNT_ID=local CLOUDFLARE_API_TOKEN=\(configuration.apiToken == nil ? "any" : "<your --accept-token>") aisearch-sync instances list
+                  curl: curl -H 'Authorization: Bearer any' \(server.baseURL)/accounts/local/ai-search/namespaces/default/instances
+                """)
+            do {
+                while true { try await Task.sleep(for: .seconds(3600)) }
+            } catch {
+                await server.stop()
+            }
+        }
+    }
+
+    private static func rate(_ arguments: ParsedArguments, _ name: String) throws -> Double {
+        try arguments.value(name, expecting: "a share from 0 to 1, like 0.05") { text in
+            Double(text).flatMap { (0...1).contains($0) ? $0 : nil }
+        } ?? 0
+    }
+}

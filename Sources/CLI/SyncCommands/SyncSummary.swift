@@ -1,0 +1,80 @@
+import AISearchAPI
+import Foundation
+import SyncCore
+
+/// How a plan or a round is shown: one line per action or problem, then a summary line.
+enum SyncSummary {
+    static func printPlan(_ round: SyncEngine.Round, context: CommandContext) {
+        let plan = round.plan
+        for upload in plan.uploads { context.print("upload   \(upload.key)  (\(upload.reason.rawValue), \(upload.size) bytes)") }
+        for delete in plan.deletes { context.print("delete   \(delete.key)  (\(delete.reason.rawValue))") }
+        for reindex in plan.reindexes { context.print("reindex  \(reindex.key)  (item is \(reindex.status.rawValue))") }
+        for verify in plan.verifications { context.print("verify   \(verify.key)  (download and compare: the checksum is opaque)") }
+        for adopt in plan.adoptions { context.print("adopt    \(adopt.key)  (already on the instance)") }
+        printSkips(plan, context: context)
+        printGuards(plan, context: context)
+        let cost = plan.cost
+        context.print(String(format: "%d upload(s), %d delete(s), %d re-index(es), %d download(s): %d request(s), about %.0f s under the request budget (worst case %d requests, %.0f s)",
+                             plan.uploads.count, plan.deletes.count, plan.reindexes.count, plan.verifications.count,
+                             cost.requests, cost.estimatedSeconds, cost.worstCaseRequests, cost.worstCaseSeconds))
+    }
+
+    static func printRound(_ round: SyncEngine.Round, context: CommandContext, label: String = "sync") {
+        let report = round.report
+        for failure in report.failures {
+            context.printError("aisearch-sync: \(failure.isTerminal ? "error" : "will retry"): \(failure)")
+        }
+        for item in report.unindexed {
+            context.printError("aisearch-sync: \(item.key) ended \(item.status.rawValue): \(item.lastLog ?? item.error ?? "no log message")")
+        }
+        printSkips(round.plan, context: context)
+        printGuards(round.plan, context: context)
+        context.print("\(label): \(report.uploaded.count) uploaded, \(report.deleted.count) deleted, \(report.reindexed.count) re-indexed, "
+                      + "\(report.verifiedEqual.count) verified, \(round.plan.adoptions.count) adopted, \(report.failures.count) failed; "
+                      + "\(round.filesScanned) file(s) scanned, \(round.filesHashed) hashed, \(report.requests) request(s)")
+    }
+
+    private static func printSkips(_ plan: SyncPlan, context: CommandContext) {
+        for skip in plan.skips {
+            switch skip.reason {
+            case .unchanged: continue
+            case .ineligible(let reason): context.printError("skipped  \(skip.key): \(reason)")
+            case .terminalFailure(let kind, let status, let message):
+                context.printError("skipped  \(skip.key): the server refused the \(kind.rawValue) (\(status.map(String.init) ?? "-")): \(message); retried when the file changes")
+            case .reindexExhausted(let status, let attempts, let error):
+                context.printError("skipped  \(skip.key): still \(status.rawValue) after \(attempts) re-index(es)\(error.map { ": \($0)" } ?? "")")
+            case .waitingForRetry(let kind, _): context.printError("waiting  \(skip.key): \(kind.rawValue) is backing off after a failure")
+            case .digestUnavailable: context.printError("skipped  \(skip.key): no digest available (please report this)")
+            }
+        }
+    }
+
+    private static func printGuards(_ plan: SyncPlan, context: CommandContext) {
+        if let guardReason = plan.deleteGuard { context.printError("aisearch-sync: no deletes: \(guardReason)") }
+        if let refusal = plan.deleteRefusal { context.printError("aisearch-sync: \(refusal)") }
+    }
+
+    /// The `sync --json` answer.
+    struct JSON: Encodable {
+        var inSync: Bool
+        var plan: SyncPlan
+        var report: ExecutionReport
+        var filesScanned: Int
+        var filesHashed: Int
+
+        init(_ round: SyncEngine.Round) {
+            inSync = round.isInSync
+            plan = round.plan
+            report = round.report
+            filesScanned = round.filesScanned
+            filesHashed = round.filesHashed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case plan, report
+            case inSync = "in_sync"
+            case filesScanned = "files_scanned"
+            case filesHashed = "files_hashed"
+        }
+    }
+}

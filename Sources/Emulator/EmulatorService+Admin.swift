@@ -1,0 +1,55 @@
+import AISearchAPI
+import Foundation
+import HTTPServer
+
+/// `/__emulator/…`, a path the real API does not have: no auth, no rate limit, not counted.
+///
+/// | method and path | does |
+/// |---|---|
+/// | `GET /__emulator/faults` | the fault settings (JSON, `FaultSettings` keys) |
+/// | `PUT /__emulator/faults` | replaces them (absent keys take defaults) and reseeds |
+/// | `GET /__emulator/stats` | `{total, requests: [{method, route, status, count}]}` |
+/// | `DELETE /__emulator/stats` | clears the counts |
+/// | `POST /__emulator/settle` | finishes all processing now |
+/// | `POST /__emulator/reset` | fresh state, configured faults, no counts or rate windows |
+extension EmulatorService {
+    struct StatsAnswer: Codable {
+        var total: Int
+        var requests: [RequestCount]
+    }
+
+    func handleAdmin(_ request: HTTPRequest) async -> HTTPResponse {
+        switch (request.path, request.method) {
+        case ("/__emulator/faults", "GET"):
+            return .json(JSONAnswers.encode(await traffic.currentFaults))
+        case ("/__emulator/faults", "PUT"):
+            guard let settings = try? JSONDecoder().decode(FaultSettings.self, from: Data(request.body)) else {
+                return Self.adminError(400, "the body must be a JSON object of fault settings")
+            }
+            if let problem = settings.validationError { return Self.adminError(400, problem) }
+            await traffic.setFaults(settings)
+            return .json(JSONAnswers.encode(settings))
+        case ("/__emulator/stats", "GET"):
+            let counts = await traffic.requestCounts()
+            return .json(JSONAnswers.encode(StatsAnswer(total: counts.reduce(0) { $0 + $1.count }, requests: counts)))
+        case ("/__emulator/stats", "DELETE"):
+            await traffic.clearCounts()
+            return .json(JSONAnswers.encode(["cleared": true]))
+        case ("/__emulator/settle", "POST"):
+            await store.settleAll()
+            return .json(JSONAnswers.encode(["settled": true]))
+        case ("/__emulator/reset", "POST"):
+            await store.reset()
+            await traffic.reset()
+            return .json(JSONAnswers.encode(["reset": true]))
+        case ("/__emulator/faults", _), ("/__emulator/stats", _), ("/__emulator/settle", _), ("/__emulator/reset", _):
+            return Self.adminError(405, "method \(request.method) not allowed here")
+        default:
+            return Self.adminError(404, "no admin endpoint \(request.path); see /__emulator/faults, stats, settle, reset")
+        }
+    }
+
+    private static func adminError(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status: status, JSONAnswers.encode(["error": message]))
+    }
+}

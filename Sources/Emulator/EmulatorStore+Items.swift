@@ -1,0 +1,292 @@
+import AISearchAPI
+import Foundation
+
+/// What a listing asks for, already validated.
+struct ItemQuery: Sendable {
+    enum SortOrder: String, Sendable { case status, modifiedAt = "modified_at" }
+    var key: String?
+    var itemID: String?
+    var source: String?
+    var status: Item.Status?
+    var search: String?
+    var sortBy: SortOrder = .status
+    var metadataFilter: MetadataFilter?
+}
+
+/// An item answer and, while it is being processed, when it will settle.
+struct QueuedItem: Sendable {
+    var item: Item
+    var settlesAt: Date?
+}
+
+/// Items: upload, create-or-update, sync, delete, listings, logs, chunks, contents; processing.
+extension EmulatorStore {
+    func listItems(_ key: InstanceKey, query: ItemQuery) throws(EmulatorError) -> [Item] {
+        let state = try existing(key)
+        let rank: [Item.Status: Int] = [.running: 0, .queued: 1, .error: 2, .outdated: 3, .skipped: 4, .completed: 5]
+        return state.items.values
+            .filter { item in
+                (query.key.map { $0 == item.key } ?? true)
+                    && (query.itemID.map { $0 == item.id } ?? true)
+                    && (query.source.map { $0 == item.sourceID } ?? true)
+                    && (query.status.map { $0 == item.status } ?? true)
+                    && (query.search.map { item.key.contains($0) } ?? true)
+                    && (query.metadataFilter.map { $0.matches(Self.metadata(of: item, in: state.record)) } ?? true)
+            }
+            .sorted { a, b in
+                switch query.sortBy {
+                case .status:
+                    let (ra, rb) = (rank[a.status] ?? 9, rank[b.status] ?? 9)
+                    if ra != rb { return ra < rb }
+                    if a.lastSeenAt != b.lastSeenAt { return a.lastSeenAt > b.lastSeenAt }
+                case .modifiedAt:
+                    if a.modifiedAt != b.modifiedAt { return a.modifiedAt > b.modifiedAt }
+                }
+                return (a.key, a.id) < (b.key, b.id)
+            }
+            .map { render($0, in: state) }
+    }
+
+    /// A multipart upload: creates the item or replaces the content of the item with that key.
+    func upload(_ key: InstanceKey, itemKey: String, content: [UInt8], metadata: [String: JSONValue],
+                waiting: Bool) throws(EmulatorError) -> QueuedItem {
+        try Self.validateItemKey(itemKey)
+        guard content.count <= settings.maxUploadBytes else { throw .payloadTooLarge(limit: settings.maxUploadBytes) }
+        var state = try existing(key)
+        let now = clock.now
+        let lookup = Self.lookupKey(source: "builtin", key: itemKey)
+        let id = state.idByKey[lookup] ?? UUID().uuidString.lowercased()
+        var item = state.items[id] ?? ItemRecord(
+            id: id, key: itemKey, instance: key, sourceID: "builtin", checksum: "", createdAt: now, lastSeenAt: now,
+            modifiedAt: now, status: .queued, hasContent: true)
+        item.checksum = checksum(of: content)
+        item.fileSize = Int64(content.count)
+        item.uploadedMetadata = metadata
+        item.modifiedAt = now
+        item.hasContent = true
+        state.items[id] = item
+        state.idByKey[lookup] = id
+        contents[id] = content
+        do { try persistence?.writeContent(itemID: id, bytes: content) } catch {
+            throw .internalError
+        }
+        instances[key] = state
+        return enqueue(key, itemID: id, waiting: waiting, message: "Uploaded \(content.count) bytes; queued for indexing")
+    }
+
+    /// `PUT …/items`: re-queue by key; on an external-source instance also create.
+    func createOrUpdate(_ key: InstanceKey, itemKey: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
+        try Self.validateItemKey(itemKey)
+        var state = try existing(key)
+        if !state.record.hasExternalSource {
+            guard let id = state.idByKey[Self.lookupKey(source: "builtin", key: itemKey)] else {
+                throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items?key=\(itemKey)")
+            }
+            return enqueue(key, itemID: id, waiting: waiting, message: "Queued for indexing")
+        }
+        let source = state.record.externalSourceID
+        let lookup = Self.lookupKey(source: source, key: itemKey)
+        if state.idByKey[lookup] == nil {
+            let now = clock.now
+            let id = UUID().uuidString.lowercased()
+            state.items[id] = ItemRecord(
+                id: id, key: itemKey, instance: key, sourceID: source, checksum: checksum(of: Array("\(source)/\(itemKey)".utf8)),
+                uploadedMetadata: [:], createdAt: now, lastSeenAt: now, modifiedAt: now, status: .queued, hasContent: false)
+            state.idByKey[lookup] = id
+            instances[key] = state
+        }
+        return enqueue(key, itemID: state.idByKey[lookup]!, waiting: waiting, message: "Queued for indexing from \(source)")
+    }
+
+    /// `PATCH …/items/{id}`: index the item again.
+    func sync(_ key: InstanceKey, itemID: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
+        _ = try existingItem(key, itemID)
+        return enqueue(key, itemID: itemID, waiting: waiting, message: "Sync requested; queued for indexing")
+    }
+
+    func item(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> Item {
+        let state = try existing(key)
+        return render(try existingItem(key, itemID), in: state)
+    }
+
+    /// The item as it is now, plus its settle time if it is still pending.
+    func queuedItem(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> QueuedItem {
+        let state = try existing(key)
+        let record = try existingItem(key, itemID)
+        return QueuedItem(item: render(record, in: state), settlesAt: record.schedule?.settlesAt)
+    }
+
+    func deleteItem(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> DeletedItem {
+        var record = try existingItem(key, itemID)
+        let now = clock.now
+        let delay = settings.processingDelay.timeInterval
+        record.schedule = ProcessingSchedule(runsAt: now, settlesAt: now.addingTimeInterval(delay))
+        record.pendingDelete = true
+        record.hasContent = false
+        record.logs.append(ItemLog(action: "delete", fileKey: record.key, message: "Deleted; removing indexed data",
+                                   timestamp: Timestamp.iso8601(now)))
+        instances[key]?.items[itemID] = record
+        instances[key]?.pending.insert(itemID)
+        instances[key]?.index.remove(itemID: itemID)
+        contents[itemID] = nil
+        persistence?.removeContent(itemID: itemID)
+        refresh(key)
+        markDirty()
+        return DeletedItem(key: record.key)
+    }
+
+    /// Newest first; `cursor` is the offset the previous page handed out.
+    func itemLogs(_ key: InstanceKey, itemID: String, cursor: Int, limit: Int) throws(EmulatorError) -> (logs: [ItemLog], next: String?) {
+        let logs = Array(try existingItem(key, itemID).logs.reversed())
+        guard cursor < logs.count else { return ([], nil) }
+        let end = min(logs.count, cursor + limit)
+        return (Array(logs[cursor..<end]), end < logs.count ? String(end) : nil)
+    }
+
+    func itemChunks(_ key: InstanceKey, itemID: String, limit: Int, offset: Int) throws(EmulatorError) -> [ItemChunk] {
+        let state = try existing(key)
+        _ = try existingItem(key, itemID)
+        return Array(state.index.chunks(itemID: itemID).dropFirst(offset).prefix(limit))
+    }
+
+    func download(_ key: InstanceKey, itemID: String) throws(EmulatorError) -> [UInt8] {
+        let record = try existingItem(key, itemID)
+        guard record.hasContent, let bytes = contents[itemID] else {
+            throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items/\(itemID)/download")
+        }
+        return bytes
+    }
+
+    // MARK: Processing
+
+    /// Moves the instance's due items and jobs on to where the clock says they are.
+    func refresh(_ key: InstanceKey) {
+        guard var state = instances[key] else { return }
+        let now = clock.now
+        var changed = false
+        for id in state.pending.sorted() {
+            guard var item = state.items[id], let schedule = item.schedule else { state.pending.remove(id); continue }
+            if now >= schedule.settlesAt {
+                state.pending.remove(id)
+                changed = true
+                if item.pendingDelete {
+                    state.items[id] = nil
+                    state.idByKey[Self.lookupKey(source: item.sourceID, key: item.key)] = nil
+                    continue
+                }
+                settle(&item, in: &state, at: schedule.settlesAt)
+                state.items[id] = item
+            } else if now >= schedule.runsAt, item.status == .queued {
+                item.status = .running
+                state.items[id] = item
+                changed = true
+            }
+        }
+        changed = refreshJobs(&state, now: now) || changed
+        instances[key] = state
+        if changed { markDirty() }
+    }
+
+    /// Queues an existing item for indexing and returns it with its settle time.
+    private func enqueue(_ key: InstanceKey, itemID: String, waiting: Bool, message: String) -> QueuedItem {
+        guard var state = instances[key], var item = state.items[itemID] else { preconditionFailure("enqueue of a missing item") }
+        let now = clock.now
+        let delay = settings.processingDelay.timeInterval
+        // A caller that waits sees the item picked up at once; otherwise it waits in the queue
+        // for the first half of the delay.
+        item.schedule = ProcessingSchedule(runsAt: waiting ? now : now.addingTimeInterval(delay / 2),
+                                           settlesAt: now.addingTimeInterval(delay))
+        item.status = waiting ? .running : .queued
+        item.error = nil
+        item.pendingDelete = false
+        item.lastSeenAt = now
+        item.logs.append(ItemLog(action: "queue", fileKey: item.key, message: message, timestamp: Timestamp.iso8601(now)))
+        state.items[itemID] = item
+        state.pending.insert(itemID)
+        state.record.lastActivity = now
+        instances[key] = state
+        markDirty()
+        return QueuedItem(item: render(item, in: state), settlesAt: item.schedule?.settlesAt)
+    }
+
+    private func settle(_ item: inout ItemRecord, in state: inout InstanceState, at time: Date) {
+        let outcome = ItemProcessing.outcome(key: item.key, content: item.hasContent ? contents[item.id] : nil,
+                                             injectedFailure: settings.failingKeys.contains(item.key))
+        let stamp = Timestamp.iso8601(time)
+        let elapsedMs = Int((settings.processingDelay.timeInterval * 1000).rounded())
+        switch outcome {
+        case .completed(let text):
+            state.index.index(itemID: item.id, key: item.key, text: text, metadata: Self.metadata(of: item, in: state.record),
+                              chunkSize: state.record.settings.chunkSize ?? Self.defaultChunkSize,
+                              chunkOverlap: state.record.settings.chunkOverlap ?? Self.defaultChunkOverlap)
+            let count = state.index.chunks(itemID: item.id).count
+            item.status = .completed
+            item.error = nil
+            item.chunksCount = count
+            item.logs.append(ItemLog(action: "index", chunkCount: count, fileKey: item.key,
+                                     message: "Indexed \(count) chunks", processingTimeMs: elapsedMs, timestamp: stamp))
+        case .skipped(let reason):
+            state.index.remove(itemID: item.id)
+            item.status = .skipped
+            item.chunksCount = 0
+            item.logs.append(ItemLog(action: "skip", errorType: "UNSUPPORTED_FILE_TYPE", fileKey: item.key,
+                                     message: reason, processingTimeMs: elapsedMs, timestamp: stamp))
+        case .failed(let errorType, let reason):
+            state.index.remove(itemID: item.id)
+            item.status = .error
+            item.error = reason
+            item.chunksCount = 0
+            item.logs.append(ItemLog(action: "index", errorType: errorType, fileKey: item.key, message: reason,
+                                     processingTimeMs: elapsedMs, timestamp: stamp))
+        }
+        item.schedule = nil
+        item.lastSeenAt = time
+        state.record.lastActivity = time
+    }
+
+    // MARK: Rendering
+
+    func render(_ record: ItemRecord, in state: InstanceState) -> Item {
+        Item(id: record.id, key: record.key, checksum: record.checksum, chunksCount: record.chunksCount,
+             createdAt: Timestamp.iso8601(record.createdAt), lastSeenAt: Timestamp.iso8601(record.lastSeenAt),
+             fileSize: record.fileSize, metadata: Self.metadata(of: record, in: state.record), namespace: record.instance.namespace,
+             nextAction: record.pendingDelete ? .delete : (record.schedule != nil ? .index : nil),
+             sourceID: record.sourceID, status: record.status, error: record.error)
+    }
+
+    /// Built-in fields plus the uploaded values of the instance's declared custom fields.
+    static func metadata(of record: ItemRecord, in instance: InstanceRecord) -> [String: JSONValue] {
+        var metadata: [String: JSONValue] = [
+            "filename": .string(record.key),
+            "folder": .string(ItemProcessing.folder(of: record.key)),
+            "timestamp": .int(Timestamp.epochMilliseconds(record.modifiedAt)),
+        ]
+        for field in instance.settings.customMetadata ?? [] {
+            if let value = record.uploadedMetadata[field.fieldName] { metadata[field.fieldName] = value }
+        }
+        return metadata
+    }
+
+    func checksum(of content: [UInt8]) -> String {
+        switch settings.checksumMode {
+        case .md5: Digests.hex(Digests.md5(content))
+        case .sha256: Digests.hex(Digests.sha256(content))
+        case .opaque: Digests.hex(Digests.sha256(Array(checksumSalt.utf8) + content))
+        }
+    }
+
+    /// Keys: 1 to 128 characters, counted as UTF-16 code units like the service's JavaScript.
+    static func validateItemKey(_ key: String) throws(EmulatorError) {
+        guard !key.isEmpty else { throw .invalidRequest("the file name (item key) must not be empty") }
+        guard key.utf16.count <= 128 else {
+            throw .invalidRequest("the file name (item key) must not exceed 128 characters; it has \(key.utf16.count)")
+        }
+    }
+
+    private func existingItem(_ key: InstanceKey, _ itemID: String) throws(EmulatorError) -> ItemRecord {
+        guard let item = try existing(key).items[itemID] else {
+            throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items/\(itemID)")
+        }
+        return item
+    }
+}

@@ -1,0 +1,141 @@
+import AISearchAPI
+import LinuxSystem
+
+/// One folder kept equal to one instance. Owns the order of a round (list, scan, plan, execute,
+/// save) so that every command (`plan`, `sync`, `watch`) runs the very same logic.
+///
+/// An actor: rounds never overlap, so the state is only ever changed by one round at a time.
+public actor SyncEngine {
+    public struct Settings: Sendable {
+        public var keyPrefix: String
+        public var maxDelete: DeletionLimit
+        public var allowEmptyRoot: Bool
+        public var maxReindexAttempts: Int
+        public var budget: BudgetForecast
+
+        public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
+                    maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast()) {
+            self.keyPrefix = keyPrefix
+            self.maxDelete = maxDelete
+            self.allowEmptyRoot = allowEmptyRoot
+            self.maxReindexAttempts = maxReindexAttempts
+            self.budget = budget
+        }
+    }
+
+    /// What one round saw and did.
+    public struct Round: Sendable {
+        public enum Kind: String, Sendable, Codable { case full, rescan, incremental }
+        public var kind: Kind
+        public var plan: SyncPlan
+        public var report: ExecutionReport
+        public var filesScanned: Int
+        public var filesHashed: Int
+        public var bytesHashed: Int64
+        public var snapshot: LocalSnapshot
+
+        /// Every eligible file is in sync: nothing failed, nothing refused.
+        public var isInSync: Bool { report.succeeded && plan.deleteRefusal == nil }
+    }
+
+    public let scanner: TreeScanner
+    public let executor: PlanExecutor
+    public let state: StateStore
+    public let settings: Settings
+    private var store: any RemoteItemStore { executor.store }
+
+    public init(scanner: TreeScanner, executor: PlanExecutor, state: StateStore, settings: Settings) {
+        self.scanner = scanner
+        self.executor = executor
+        self.state = state
+        self.settings = settings
+    }
+
+    /// A full round: list every item, scan the whole tree, plan, and (unless `dryRun`) execute.
+    /// A failed listing throws: without it nothing can be decided.
+    public func reconcile(dryRun: Bool = false) async throws -> Round {
+        let items = try await store.listAll()
+        return await runRound(kind: .full, items: items, scope: nil, dryRun: dryRun)
+    }
+
+    /// A full local scan against what the state records of the instance: after an inotify
+    /// overflow. Unchanged files cost neither a hash nor a request.
+    public func rescan() async -> Round {
+        await runRound(kind: .rescan, items: recordedItems(), scope: nil, dryRun: false)
+    }
+
+    /// A round for the paths a watch batch names (relative to the root; directories included),
+    /// planned against the state's record of those keys only.
+    public func apply(changed: Set<FilePathBytes>, removed: Set<FilePathBytes>) async -> Round {
+        let snapshot = await state.snapshot
+        let touched = changed.union(removed)
+        var keys = Set<ItemKey>()
+        for (key, entry) in snapshot.entries where touched.contains(where: { entry.path.isWithin($0) }) {
+            keys.insert(key)
+        }
+        return await runRound(kind: .incremental, items: recordedItems(), scope: (paths: changed, keys: keys), dryRun: false)
+    }
+
+    /// Keys with a pending, retryable operation whose back-off has passed: the watch loop retries
+    /// them on a timer.
+    public func keysDueForRetry(nowNanoseconds: Int64) async -> Set<FilePathBytes> {
+        let snapshot = await state.snapshot
+        var paths = Set<FilePathBytes>()
+        for operation in snapshot.journal.pending.values where operation.attempts > 0 && operation.nextAttemptNanoseconds <= nowNanoseconds {
+            if let path = snapshot.entries[operation.key]?.path { paths.insert(path) }
+        }
+        return paths
+    }
+
+    public func save() async throws {
+        try await state.save()
+    }
+
+    /// Saves the state and releases its lock; the engine is not used afterwards.
+    public func close() async throws {
+        try await state.close()
+    }
+
+    // MARK: - Rounds
+
+    private func runRound(kind: Round.Kind, items: [Item], scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>)?, dryRun: Bool) async -> Round {
+        let before = await state.snapshot
+        let remoteByKey = Dictionary(items.map { (ItemKey($0.key), $0) }, uniquingKeysWith: { first, _ in first })
+        let scanner = self.scanner
+        let scan: TreeScanner.Result = await Task.detached {
+            if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
+            else { scanner.scanAll(state: before, remoteItems: remoteByKey) }
+        }.value
+        if !dryRun { await state.apply(scan.stateChanges) }
+        var current = before
+        current.apply(scan.stateChanges)
+
+        var options = PlanOptions(keyPrefix: settings.keyPrefix, nowNanoseconds: executor.now(), maxDelete: settings.maxDelete,
+                                  maxReindexAttempts: settings.maxReindexAttempts, allowEmptyRoot: settings.allowEmptyRoot,
+                                  budget: settings.budget)
+        var remote = RemoteListing(items: items)
+        if let scope {
+            // Only the batch's keys are in question: the rest of the instance is not compared, the
+            // empty-root guard is the full scan's business, and the delete limit counts every owned item.
+            let scopedKeys = scope.keys.union(scan.snapshot.files.map(\.key))
+            remote.items = items.filter { scopedKeys.contains(ItemKey($0.key)) }
+            let owned = items.filter { $0.sourceID == "builtin" && $0.key.hasPrefix(settings.keyPrefix) }.count
+            options.maxDelete = .count(settings.maxDelete.limit(owned: owned))
+            options.allowEmptyRoot = true
+        }
+        let syncPlan = plan(local: scan.snapshot, remote: remote, state: current, options: options)
+        let report = dryRun ? ExecutionReport() : await executor.execute(syncPlan, state: state)
+        return Round(kind: kind, plan: syncPlan, report: report, filesScanned: scan.snapshot.files.count,
+                     filesHashed: scan.filesHashed, bytesHashed: scan.bytesHashed, snapshot: scan.snapshot)
+    }
+
+    /// The instance as the state last saw it: enough to plan without a listing request.
+    private func recordedItems() async -> [Item] {
+        let snapshot = await state.snapshot
+        return snapshot.entries.compactMap { key, entry in
+            guard let record = entry.remote else { return nil }
+            return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
+                        fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: "builtin", status: record.status)
+        }
+    }
+}

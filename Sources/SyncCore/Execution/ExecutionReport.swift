@@ -1,0 +1,51 @@
+import AISearchAPI
+
+/// What executing one plan did, for the command's summary, `--json`, logs and metrics.
+public struct ExecutionReport: Sendable, Codable, Hashable {
+    /// One action that did not succeed.
+    public struct Failure: Sendable, Codable, Hashable, CustomStringConvertible {
+        public var key: ItemKey
+        public var operation: String
+        public var message: String
+        public var httpStatus: Int?
+        /// The server will refuse the same request again (4xx other than 408/429): not retried
+        /// until the file changes.
+        public var isTerminal: Bool
+
+        public var description: String { "\(operation) \(key): \(message)" }
+    }
+
+    /// An item that ended `error` or `skipped` after `--wait` followed it.
+    public struct UnindexedItem: Sendable, Codable, Hashable {
+        public var key: ItemKey
+        public var itemID: String
+        public var status: Item.Status
+        public var error: String?
+        public var lastLog: String?
+    }
+
+    public var uploaded: [ItemKey] = []
+    public var deleted: [ItemKey] = []
+    public var reindexed: [ItemKey] = []
+    /// Verified by download to hold the file's content already (no upload needed).
+    public var verifiedEqual: [ItemKey] = []
+    public var failures: [Failure] = []
+    public var unindexed: [UnindexedItem] = []
+    public var requests = 0
+    public var bytesUploaded: Int64 = 0
+
+    public init() {}
+
+    public var succeeded: Bool { failures.isEmpty && unindexed.isEmpty }
+
+    mutating func merge(_ other: ExecutionReport) {
+        uploaded += other.uploaded
+        deleted += other.deleted
+        reindexed += other.reindexed
+        verifiedEqual += other.verifiedEqual
+        failures += other.failures
+        unindexed += other.unindexed
+        requests += other.requests
+        bytesUploaded += other.bytesUploaded
+    }
+}

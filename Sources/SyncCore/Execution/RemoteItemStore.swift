@@ -1,0 +1,58 @@
+import AISearchAPI
+
+/// The item calls the sync engine makes, for one instance. The seam between the engine and the
+/// network: production passes `ClientItemStore`, tests may pass anything that behaves like the API.
+public protocol RemoteItemStore: Sendable {
+    func listAll() async throws -> [Item]
+    func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item
+    func reindex(itemID: String, waitForCompletion: Bool) async throws -> Item
+    func delete(itemID: String) async throws
+    func download(itemID: String) async throws -> [UInt8]
+    func get(itemID: String) async throws -> Item
+    func lastLogMessage(itemID: String) async throws -> String?
+}
+
+/// `RemoteItemStore` over the real client.
+public struct ClientItemStore: RemoteItemStore {
+    public let client: AISearchClient
+    public let instance: String
+
+    public init(client: AISearchClient, instance: String) {
+        self.client = client
+        self.instance = instance
+    }
+
+    public func listAll() async throws -> [Item] {
+        try await client.listAllItems(in: instance, query: ItemListQuery(perPage: 50))
+    }
+
+    public func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
+        try await client.uploadItem(to: instance, key: key.rawValue, contents: contents, metadata: metadata,
+                                    waitForCompletion: waitForCompletion)
+    }
+
+    public func reindex(itemID: String, waitForCompletion: Bool) async throws -> Item {
+        try await client.syncItem(itemID, in: instance, waitForCompletion: waitForCompletion)
+    }
+
+    public func delete(itemID: String) async throws {
+        do {
+            _ = try await client.deleteItem(itemID, in: instance)
+        } catch let error as APIError where error.status == 404 {
+            return  // already gone: the goal of a delete
+        }
+    }
+
+    public func download(itemID: String) async throws -> [UInt8] {
+        try await client.downloadItem(itemID, in: instance)
+    }
+
+    public func get(itemID: String) async throws -> Item {
+        try await client.getItem(itemID, in: instance)
+    }
+
+    public func lastLogMessage(itemID: String) async throws -> String? {
+        let logs = try await client.itemLogs(itemID, in: instance, limit: 20)
+        return logs.items.last(where: { $0.message?.isEmpty == false })?.message
+    }
+}

@@ -1,0 +1,79 @@
+import AISearchAPI
+import LinuxSystem
+
+/// One scan of the watched tree, as the planner needs it. Built by the scanner; a value.
+public struct LocalSnapshot: Hashable, Sendable {
+    /// Every file seen under the root, eligible or not. At most one eligible file per key (the
+    /// scanner marks the others `.keyConflict`).
+    public var files: [LocalFile]
+    /// False when the root directory itself is gone (unmounted, deleted): nothing is deleted then.
+    public var rootExists: Bool
+    /// Directories or files the scan could not read; any at all withholds every delete.
+    public var scanErrors: [ScanError]
+
+    public init(files: [LocalFile], rootExists: Bool = true, scanErrors: [ScanError] = []) {
+        self.files = files
+        self.rootExists = rootExists
+        self.scanErrors = scanErrors
+    }
+
+    public var scanHadErrors: Bool { !scanErrors.isEmpty }
+    /// No file at all under the root (eligible or not).
+    public var isEmpty: Bool { files.isEmpty }
+}
+
+/// A file under the root, with what the scanner learned of it.
+public struct LocalFile: Hashable, Sendable {
+    public enum Eligibility: Hashable, Sendable {
+        case eligible
+        case ineligible(IneligibilityReason)
+    }
+
+    public var key: ItemKey
+    /// Path below the root, raw bytes.
+    public var path: FilePathBytes
+    public var status: FileStatus
+    public var eligibility: Eligibility
+    /// Lowercase hex digests computed in this scan. SHA-256 is present for every eligible file the
+    /// scanner had to hash (`SyncState.needsRehash`); when absent, the state's SHA-256 stands for
+    /// a file whose `lstat` identity is unchanged. MD5/SHA-1 only when asked for (see
+    /// `checksumAlgorithmsToCompute`).
+    public var digests: [ChecksumAlgorithm: String]
+
+    public init(key: ItemKey, path: FilePathBytes, status: FileStatus, eligibility: Eligibility = .eligible,
+                digests: [ChecksumAlgorithm: String] = [:]) {
+        self.key = key
+        self.path = path
+        self.status = status
+        self.eligibility = eligibility
+        self.digests = digests.mapValues { $0.lowercased() }
+    }
+
+    public var isEligible: Bool { eligibility == .eligible }
+}
+
+/// A path the scan could not read.
+public struct ScanError: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// For display (raw bytes shown with `\xNN` escapes).
+    public var path: String
+    public var message: String
+
+    public init(path: FilePathBytes, message: String) {
+        self.path = path.description
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The items of `GET …/items`, all pages, for the planned instance.
+public struct RemoteListing: Hashable, Sendable {
+    public var items: [Item]
+    /// False when a page failed: absent items then prove nothing, so nothing is deleted.
+    public var isComplete: Bool
+
+    public init(items: [Item], isComplete: Bool = true) {
+        self.items = items
+        self.isComplete = isComplete
+    }
+}

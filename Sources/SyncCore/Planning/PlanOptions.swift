@@ -1,0 +1,82 @@
+/// The names of the item metadata fields the agent writes.
+public enum SyncMetadata {
+    /// The text custom-metadata field carrying the SHA-256 (lowercase hex) of the uploaded content.
+    /// Sent with every upload when the instance declares it; read back from listings so a fresh
+    /// host adopts items without downloading them.
+    public static let sha256Field = "aisearch_sha256"
+}
+
+/// What the planner may do, and the inputs it must not fetch itself (time, budget).
+public struct PlanOptions: Hashable, Sendable {
+    /// The key prefix this agent maps its files under (`--prefix`, exactly as `KeyMapper`
+    /// prepends it; "" for none). Items outside it belong to someone else and are never touched.
+    public var keyPrefix: String
+    /// Wall-clock time, nanoseconds since the epoch: operations in back-off until later are skipped.
+    public var nowNanoseconds: Int64
+    public var maxDelete: DeletionLimit
+    /// `PATCH` re-index requests allowed per item and content before an `error`/`outdated` item is
+    /// left alone (reported) until its content changes.
+    public var maxReindexAttempts: Int
+    /// Allows deleting every owned item when the root holds no file at all (off: an empty root is
+    /// far more often a missing mount than an intent).
+    public var allowEmptyRoot: Bool
+    public var budget: BudgetForecast
+
+    public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
+                maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast()) {
+        self.keyPrefix = keyPrefix
+        self.nowNanoseconds = nowNanoseconds
+        self.maxDelete = maxDelete
+        self.maxReindexAttempts = maxReindexAttempts
+        self.allowEmptyRoot = allowEmptyRoot
+        self.budget = budget
+    }
+}
+
+/// The most deletions one plan may carry (`--max-delete`).
+public enum DeletionLimit: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// At most this many.
+    case count(Int)
+    /// At most this percentage of the items the agent owns (rounded down).
+    case percent(Double)
+    case unlimited
+
+    /// The limit for `owned` owned items.
+    public func limit(owned: Int) -> Int {
+        switch self {
+        case .count(let count): max(0, count)
+        case .percent(let percent): Int((Double(owned) * percent / 100).rounded(.down))
+        case .unlimited: Int.max
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .count(let count): "\(count)"
+        case .percent(let percent): percent.rounded() == percent ? "\(Int(percent))%" : "\(percent)%"
+        case .unlimited: "unlimited"
+        }
+    }
+}
+
+/// The API's request budget, as the client's token bucket sees it now: 1,200 requests per
+/// 5 minutes per user, shared with every other tool of the account.
+public struct BudgetForecast: Hashable, Sendable, Codable {
+    public var requestsPerWindow: Int
+    public var windowSeconds: Double
+    /// Requests the bucket can spend at once right now.
+    public var availableTokens: Double
+
+    public init(requestsPerWindow: Int = 1200, windowSeconds: Double = 300, availableTokens: Double = 1200) {
+        self.requestsPerWindow = requestsPerWindow
+        self.windowSeconds = windowSeconds
+        self.availableTokens = availableTokens
+    }
+
+    /// Seconds `requests` take beyond what the bucket holds now, at the refill rate.
+    public func secondsToSpend(_ requests: Int) -> Double {
+        let rate = Double(requestsPerWindow) / windowSeconds
+        guard rate > 0 else { return requests > 0 ? .infinity : 0 }
+        return max(0, Double(requests) - availableTokens) / rate
+    }
+}

@@ -1,0 +1,197 @@
+import AISearchAPI
+import LinuxSystem
+
+/// Why a file is uploaded.
+public enum UploadReason: String, Hashable, Sendable, Codable {
+    /// No item has the key.
+    case new
+    /// The item holds other content than the file (the file changed, or a fresh host found the
+    /// item different).
+    case changed
+    /// The item held our content, and someone else changed it since: the local file wins.
+    case remoteChanged
+    /// We had recorded an item for the key, and it is gone from the listing.
+    case remoteMissing
+}
+
+/// `POST …/items`: upload the file's content under `key`.
+public struct UploadAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    @PathCoded public var path: FilePathBytes
+    public var size: Int64
+    public var sha256: SHA256Digest
+    public var reason: UploadReason
+    /// The item this upload supersedes, if any.
+    public var replacingItemID: String?
+
+    public init(key: ItemKey, path: FilePathBytes, size: Int64, sha256: SHA256Digest, reason: UploadReason, replacingItemID: String? = nil) {
+        self.key = key
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+        self.reason = reason
+        self.replacingItemID = replacingItemID
+    }
+}
+
+/// Why an item is deleted. Only items the agent owns (`source_id == "builtin"`, key under its
+/// prefix) are ever deleted.
+public enum DeleteReason: String, Hashable, Sendable, Codable {
+    /// No file maps to the key any more.
+    case localGone
+    /// The file is still there but now ignored, of an unsupported type, too large or not a
+    /// regular file: it is no longer part of the mirror.
+    case becameIneligible
+    /// A second item under the same key (an upload that added instead of replacing).
+    case duplicate
+}
+
+/// `DELETE …/items/{id}`.
+public struct DeleteAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    public var itemID: String
+    public var reason: DeleteReason
+
+    public init(key: ItemKey, itemID: String, reason: DeleteReason) {
+        self.key = key
+        self.itemID = itemID
+        self.reason = reason
+    }
+}
+
+/// `PATCH …/items/{id}` `{next_action: "INDEX"}`: the item holds our content but the server
+/// reports it `error` or `outdated`.
+public struct ReindexAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    public var itemID: String
+    public var status: Item.Status
+    public var sha256: SHA256Digest
+    /// 1 for the first re-index of this content.
+    public var attempt: Int
+
+    public init(key: ItemKey, itemID: String, status: Item.Status, sha256: SHA256Digest, attempt: Int) {
+        self.key = key
+        self.itemID = itemID
+        self.status = status
+        self.sha256 = sha256
+        self.attempt = attempt
+    }
+}
+
+/// How the planner knows an item holds the file's content.
+public enum ContentEvidence: Hashable, Sendable, Codable {
+    /// The item's `aisearch_sha256` metadata equals the file's SHA-256.
+    case metadataDigest
+    /// The item's `checksum` equals this digest of the file.
+    case checksum(ChecksumAlgorithm)
+    /// Our state recorded this item with this checksum holding this content.
+    case ownRecord
+}
+
+/// Record an existing item as ours, without any request: the instance already holds the file.
+public struct AdoptAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    @PathCoded public var path: FilePathBytes
+    public var itemID: String
+    public var checksum: String
+    public var status: Item.Status
+    public var sha256: SHA256Digest
+    public var evidence: ContentEvidence
+
+    public init(key: ItemKey, path: FilePathBytes, itemID: String, checksum: String, status: Item.Status,
+                sha256: SHA256Digest, evidence: ContentEvidence) {
+        self.key = key
+        self.path = path
+        self.itemID = itemID
+        self.checksum = checksum
+        self.status = status
+        self.sha256 = sha256
+        self.evidence = evidence
+    }
+
+    /// The state record adoption writes.
+    public var record: RemoteRecord {
+        RemoteRecord(itemID: itemID, checksum: checksum, status: status, contentSHA256: sha256)
+    }
+}
+
+/// `GET …/items/{id}/download` and compare with the file: the item's checksum is opaque and its
+/// size equals the file's, so only the bytes can tell. One request, no re-index. The executor
+/// adopts on a match and uploads otherwise.
+public struct VerifyAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    @PathCoded public var path: FilePathBytes
+    public var itemID: String
+    public var checksum: String
+    public var status: Item.Status
+    public var size: Int64
+    public var sha256: SHA256Digest
+
+    public init(key: ItemKey, path: FilePathBytes, itemID: String, checksum: String, status: Item.Status, size: Int64, sha256: SHA256Digest) {
+        self.key = key
+        self.path = path
+        self.itemID = itemID
+        self.checksum = checksum
+        self.status = status
+        self.size = size
+        self.sha256 = sha256
+    }
+}
+
+/// Why a key costs nothing this round.
+public enum SkipReason: Hashable, Sendable, Codable {
+    /// Not uploadable; reported once per scan.
+    case ineligible(IneligibilityReason)
+    /// The item holds the file's content and is indexed or on its way.
+    case unchanged
+    /// The server refused this exact request for this content with a 4xx; waits for the file to change.
+    case terminalFailure(kind: OperationKind, httpStatus: Int?, message: String)
+    /// `error`/`outdated` although re-indexed `attempts` times for this content; waits for a change.
+    case reindexExhausted(status: Item.Status, attempts: Int, error: String?)
+    /// The journal holds the same operation in back-off until then (ns since the epoch).
+    case waitingForRetry(kind: OperationKind, untilNanoseconds: Int64)
+    /// The scan brought no SHA-256 and the state has none for this identity (a scanner bug).
+    case digestUnavailable
+}
+
+public struct SkipAction: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    public var reason: SkipReason
+
+    public init(key: ItemKey, reason: SkipReason) {
+        self.key = key
+        self.reason = reason
+    }
+}
+
+/// A recorded item whose status moved (e.g. `queued` → `completed`): a state update, no request.
+public struct StatusUpdate: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    public var status: Item.Status
+
+    public init(key: ItemKey, status: Item.Status) {
+        self.key = key
+        self.status = status
+    }
+}
+
+/// Encodes raw path bytes as a string that round-trips exactly (see `PathEscaping`).
+@propertyWrapper
+public struct PathCoded: Hashable, Sendable, Codable {
+    public var wrappedValue: FilePathBytes
+
+    public init(wrappedValue: FilePathBytes) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let path = PathEscaping.unescape(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad path escape: \(text)"))
+        }
+        wrappedValue = path
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(PathEscaping.escape(wrappedValue))
+    }
+}

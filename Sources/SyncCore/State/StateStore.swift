@@ -1,0 +1,248 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LinuxSystem
+
+/// Owns one instance's state on disk: loads it (moving aside anything it cannot trust), hands out
+/// snapshots, takes changes, and writes them back crash-safely, debounced so a burst of changes
+/// costs one write.
+///
+/// Guarantees:
+/// - One process per state directory: `load()` takes an exclusive `flock` on `<dir>/lock`, held
+///   until `close()` or the store is released.
+/// - A write is all or nothing: a SIGKILL or power loss at any point leaves the previous file or
+///   the new one (see `StateFiles.replaceAtomically`); a temporary file left behind is removed at
+///   the next load.
+/// - A file that is truncated, corrupt, of another instance or of a newer format is never used:
+///   it is renamed `state.json.corrupt-<UTC time>` and `load()` reports `.rebuilt`, telling the
+///   caller to rescan (a rescan plus one remote listing rebuilds everything the state holds; the
+///   planner's adoption rules keep that from re-uploading).
+public actor StateStore {
+    public nonisolated let location: StateLocation
+    public nonisolated let scope: StateScope
+    private let debounce: Duration
+    private let clock: any Clock<Duration>
+    private let wallClock: @Sendable () -> Int64
+
+    private var state: SyncState
+    private var isLoaded = false
+    private var isDirty = false
+    private var pendingSave: Task<Void, Never>?
+    private var lock: FileDescriptor?
+    private var writeCount = 0
+    /// The last failure of a debounced save (a direct `save()` throws instead); cleared by a
+    /// successful save.
+    public private(set) var lastSaveError: StateStoreError?
+
+    /// - Parameters:
+    ///   - debounce: how long after a change the state is written, unless `flush()` comes first.
+    ///   - clock: drives the debounce; tests pass one they control.
+    ///   - wallClock: nanoseconds since the epoch, for the racy-file guard and moved-aside names;
+    ///     `CLOCK_REALTIME` when nil.
+    public init(location: StateLocation, scope: StateScope, debounce: Duration = .seconds(2),
+                clock: any Clock<Duration> = ContinuousClock(),
+                wallClock: (@Sendable () -> Int64)? = nil) {
+        self.location = location
+        self.scope = scope
+        self.debounce = debounce
+        self.clock = clock
+        self.wallClock = wallClock ?? { StateFiles.realtimeNanoseconds() }
+        self.state = SyncState(scope: scope)
+    }
+
+    /// Creates the directory (0700), locks it, removes leftover temporary files and reads
+    /// `state.json`. I/O errors other than "no such file" are thrown, never mistaken for a
+    /// missing state (a rebuild on a transient EACCES would be wasteful, not wrong, but surprising).
+    public func load() throws(StateStoreError) -> StateLoadResult {
+        do {
+            try StateFiles.makeDirectories(location.directory)
+        } catch {
+            throw .io(error)
+        }
+        if lock == nil {
+            do {
+                lock = try StateFiles.lockExclusively(location.lockFile)
+            } catch where error.errno == .wouldBlock {
+                throw .locked(location.directory)
+            } catch {
+                throw .io(error)
+            }
+        }
+        let leftovers = removeTemporaryFiles()
+        let bytes: [UInt8]?
+        do {
+            bytes = try StateFiles.readFile(location.stateFile)
+        } catch {
+            throw .io(error)
+        }
+        isLoaded = true
+        isDirty = false
+        guard let bytes else {
+            state = SyncState(scope: scope)
+            return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers)
+        }
+        do throws(StateFileProblem) {
+            state = try StateFileCodec.decode(bytes, expectedScope: scope)
+            return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers)
+        } catch {
+            let aside = try moveAside()
+            state = SyncState(scope: scope)
+            return StateLoadResult(state: state, origin: .rebuilt(problem: error, movedAsideTo: aside),
+                                   removedTemporaryFiles: leftovers)
+        }
+    }
+
+    /// The current state, including changes not yet written.
+    public var snapshot: SyncState { state }
+
+    /// Applies `changes` and schedules a debounced write.
+    public func apply(_ changes: [StateChange]) {
+        guard !changes.isEmpty else { return }
+        state.apply(changes)
+        isDirty = true
+        scheduleSave()
+    }
+
+    /// Replaces the whole state (after a rebuild), and schedules a write.
+    public func replace(with newState: SyncState) {
+        state = newState
+        state.scope = scope
+        isDirty = true
+        scheduleSave()
+    }
+
+    /// Writes now, whether or not anything changed.
+    public func save() throws(StateStoreError) {
+        guard isLoaded else { throw .notLoaded }
+        // Stamped before the write: a file changed while we write counts as racy at the next load.
+        let stamp = wallClock()
+        var written = state
+        written.lastWriteNanoseconds = stamp
+        let bytes = StateFileCodec.encode(written)
+        writeCount += 1
+        do {
+            try StateFiles.replaceAtomically(location.stateFile, with: bytes, temporarySuffix: "\(getpid())-\(writeCount)")
+        } catch {
+            throw .io(error)
+        }
+        state.lastWriteNanoseconds = stamp
+        isDirty = false
+        lastSaveError = nil
+    }
+
+    /// Cancels the pending debounced write and writes now if anything changed.
+    public func flush() throws(StateStoreError) {
+        pendingSave?.cancel()
+        pendingSave = nil
+        if isDirty { try save() }
+    }
+
+    /// Whether changes are waiting for a write.
+    public var hasUnsavedChanges: Bool { isDirty }
+
+    /// Flushes, then releases the directory lock. The store can be loaded again afterwards.
+    public func close() throws(StateStoreError) {
+        defer {
+            lock?.close()
+            lock = nil
+            isLoaded = false
+        }
+        if isLoaded { try flush() }
+    }
+
+    private func scheduleSave() {
+        guard pendingSave == nil, isLoaded else { return }
+        let clock = clock
+        let debounce = debounce
+        pendingSave = Task {
+            do {
+                try await clock.sleep(for: debounce)
+            } catch {
+                return
+            }
+            self.debouncedSaveFired()
+        }
+    }
+
+    private func debouncedSaveFired() {
+        pendingSave = nil
+        guard isDirty else { return }
+        do {
+            try save()
+        } catch {
+            lastSaveError = error
+        }
+    }
+
+    private func removeTemporaryFiles() -> [FilePathBytes] {
+        let prefix = StateLocation.fileName.bytes + Array(".tmp-".utf8)
+        guard let entries = try? directoryEntries(of: location.directory) else { return [] }
+        var removed: [FilePathBytes] = []
+        for entry in entries where entry.name.bytes.starts(with: prefix) {
+            let path = location.directory.appending(entry.name)
+            if (try? StateFiles.remove(path)) != nil { removed.append(path) }
+        }
+        return removed
+    }
+
+    private func moveAside() throws(StateStoreError) -> FilePathBytes {
+        let base = StateLocation.fileName.description + ".corrupt-" + StateFiles.compactUTCTimestamp(nanoseconds: wallClock())
+        var candidate = location.directory.appending(FilePathBytes(base))
+        var counter = 2
+        while StateFiles.exists(candidate) {
+            candidate = location.directory.appending(FilePathBytes("\(base)-\(counter)"))
+            counter += 1
+        }
+        do {
+            try StateFiles.rename(location.stateFile, to: candidate)
+            try StateFiles.syncDirectory(location.directory)
+        } catch {
+            throw .io(error)
+        }
+        return candidate
+    }
+}
+
+/// What `StateStore.load()` found.
+public struct StateLoadResult: Sendable {
+    public enum Origin: Hashable, Sendable {
+        /// The state file was read and checked.
+        case loaded
+        /// There was no state file: a fresh host.
+        case created
+        /// The state file could not be trusted; it was moved aside and the caller must rebuild.
+        case rebuilt(problem: StateFileProblem, movedAsideTo: FilePathBytes)
+    }
+
+    public var state: SyncState
+    public var origin: Origin
+    /// Temporary files of interrupted writes, removed.
+    public var removedTemporaryFiles: [FilePathBytes]
+
+    /// Whether the caller must rescan everything before trusting the state (it is empty).
+    public var needsRebuild: Bool { origin != .loaded }
+
+    /// One line for the log when the state was not loaded cleanly; nil otherwise.
+    public var warning: String? {
+        guard case .rebuilt(let problem, let aside) = origin else { return nil }
+        return "state file \(problem); moved it to \(aside) and rebuilding from a rescan"
+    }
+}
+
+/// Why the state store failed.
+public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    case locked(FilePathBytes)
+    case io(SystemError)
+    case notLoaded
+
+    public var description: String {
+        switch self {
+        case .locked(let directory):
+            "state directory \(directory) is in use by another aisearch-sync; stop it or pass another --state-dir"
+        case .io(let error):
+            "state: \(error)"
+        case .notLoaded:
+            "state: save before load (a bug)"
+        }
+    }
+}

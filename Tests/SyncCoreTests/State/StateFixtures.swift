@@ -1,0 +1,51 @@
+import AISearchAPI
+import LinuxSystem
+@testable import SyncCore
+
+let testScope = StateScope(account: "0123abcd", namespace: "default", instance: "docs")
+
+func digest(_ seed: Int) -> SHA256Digest {
+    var bytes = [UInt8](repeating: 0, count: 32)
+    withUnsafeBytes(of: UInt64(truncatingIfNeeded: seed).littleEndian) { bytes.replaceSubrange(0..<8, with: $0) }
+    bytes[31] = 0xA5
+    return SHA256Digest(bytes: bytes)
+}
+
+func status(size: Int64 = 10, mtime: Int64 = 1_000_000_000_000, ctime: Int64? = nil, inode: UInt64 = 7) -> FileStatus {
+    FileStatus(kind: .regular, device: 2049, inode: inode, size: size,
+               modificationTimeNanoseconds: mtime, changeTimeNanoseconds: ctime ?? mtime, mode: 0o100644)
+}
+
+/// A state with `count` varied entries: some never hashed, some with a remote record holding other
+/// content, one with a non-UTF-8 path and one with a `%` in it, plus journal rows.
+func sampleState(count: Int) -> SyncState {
+    var state = SyncState(scope: testScope, checksumKind: .md5)
+    for index in 0..<count {
+        let key = ItemKey("docs/dir\(index % 97)/file-\(index).md")
+        var path = FilePathBytes("dir\(index % 97)/file-\(index).md")
+        if index == 1 { path = FilePathBytes([0x66, 0xFF, 0x25, 0x2E, 0x6D, 0x64]) }
+        if index == 2 { path = "100%.md" }
+        var entry = StateEntry(path: path)
+        if index % 10 != 3 {
+            entry.identity = FileIdentity(status(size: Int64(index), mtime: 1_700_000_000_000_000_000 + Int64(index), inode: UInt64(index) + 1 << 40))
+            entry.sha256 = digest(index)
+        }
+        if index % 4 != 0 {
+            let content = index % 8 == 1 ? digest(index + 1) : (entry.sha256 ?? digest(-index))
+            entry.remote = RemoteRecord(itemID: "item-\(index)", checksum: "chk-\(index)", status: index % 5 == 0 ? .error : .completed,
+                                        contentSHA256: content, reindexAttempts: index % 3)
+        }
+        state.entries[key] = entry
+    }
+    state.journal.enqueue(PendingOperation(key: "docs/a.md", kind: .upload, contentSHA256: digest(1), attempts: 2,
+                                           nextAttemptNanoseconds: 55, lastError: "HTTP 503 \"busy\"\nretry"))
+    state.journal.enqueue(PendingOperation(key: "docs/b.md", kind: .delete, itemID: "item-b"))
+    state.journal.recordTerminalFailure(TerminalFailure(key: "docs/c.md", kind: .upload, contentSHA256: digest(3), httpStatus: 413,
+                                                        message: "too large", recordedAtNanoseconds: 99))
+    return state
+}
+
+// Test-only convenience; remove if `ItemKey` itself becomes string-literal expressible.
+extension ItemKey: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self.init(value) }
+}
