@@ -46,7 +46,7 @@ import Testing
         let server = try LoopbackServer { _ in nil }
         let error = try await #require(throws: TransportError.self) {
             try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(server.port)/",
-                                                                  timeout: .milliseconds(300)))
+                                                                  timeout: .seconds(2)))
         }
         #expect(error.code == .timedOut, "\(error.detail)")
         #expect(server.request != nil)
