@@ -25,7 +25,7 @@ import Foundation
 ///   "wait": false,
 ///   "rate_limit": { "requests": 1200, "per_seconds": 300 },
 ///   "syncs": [
-///     { "root": "/srv/docs", "instance": "docs" },
+///     { "root": "/srv/docs", "instance": "docs", "prefix": "docs/" },
 ///     { "root": "handbook", "instance": "docs", "prefix": "handbook/",
 ///       "max_delete": 50, "concurrency": 2, "settle_ms": 1000, "safety_rescan": "off" }
 ///   ]

@@ -3,6 +3,7 @@ struct SyncResolver {
     let layers: ConfigurationLayers
 
     func resolve() throws -> [SyncConfiguration] {
+        try checkSharedSettings()
         let selected = try layers.value(SettingKeys.instance, from: [.flag, .environment])
         let fileSyncs = layers.file?.syncs ?? []
         if let root = layers.flags.root {
@@ -45,6 +46,13 @@ struct SyncResolver {
         }
         try checkOverlaps(syncs)
         return syncs
+    }
+
+    /// Checks the per-sync settings given outside any sync (flags, environment, top-level keys),
+    /// so a bad value is reported even when there is no sync to apply it to.
+    private func checkSharedSettings() throws {
+        let placeholder = Setting("", source: .defaultValue)
+        _ = try build(label: "", root: placeholder, instance: placeholder, sync: nil, prefixFromFlag: false)
     }
 
     private func commandLineRoot(_ root: String) throws -> Setting<String> {
