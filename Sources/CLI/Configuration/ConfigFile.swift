@@ -1,5 +1,6 @@
 import AISearchAPI
 import Foundation
+import Observability
 
 /// The config file (`--config FILE`, or `AISEARCH_CONFIG`): JSON holding everything the flags
 /// hold, plus any number of folder-to-instance syncs run by one process.
@@ -163,16 +164,6 @@ public struct ConfigFile: Sendable, Equatable {
 
     /// `text` in double quotes, with quotes, backslashes and control characters escaped.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case _ where scalar.value < 0x20: result += "\\u{\(String(scalar.value, radix: 16))}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        LogFormatter.jsonString(text)
     }
 }

@@ -24,7 +24,7 @@ public enum DeleteLimit: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .count(let count): String(count)
-        case .percentage(let percentage): LogFormatterNumber.text(percentage) + "%"
+        case .percentage(let percentage): LogFormatter.numberText(percentage) + "%"
         }
     }
 
@@ -97,7 +97,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
         Double(text).flatMap { $0.isFinite && $0 > 0 && $0 <= 86_400 && text.first?.isNumber == true ? $0 : nil }
     }
 
-    public var description: String { "\(requests)/\(LogFormatterNumber.text(perSeconds))" }
+    public var description: String { "\(requests)/\(LogFormatter.numberText(perSeconds))" }
 }
 
 /// How requests authenticate.
@@ -113,12 +113,5 @@ public enum Credentials: Sendable, Equatable {
         case .apiToken(let token): [token]
         case .globalAPIKey(_, let key): [key]
         }
-    }
-}
-
-/// Whole-number text for display (`10`, not `10.0`).
-enum LogFormatterNumber {
-    static func text(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 }

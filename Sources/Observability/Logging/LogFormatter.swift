@@ -45,13 +45,20 @@ public enum LogFormatter {
     }
 
     /// `text` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control
-    /// characters escaped; everything else, including non-ASCII, written as is.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
+    /// characters escaped; everything else, including non-ASCII, written as is. Also used for
+    /// quoting values in error messages, so they show exactly what was given.
+    public static func jsonString(_ text: String) -> String {
+        "\"" + escaped(text, quotesAndBackslashes: true) + "\""
+    }
+
+    /// `text` with control characters written as JSON escapes (`\n`, `\u001b`), and with `"`
+    /// and `\` escaped too when `quotesAndBackslashes`.
+    private static func escaped(_ text: String, quotesAndBackslashes: Bool) -> String {
+        var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
+            case "\"" where quotesAndBackslashes: result += "\\\""
+            case "\\" where quotesAndBackslashes: result += "\\\\"
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
@@ -62,7 +69,7 @@ public enum LogFormatter {
             default: result.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
+        return result
     }
 
     private static func humanValue(_ value: LogValue) -> String {
@@ -74,24 +81,14 @@ public enum LogFormatter {
         return needsQuotes ? jsonString(text) : text
     }
 
-    /// `text` with control characters written as `\n`, `\t` or `\u001b`, so it stays on one line.
+    /// `text` with control characters escaped, so a message stays on one line.
     private static func escapingControlCharacters(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: result += "\\u" + hex4(scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        return escaped(text, quotesAndBackslashes: false)
     }
 
     /// `12`, not `12.0`, for whole numbers; Swift's shortest round-trip text otherwise.
-    static func numberText(_ number: Double) -> String {
+    public static func numberText(_ number: Double) -> String {
         if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
         return String(number)
     }
