@@ -1,0 +1,62 @@
+/// The configuration given on the command line: option values by long name, and the folder
+/// argument. Only what was typed counts; environment fallbacks are read by
+/// `EffectiveConfiguration.resolve`, so each value's source is known exactly.
+public struct CommandLineSettings: Sendable, Equatable {
+    /// Option values by long name: `["--max-delete": "10%", "--wait": "true"]`. Flags that were
+    /// given have the value `"true"`.
+    public var options: [String: String]
+    /// The folder to sync, when the command takes one (`watch <root>`).
+    public var root: String?
+
+    public init(options: [String: String] = [:], root: String? = nil) {
+        self.options = options
+        self.root = root
+    }
+
+    /// The settings typed on a parsed command line. Options in `CommandLineSettings.options`
+    /// that the command did not declare are skipped; values that came from an option's
+    /// `environment` fallback or default are skipped too (the resolver reads those itself).
+    ///
+    /// - Parameter rootArgument: the name of the positional holding the folder, if any.
+    public init(_ arguments: ParsedArguments, rootArgument: String? = "root") throws {
+        var options: [String: String] = [:]
+        for spec in Self.options where arguments.options[spec.name] != nil {
+            let typed = try arguments.parsedValues(spec.name).filter { $0.source == .commandLine }
+            if spec.kind == .flag {
+                if !typed.isEmpty { options[spec.name] = "true" }
+            } else if let last = typed.last {
+                options[spec.name] = last.text
+            }
+        }
+        var root: String?
+        if let rootArgument, arguments.positionals[rootArgument] != nil {
+            root = try arguments.parsedValues(rootArgument).first { $0.source == .commandLine }?.text
+        }
+        self.init(options: options, root: root)
+    }
+
+    /// The options that set configuration, to add to the commands that read it. They carry no
+    /// environment fallback or default of their own: `EffectiveConfiguration` applies those,
+    /// so help shows them in the text instead.
+    public static let options: [OptionSpec] = [
+        .value("--account-id", valueName: "id", help: "The Cloudflare account ID (env CLOUDFLARE_ACCOUNT_ID)."),
+        .value("--token-file", valueName: "path", help: "Read the API token from this file (env AISEARCH_TOKEN_FILE; or set CLOUDFLARE_API_TOKEN)."),
+        .value("--base-url", valueName: "url", help: "The API base URL (env CLOUDFLARE_BASE_URL)."),
+        .value("--instance", short: "i", valueName: "name", help: "The AI Search instance (env AISEARCH_INSTANCE)."),
+        .value("--prefix", valueName: "prefix", help: "Key prefix for the folder's items, e.g. handbook/."),
+        .value("--namespace", valueName: "name", help: "The item namespace (env AISEARCH_NAMESPACE)."),
+        .flag("--legacy-paths", help: "Use the legacy item key layout."),
+        .value("--log-format", valueName: "format", help: "Log format (env AISEARCH_LOG_FORMAT).", allowedValues: ["human", "json"]),
+        .value("--log-level", valueName: "level", help: "Lowest level logged (env AISEARCH_LOG_LEVEL).",
+               allowedValues: ["trace", "debug", "info", "notice", "warning", "error"]),
+        .value("--listen", valueName: "host:port", help: "Serve /healthz, /readyz and /metrics here (env AISEARCH_LISTEN)."),
+        .value("--state-dir", valueName: "path", help: "Where sync state is kept (env AISEARCH_STATE_DIR)."),
+        .value("--max-delete", valueName: "n|p%", help: "Most deletions per reconcile: a count or a percentage."),
+        .value("--concurrency", valueName: "n", help: "Parallel uploads (1-64)."),
+        .value("--settle-ms", valueName: "ms", help: "Quiet time before a changed file is uploaded."),
+        .value("--max-settle-ms", valueName: "ms", help: "Longest wait for a file that keeps changing."),
+        .value("--safety-rescan", valueName: "duration", help: "Full rescan interval (e.g. 1h), or off."),
+        .flag("--wait", help: "Wait for indexing to finish."),
+        .value("--rate-limit", valueName: "n/seconds", help: "Request budget, e.g. 1200/300."),
+    ]
+}

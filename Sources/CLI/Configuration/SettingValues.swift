@@ -1,0 +1,117 @@
+import Foundation
+import Observability
+
+/// The most deletions one reconcile may make before it stops and asks for confirmation: a
+/// guard against an unmounted or emptied folder wiping the index.
+public enum DeleteLimit: Sendable, Equatable, CustomStringConvertible {
+    /// At most this many items.
+    case count(Int)
+    /// At most this percentage (0–100) of the items currently in the index.
+    case percentage(Double)
+
+    /// `100` or `10%` (a whole number, or a number from 0 to 100 followed by `%`).
+    public init?(_ text: String) {
+        if text.hasSuffix("%") {
+            guard let number = Double(text.dropLast()), number.isFinite, (0...100).contains(number),
+                  text.first?.isNumber == true else { return nil }
+            self = .percentage(number)
+        } else {
+            guard let number = Int(text), number >= 0 else { return nil }
+            self = .count(number)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .count(let count): String(count)
+        case .percentage(let percentage): LogFormatter.numberText(percentage) + "%"
+        }
+    }
+
+    /// The number of deletions allowed when the index holds `itemCount` items (rounded down).
+    public func allowedDeletions(of itemCount: Int) -> Int {
+        switch self {
+        case .count(let count): count
+        case .percentage(let percentage): Int((Double(itemCount) * percentage / 100).rounded(.down))
+        }
+    }
+}
+
+/// Where the health and metrics endpoint listens: `127.0.0.1:9465`, `0.0.0.0:9465`, `[::]:9465`.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    /// The host without brackets (`::` for `[::]`).
+    public var host: String
+    /// 0 asks the kernel for a free port (tests).
+    public var port: UInt16
+
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port`, with IPv6 hosts in brackets.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+            guard host.contains(":") else { return nil }
+        } else if host.contains(":") {
+            return nil
+        }
+        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" }) else {
+            return nil
+        }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// The client-side request budget: at most `requests` API calls per `perSeconds` seconds.
+/// Cloudflare's global limit is 1200 requests per 5 minutes per user.
+public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+    public var requests: Int
+    public var perSeconds: Double
+
+    public init(requests: Int, perSeconds: Double) {
+        self.requests = requests
+        self.perSeconds = perSeconds
+    }
+
+    public static let cloudflareDefault = RateLimit(requests: 1200, perSeconds: 300)
+
+    /// `1200/300`: requests, a slash, seconds.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let requests = Self.requests(String(parts[0])),
+              let seconds = Self.seconds(String(parts[1])) else { return nil }
+        self.init(requests: requests, perSeconds: seconds)
+    }
+
+    static func requests(_ text: String) -> Int? {
+        Int(text).flatMap { (1...1_000_000).contains($0) ? $0 : nil }
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        Double(text).flatMap { $0.isFinite && $0 > 0 && $0 <= 86_400 && text.first?.isNumber == true ? $0 : nil }
+    }
+
+    public var description: String { "\(requests)/\(LogFormatter.numberText(perSeconds))" }
+}
+
+/// How requests authenticate.
+public enum Credentials: Sendable, Equatable {
+    /// `Authorization: Bearer <token>` (recommended: a scoped API token).
+    case apiToken(String)
+    /// `X-Auth-Email` + `X-Auth-Key`: the legacy global API key.
+    case globalAPIKey(email: String, key: String)
+
+    /// The strings the logger must redact.
+    public var secrets: [String] {
+        switch self {
+        case .apiToken(let token): [token]
+        case .globalAPIKey(_, let key): [key]
+        }
+    }
+}
