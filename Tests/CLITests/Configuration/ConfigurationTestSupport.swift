@@ -1,27 +1,7 @@
 import CLI
 import Foundation
 
-/// Helpers shared by the configuration tests: a temporary folder for real files, and a
-/// one-call resolve.
-struct TemporaryFolder: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "aisearch-config-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `contents` to `name` in the folder and returns its path.
-    @discardableResult
-    func write(_ name: String, _ contents: String) throws -> String {
-        let file = path + "/" + name
-        try contents.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-}
-
+/// A one-call resolve for the configuration tests (the temporary folder is `TemporaryFolder`).
 enum Config {
     static let token = "cf-test-token-0123456789abcdefghijklmn"
 
