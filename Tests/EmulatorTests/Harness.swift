@@ -10,12 +10,17 @@ enum PathStyle: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 }
 
-/// An emulator on a manual clock, with request builders. Calls `handle(_:)` directly.
+/// An emulator on a manual clock, served by the real HTTP server on a loopback port, with
+/// request builders that go through the real URLSession transport: every endpoint test is a
+/// real HTTP exchange. A connection reset comes back as a `.resetConnection` response.
 struct Harness {
     static let account = "acc123"
     static let token = "test-token"
     let emulator: Emulator
     let clock: ManualEmulatorClock
+    let server: HTTPServer
+    let port: Int
+    private let transport = URLSessionTransport()
 
     init(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) throws {
         let clock = ManualEmulatorClock()
@@ -24,6 +29,10 @@ struct Harness {
         configure(&configuration)
         self.clock = configuration.clock as? ManualEmulatorClock ?? clock
         emulator = try Emulator(configuration: configuration)
+        var serverConfiguration = HTTPServer.Configuration()
+        serverConfiguration.limits.maxBodyBytes = 16 * 1024 * 1024
+        server = HTTPServer(configuration: serverConfiguration, handler: emulator.handler)
+        port = try server.start()
     }
 
     /// `/client/v4/accounts/{a}/ai-search[/namespaces/{ns}]`
@@ -36,10 +45,31 @@ struct Harness {
               headers: HTTPHeaders? = nil, contentType: String? = nil) async -> HTTPResponse {
         var fields = headers ?? ["Authorization": "Bearer \(Self.token)"]
         if let contentType { fields["Content-Type"] = contentType }
-        let target = query.isEmpty ? path : path + "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        let request = HTTPRequest(method: method, target: target, path: path, query: query.map { (name: $0.0, value: $0.1) },
-                                  headers: fields, body: body, remoteAddress: "127.0.0.1:5000")
-        return await emulator.handle(request)
+        var components = URLComponents()
+        components.path = path
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        let url = "http://127.0.0.1:\(port)" + (components.percentEncodedPath.isEmpty ? path : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        guard let httpMethod = HTTPMethod(rawValue: method) else {
+            Issue.record("the transport cannot send method \(method)")
+            return HTTPResponse(status: 0)
+        }
+        var transportHeaders = TransportHeaders()
+        for field in fields { transportHeaders[field.name] = field.value }
+        let request = TransportRequest(method: httpMethod, url: url, headers: transportHeaders, body: body,
+                                       timeout: .seconds(60))
+        do {
+            let answer = try await transport.send(request)
+            var headers = HTTPHeaders()
+            for field in answer.headers { headers.add(name: field.name, value: field.value) }
+            return HTTPResponse(status: answer.status, headers: headers, body: answer.body)
+        } catch let error as TransportError where error.code == .connectionLost {
+            return HTTPResponse(status: 0, disposition: .resetConnection)
+        } catch {
+            Issue.record("HTTP exchange failed: \(error)")
+            return HTTPResponse(status: 0)
+        }
     }
 
     func send(_ method: String, _ path: String, json: String, query: [(String, String)] = []) async -> HTTPResponse {
