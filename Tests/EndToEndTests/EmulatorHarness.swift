@@ -50,10 +50,11 @@ struct EmulatorHarness {
         try FileManager.default.removeItem(at: root.appendingPathComponent(relative))
     }
 
-    /// The instance's items as the emulator holds them: key → content.
+    /// The instance's items as the emulator holds them: key → content. An item being deleted
+    /// (`next_action: DELETE`, listed for one processing delay) is gone already.
     func remoteContents(instance: String = "docs") async -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
-        for item in await server.emulator.items(instance: instance) {
+        for item in await server.emulator.items(instance: instance) where item.nextAction != .delete {
             result[item.key] = await server.emulator.content(ofItem: item.id) ?? []
         }
         return result

@@ -56,7 +56,8 @@ struct WatchLoop: Sendable {
 
     private func report(_ round: SyncEngine.Round, label: String) {
         let changes = round.report.uploaded.count + round.report.deleted.count + round.report.reindexed.count
-        guard changes > 0 || !round.report.failures.isEmpty || label == "initial sync" else { return }
+        let withheld = round.plan.deleteGuard != nil || round.plan.deleteRefusal != nil
+        guard changes > 0 || withheld || !round.report.failures.isEmpty || label == "initial sync" else { return }
         SyncSummary.printRound(round, context: context, label: label)
     }
 }

@@ -114,16 +114,20 @@ public actor SyncEngine {
                                   maxReindexAttempts: settings.maxReindexAttempts, allowEmptyRoot: settings.allowEmptyRoot,
                                   budget: settings.budget)
         var remote = RemoteListing(items: items)
+        var planState = current
         if let scope {
-            // Only the batch's keys are in question: the rest of the instance is not compared, the
-            // empty-root guard is the full scan's business, and the delete limit counts every owned item.
+            // Only the batch's keys are in question: the rest of the instance and of the state is
+            // not compared (a key outside the batch would otherwise look gone on both sides and be
+            // forgotten), the empty-root guard is the full scan's business, and the delete limit
+            // counts every owned item.
             let scopedKeys = scope.keys.union(scan.snapshot.files.map(\.key))
             remote.items = items.filter { scopedKeys.contains(ItemKey($0.key)) }
+            planState.entries = current.entries.filter { scopedKeys.contains($0.key) }
             let owned = items.filter { $0.sourceID == "builtin" && $0.key.hasPrefix(settings.keyPrefix) }.count
             options.maxDelete = .count(settings.maxDelete.limit(owned: owned))
             options.allowEmptyRoot = true
         }
-        let syncPlan = plan(local: scan.snapshot, remote: remote, state: current, options: options)
+        let syncPlan = plan(local: scan.snapshot, remote: remote, state: planState, options: options)
         let report = dryRun ? ExecutionReport() : await executor.execute(syncPlan, state: state)
         return Round(kind: kind, plan: syncPlan, report: report, filesScanned: scan.snapshot.files.count,
                      filesHashed: scan.filesHashed, bytesHashed: scan.bytesHashed, snapshot: scan.snapshot)

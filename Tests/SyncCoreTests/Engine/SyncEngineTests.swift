@@ -108,6 +108,11 @@ struct EngineFixture {
         #expect(round.report.uploaded == [ItemKey("a.md")])
         #expect(round.report.deleted == [ItemKey("b.md")])
         #expect(await fixture.store.contentsByKey() == ["a.md": "alpha, edited", "c.md": "gamma"])
+        // A key outside the batch keeps its record, so its later removal is still mirrored.
+        #expect(await engine.state.snapshot.entries[ItemKey("c.md")]?.remote != nil)
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("c.md"))
+        let removal = await engine.apply(changed: [], removed: ["c.md"])
+        #expect(removal.report.deleted == [ItemKey("c.md")])
     }
 
     @Test func missingRootDeletesNothing() async throws {
