@@ -89,9 +89,10 @@ struct SyncSession: Sendable {
 
     private static func requireCredentialsOrBaseURL(_ context: CommandContext) throws {
         let arguments = context.arguments
-        let hasCredentials = try arguments.isGiven("--api-token") || arguments.isGiven("--token-file")
-            || (arguments.isGiven("--email") && arguments.isGiven("--api-key"))
-        let hasBaseURL = try arguments.isGiven("--base-url")
+        // `string` sees typed values and their environment fallbacks alike.
+        let hasCredentials = try arguments.string("--api-token") != nil || arguments.string("--token-file") != nil
+            || (arguments.string("--email") != nil && arguments.string("--api-key") != nil)
+        let hasBaseURL = try arguments.isGiven("--base-url") || context.environment["CLOUDFLARE_BASE_URL"] != nil
         guard hasCredentials || hasBaseURL else {
             let root = (try? arguments.string("root")) ?? "ROOT"
             let instance = (try? arguments.string("--instance")) ?? "docs"

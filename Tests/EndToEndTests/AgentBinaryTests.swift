@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+import Testing
+import AISearchAPI
+
+/// The built binary against the emulator, with real inotify and real tools acting on the folder.
+@Suite(.serialized) struct AgentBinaryTests {
+    @Test func watchMirrorsRealEditsAndStopsCleanlyOnSIGTERM() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<8 { try harness.write("start/s\(index).md", "start \(index)") }
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--settle", "100ms"], harness: harness)
+        func mirrored() async throws -> Bool { await harness.remoteContents() == (try harness.localContents()) }
+        #expect(try await eventually(mirrored), "initial sync: \(agent.errors)")
+
+        // New files, including inside directories made in the same breath.
+        try shell("mkdir -p '\(harness.root.path)/a/b/c' && echo x > '\(harness.root.path)/a/b/c/f.md' && echo new > '\(harness.root.path)/new.md'")
+        #expect(try await eventually(mirrored), "creates: \(agent.errors)")
+
+        // Edits by real tools: vim (backup-and-rename save) and sed -i (temp file renamed over).
+        try shell("vim -Es -u NONE -c 'set backup writebackup backupcopy=no' -c 'normal Goadded by vim' -c wq '\(harness.root.path)/new.md'")
+        try shell("sed -i 's/start 1/edited by sed/' '\(harness.root.path)/start/s1.md'")
+        #expect(try await eventually(mirrored), "edits: \(agent.errors)")
+
+        // Delete, rename, a directory moved in from outside and one moved out.
+        let outside = harness.root.deletingLastPathComponent().appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside.appendingPathComponent("incoming"), withIntermediateDirectories: true)
+        try Data("moved in".utf8).write(to: outside.appendingPathComponent("incoming/in.md"))
+        try shell("rm '\(harness.root.path)/start/s2.md' && mv '\(harness.root.path)/start/s3.md' '\(harness.root.path)/start/renamed.md'")
+        try shell("mv '\(outside.path)/incoming' '\(harness.root.path)/incoming' && mv '\(harness.root.path)/a' '\(outside.path)/a'")
+        #expect(try await eventually(mirrored), "moves: \(agent.errors)")
+
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
+    }
+
+    @Test func syncKilledAtRandomMomentsConvergesOnRestart() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<300 { try harness.write("d\(index % 10)/f\(index).md", "file \(index)") }
+        var random = SplitMix64(seed: 20261123)
+        var kills = 0
+        for round in 0..<10 {
+            if round == 5 { for index in 0..<20 { try harness.write("d\(index % 10)/f\(index).md", "edited \(index)") } }
+            let agent = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
+            // The point of this test is the moment of the kill: anywhere from start-up to mid-upload.
+            try await Task.sleep(for: .milliseconds(20 + Int(random.next() % 380)))
+            if agent.process.isRunning { agent.signal(SIGKILL); kills += 1 }
+            _ = await agent.exitStatus(within: .seconds(10))
+        }
+        let final = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
+        #expect(await final.exitStatus(within: .seconds(120)) == 0, "\(final.errors)")
+        let items = await harness.server.emulator.items(instance: "docs").filter { $0.nextAction != .delete }
+        #expect(items.count == Set(items.map(\.key)).count, "no duplicate keys")
+        #expect(await harness.remoteContents() == (try harness.localContents()))
+        #expect(kills > 0)
+    }
+
+    private func shell(_ command: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(command)")
+    }
+}
+
+/// A small seeded generator, so the kill moments repeat run to run.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}

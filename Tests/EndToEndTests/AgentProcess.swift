@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The built `aisearch-sync` binary run as a child process, the way a user or systemd runs it,
+/// with its output in files (a full pipe would block it).
+final class AgentProcess: @unchecked Sendable {
+    let process = Process()
+    let outputFile: URL
+    let errorFile: URL
+
+    /// `aisearch-sync` beside the running test bundle, else under `.build/debug` of this package.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let bundle = Bundle.main.executableURL {
+            candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("aisearch-sync"))
+        }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(package.appendingPathComponent(".build/debug/aisearch-sync"))
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return try #require(found, "aisearch-sync is not built (looked at \(candidates.map(\.path)))")
+    }
+
+    init(_ arguments: [String], harness: EmulatorHarness) throws {
+        let logs = harness.root.deletingLastPathComponent()
+        let name = UUID().uuidString.prefix(8)
+        outputFile = logs.appendingPathComponent("agent-\(name).out")
+        errorFile = logs.appendingPathComponent("agent-\(name).err")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        process.executableURL = try Self.binary()
+        process.arguments = arguments + ["--state-dir", harness.stateDirectory.path]
+        process.environment = [
+            "CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
+            "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": logs.path, "PATH": "/usr/bin:/bin",
+        ]
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to end, at most `limit`; nil if it is still running then.
+    func exitStatus(within limit: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+    var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// Polls `condition` until it holds or `limit` passes; the answer is whether it held.
+func eventually(within limit: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
