@@ -4,6 +4,14 @@ import Foundation
 import LinuxSystem
 import SyncCore
 
+/// A text progress bar: `[#####-----]`.
+enum ProgressBar {
+    static func render(done: Int, total: Int, width: Int = 20) -> String {
+        let filled = total == 0 ? width : min(width, done * width / total)
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
+    }
+}
+
 /// `plan`, `sync` and `watch`: the folder-to-instance commands.
 enum SyncCommands {
     static func specs(_ dependencies: CommandDependencies) -> [CommandSpec] {
@@ -26,7 +34,13 @@ enum SyncCommands {
         CommandSpec("sync", abstract: "Make the instance equal to the folder once, then exit.",
                     discussion: "Exit 0 when every eligible file is in sync (files left out are reported but do not fail the run), 1 when anything failed.",
                     arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
-            let session = try await SyncSession.open(context, dependencies: dependencies)
+            let progressLine = ProgressLine(terminal: context.terminal)
+            let interactive = context.terminal.isInteractive(.standardError)
+            // A bar that redraws on a terminal; a plain line every tenth of the way otherwise.
+            let session = try await SyncSession.open(context, dependencies: dependencies) { done, total, key in
+                guard interactive || done == total || (done * 10 / total) != ((done - 1) * 10 / total) else { return }
+                progressLine.update("syncing \(done)/\(total) \(ProgressBar.render(done: done, total: total)) \(key)")
+            }
             let round: SyncEngine.Round
             do {
                 round = try await session.engine.reconcile()
@@ -35,6 +49,7 @@ enum SyncCommands {
                 throw error
             }
             await session.close()
+            progressLine.clear()
             if try context.arguments.flag("--json") {
                 try context.printJSON(SyncSummary.JSON(round))
             } else {

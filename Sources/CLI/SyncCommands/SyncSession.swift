@@ -30,7 +30,8 @@ struct SyncSession: Sendable {
     ]
 
     /// Builds the session; throws the user-facing errors of a bad setup.
-    static func open(_ context: CommandContext, dependencies: CommandDependencies) async throws -> SyncSession {
+    static func open(_ context: CommandContext, dependencies: CommandDependencies,
+                     progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)? = nil) async throws -> SyncSession {
         let arguments = context.arguments
         let rootText = try arguments.requireString("root")
         let root = FilePathBytes(URL(fileURLWithPath: rootText).standardizedFileURL.path)
@@ -68,11 +69,12 @@ struct SyncSession: Sendable {
             frozenRules.match(path, isDirectory: true).flatMap { $0.isIgnored ? $0.rule : nil }
         })
         let declared = Set((settings.settings.customMetadata ?? []).filter { $0.dataType == .text }.map(\.fieldName))
-        let executorOptions = PlanExecutor.Options(
+        var executorOptions = PlanExecutor.Options(
             concurrency: try arguments.int("--concurrency", atLeast: 1, atMost: 32) ?? 4,
             waitForCompletion: try arguments.flag("--wait"),
             uploadsDigestMetadata: declared.contains(SyncMetadata.sha256Field),
             uploadsPathMetadata: declared.contains(KeyMapper.pathMetadataField))
+        executorOptions.progress = progress
         let executor = PlanExecutor(store: ClientItemStore(client: client, instance: instance), root: root, keyMapper: keyMapper,
                                     sizeLimit: policy.sizeLimit, options: executorOptions)
         let engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: try maxDelete(arguments),

@@ -19,6 +19,8 @@ public struct PlanExecutor: Sendable {
         /// How long `--wait` follows one item after the upload answered before giving up on it.
         public var followLimit: Duration
         public var retryBackoff: Duration
+        /// Called after each request-bearing action finishes (done, total, the key): for a progress bar.
+        public var progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)?
 
         public init(concurrency: Int = 4, waitForCompletion: Bool = false, uploadsDigestMetadata: Bool = false,
                     uploadsPathMetadata: Bool = false, followLimit: Duration = .seconds(120), retryBackoff: Duration = .seconds(30)) {
@@ -82,17 +84,21 @@ public struct PlanExecutor: Sendable {
             }
         })
         queue.reverse()  // popLast takes them in plan order
+        let total = queue.count
+        var finishedCount = 0
         var report = ExecutionReport()
-        await withTaskGroup(of: ExecutionReport.self) { group in
+        await withTaskGroup(of: (ExecutionReport, ItemKey).self) { group in
             var running = 0
             while !queue.isEmpty || running > 0 {
                 while running < options.concurrency, !Task.isCancelled, let work = queue.popLast() {
-                    group.addTask { await perform(work, state: state, checksumKind: kind) }
+                    group.addTask { (await perform(work, state: state, checksumKind: kind), work.key) }
                     running += 1
                 }
-                guard running > 0, let finished = await group.next() else { break }
+                guard running > 0, let (finished, key) = await group.next() else { break }
                 running -= 1
+                finishedCount += 1
                 report.merge(finished)
+                options.progress?(finishedCount, total, key)
             }
         }
         return report
