@@ -50,7 +50,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         return try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
             group.addTask {
                 do {
-                    let (data, response) = try await session.data(for: request)
+                    let (data, response) = try await Self.exchange(request, on: session)
                     guard let http = response as? HTTPURLResponse else {
                         throw TransportError(code: .other, detail: "answer is not HTTP")
                     }
@@ -73,6 +73,31 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
                 throw TransportError(code: .timedOut, detail: "no complete answer within \(limit)")
             }
             return response
+        }
+    }
+
+    /// One exchange, cancellable. Not `URLSession.data(for:)`: its cancellation handler calls
+    /// `URLSessionTask.cancel()` synchronously while holding the Swift task's status lock, and
+    /// `cancel()` waits on the session's queue, which may at that moment be resuming this very
+    /// task and waiting for the same lock. That deadlock was seen here under load (a timeout
+    /// racing a completion). This handler hands the cancel to another queue instead.
+    static func exchange(_ request: URLRequest, on session: URLSession) async throws -> (Data, URLResponse) {
+        let handle = DataTaskHandle()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                handle.start(task)
+            }
+        } onCancel: {
+            DispatchQueue.global().async { handle.cancel() }
         }
     }
 
@@ -99,5 +124,31 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         default: code = .other
         }
         return TransportError(code: code, detail: "URLError \(error.code.rawValue)")
+    }
+}
+
+/// The data task of one exchange, so a cancellation that arrives before or after it starts
+/// reaches it exactly once.
+private final class DataTaskHandle: @unchecked Sendable {
+    // @unchecked: every access to `task` and `isCancelled` holds `lock`.
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var isCancelled = false
+
+    func start(_ task: URLSessionDataTask) {
+        let cancelled = lock.withLock { () -> Bool in
+            self.task = task
+            return isCancelled
+        }
+        task.resume()
+        if cancelled { task.cancel() }
+    }
+
+    func cancel() {
+        let task = lock.withLock { () -> URLSessionDataTask? in
+            isCancelled = true
+            return self.task
+        }
+        task?.cancel()
     }
 }
