@@ -46,7 +46,7 @@ public struct EmulatorConfiguration: Sendable {
                 faults: FaultSettings = FaultSettings(), dataDirectory: String? = nil,
                 saveDebounce: Duration = .milliseconds(200), maxUploadBytes: Int = 4 * 1024 * 1024,
                 failingKeys: Set<String> = [], clock: any EmulatorClock = SystemEmulatorClock(),
-                makeIndex: @escaping @Sendable () -> any SearchIndexing = { BasicChunkIndex() }) {
+                makeIndex: @escaping @Sendable () -> any SearchIndexing = { KeywordIndex() }) {
         self.apiToken = apiToken
         self.email = email
         self.apiKey = apiKey

@@ -45,6 +45,7 @@ public struct EmulatorService: HTTPHandler {
         case .instances, .instance, .stats: try await instances(request, route: route)
         case .items, .item, .itemLogs, .itemChunks, .itemDownload: try await items(request, route: route)
         case .jobs, .job, .jobLogs: try await jobs(request, route: route)
+        case .search, .namespaceSearch: try await search(request, route: route)
         }
     }
 

@@ -217,6 +217,7 @@ extension EmulatorStore {
         switch outcome {
         case .completed(let text):
             state.index.index(itemID: item.id, key: item.key, text: text, metadata: Self.metadata(of: item, in: state.record),
+                              timestamp: Double(Timestamp.epochMilliseconds(item.modifiedAt)) / 1000,
                               chunkSize: state.record.settings.chunkSize ?? Self.defaultChunkSize,
                               chunkOverlap: state.record.settings.chunkOverlap ?? Self.defaultChunkOverlap)
             let count = state.index.chunks(itemID: item.id).count

@@ -149,6 +149,7 @@ actor EmulatorStore {
             if item.status == .completed, case .completed(let text) = ItemProcessing.outcome(
                 key: item.key, content: item.hasContent ? contents[item.id] : nil, injectedFailure: false) {
                 state.index.index(itemID: item.id, key: item.key, text: text, metadata: Self.metadata(of: item, in: state.record),
+                                  timestamp: Double(Timestamp.epochMilliseconds(item.modifiedAt)) / 1000,
                                   chunkSize: state.record.settings.chunkSize ?? Self.defaultChunkSize,
                                   chunkOverlap: state.record.settings.chunkOverlap ?? Self.defaultChunkOverlap)
             }

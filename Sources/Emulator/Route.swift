@@ -2,14 +2,15 @@
 /// Both path styles lead to the same resources; the legacy one
 /// (`/accounts/{a}/ai-search/instances/…`) means namespace `default`.
 ///
-/// Seam: `…/instances/{id}/search`, `…/namespaces/{name}/search` and `…/chat/completions` are
-/// not routed yet (404 `No route for that URI`); they arrive with the keyword index.
+/// `…/instances/{id}/search` and `…/namespaces/{name}/search` are routed; `…/chat/completions`
+/// is not (404 `No route for that URI`): the emulator has no LLM.
 struct Route: Sendable, Equatable {
     enum Resource: Sendable, Equatable {
         case namespaces, namespace
         case instances, instance, stats
         case items, item, itemLogs, itemChunks, itemDownload
         case jobs, job, jobLogs
+        case search, namespaceSearch
     }
 
     var resource: Resource
@@ -36,6 +37,7 @@ struct Route: Sendable, Equatable {
             switch rest.count {
             case 1: namespace = "default"; resource = .namespaces; return
             case 2: namespace = rest[1]; resource = .namespace; return
+            case 3 where rest[2] == "search": namespace = rest[1]; resource = .namespaceSearch; return
             default:
                 guard rest[2] == "instances" else { return nil }
                 namespace = rest[1]
@@ -54,6 +56,7 @@ struct Route: Sendable, Equatable {
         switch tail.count {
         case 1: resource = .instance
         case 2 where tail[1] == "stats": resource = .stats
+        case 2 where tail[1] == "search": resource = .search
         case 2 where tail[1] == "items": resource = .items
         case 2 where tail[1] == "jobs": resource = .jobs
         case 3 where tail[1] == "items": itemID = tail[2]; resource = .item
@@ -74,6 +77,7 @@ struct Route: Sendable, Equatable {
         case .item: ["GET", "PATCH", "DELETE"]
         case .job: ["GET", "PATCH"]
         case .stats, .itemLogs, .itemChunks, .itemDownload, .jobLogs: ["GET"]
+        case .search, .namespaceSearch: ["POST"]
         }
     }
 
@@ -95,6 +99,8 @@ struct Route: Sendable, Equatable {
         case .jobs: return instances + "/{id}/jobs"
         case .job: return instances + "/{id}/jobs/{job_id}"
         case .jobLogs: return instances + "/{id}/jobs/{job_id}/logs"
+        case .search: return instances + "/{id}/search"
+        case .namespaceSearch: return base + "/namespaces/{name}/search"
         }
     }
 }

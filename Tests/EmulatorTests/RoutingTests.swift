@@ -53,7 +53,7 @@ struct RoutingTests {
     @Test func unknownRouteIs404WithCode7000() async throws {
         let h = try Harness()
         for path in ["/client/v4/accounts/acc123/ai-search/nothing", "/client/v4/zones", "/elsewhere",
-                     "/client/v4/accounts/acc123/ai-search/instances/x/search"] {
+                     "/client/v4/accounts/acc123/ai-search/instances/x/chat/completions"] {
             let error = try h.error(await h.send("GET", path), status: 404)
             #expect(error.code == 7000)
         }

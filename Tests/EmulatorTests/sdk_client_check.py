@@ -138,6 +138,25 @@ def run(client, account):
         chunks = strict(items.chunks(up.id, account_id=account, name=ns_name, id="docs", limit=10, offset=0))
         if synced.status == "completed":
             expect(len(chunks) >= 1 and chunks[0].item.key == "notes/a.md" and chunks[0].text, f"chunks {chunks!r}")
+        at("instances.search")
+        found = strict(ns_instances.search("docs", account_id=account, name=ns_name, query="emulator answers",
+                                           aisearch_options={"retrieval": {"max_num_results": 5,
+                                                                           "keyword_match_mode": "or"}}))
+        expect(found.query_kind == "text", f"query_kind {found.query_kind!r}")
+        if synced.status == "completed":
+            expect(len(found.chunks) >= 1 and found.chunks[0].item.key == "notes/a.md"
+                   and found.chunks[0].scoring_details.keyword_rank == 1 and found.chunks[0].score == 1,
+                   f"search chunks {found.chunks!r}")
+        at("namespaces.search")
+        wide = strict(namespaces.search(ns_name, account_id=account, query="emulator",
+                                        aisearch_options={"instance_ids": ["docs"]}))
+        expect(isinstance(wide.chunks, list), f"namespace search {wide!r}")
+        try:
+            client.with_options(max_retries=0).aisearch.namespaces.search(ns_name, account_id=account, query="x",
+                                                                          aisearch_options={})
+            raise CheckFailed("namespace search without instance_ids did not fail")
+        except cloudflare.BadRequestError:
+            pass
         at("items.download")
         downloaded = items.download(up.id, account_id=account, name=ns_name, id="docs").read()
         expect(downloaded == content + b"more\n", "downloaded bytes differ from the upload")

@@ -1,0 +1,135 @@
+import AISearchAPI
+import SyncCore
+import Foundation
+
+/// `aisearch-sync status ROOT --instance ID`: which files of the folder are not searchable yet,
+/// and why. Local reasons come from a dry-run reconcile (new, changed, ineligible, failures the
+/// state remembers); remote ones from item listings filtered by `status` (`queued`, `running`,
+/// `error`, `skipped`, `outdated`; pages of 50, never one request per file), with the last log
+/// message of items in `error` that carry no error text. Exit 0 only when every eligible file is
+/// `completed` with the folder's content; ineligible files are listed but do not fail.
+enum StatusCommand {
+    /// The `--json` form.
+    struct Report: Codable, Sendable {
+        struct Entry: Codable, Sendable, Hashable {
+            var key: String
+            /// `new`, `changed`, `remote_changed`, `remote_missing`, `ineligible`, `failed`,
+            /// `waiting`, or a remote item status (`queued`, `running`, `error`, `skipped`, `outdated`).
+            var state: String
+            var reason: String?
+            /// Whether this entry keeps the folder from being fully searchable (ineligible files do not).
+            var blocking: Bool
+        }
+        var instance: String
+        var files: [Entry]
+        var stats: InstanceStats
+        var searchable: Bool
+    }
+
+    static func spec(_ dependencies: CommandDependencies) -> CommandSpec {
+        CommandSpec("status", abstract: "Show which files are not searchable yet, and why.",
+                    discussion: """
+                    Compares the folder with the instance without changing either: files not uploaded yet \
+                    (new or changed), files left out (with the reason), and items the service has not \
+                    finished (queued, running) or could not index (error, with its message; skipped; \
+                    outdated), then a summary of the instance's counts.
+
+                    Exit 0 when every eligible file is indexed (completed) with the folder's content, 1 otherwise.
+                    """,
+                    arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
+            let session = try await SyncSession.open(context, dependencies: dependencies)
+            let report: Report
+            do {
+                report = try await build(session)
+            } catch {
+                await session.close()
+                throw error
+            }
+            await session.close()
+            if try context.arguments.flag(GlobalOptions.json.name) {
+                try context.printJSON(report)
+            } else {
+                printReport(report, context: context)
+            }
+            if !report.searchable { throw ExitCode.failure }
+        }
+    }
+
+    static func build(_ session: SyncSession) async throws -> Report {
+        let round = try await session.engine.reconcile(dryRun: true)
+        let plan = round.plan
+        var entries: [String: Report.Entry] = [:]
+        func note(_ key: ItemKey, _ state: String, _ reason: String?, blocking: Bool = true) {
+            if entries[key.rawValue] == nil {
+                entries[key.rawValue] = Report.Entry(key: key.rawValue, state: state, reason: reason, blocking: blocking)
+            }
+        }
+        for upload in plan.uploads {
+            let state: String = switch upload.reason {
+            case .new: "new"
+            case .changed: "changed"
+            case .remoteChanged: "remote_changed"
+            case .remoteMissing: "remote_missing"
+            }
+            let reason: String = switch upload.reason {
+            case .new: "not uploaded yet"
+            case .changed: "changed since the last upload"
+            case .remoteChanged: "the instance holds other content under this key"
+            case .remoteMissing: "the item is gone from the instance"
+            }
+            note(upload.key, state, reason)
+        }
+        for skip in plan.skips {
+            switch skip.reason {
+            case .unchanged, .digestUnavailable: continue
+            case .ineligible(let reason): note(skip.key, "ineligible", reason.description, blocking: false)
+            case .terminalFailure(let kind, let status, let message):
+                note(skip.key, "failed", "\(kind.rawValue) failed" + (status.map { " (HTTP \($0))" } ?? "") + ": \(message)")
+            case .reindexExhausted(let status, let attempts, let error):
+                note(skip.key, status.rawValue, "still \(status.rawValue) after \(attempts) re-index attempts" + (error.map { ": \($0)" } ?? ""))
+            case .waitingForRetry(let kind, _): note(skip.key, "waiting", "\(kind.rawValue) is backing off after a failure")
+            }
+        }
+
+        // Remote: one filtered listing per unfinished status, restricted to the folder's eligible files.
+        let eligible = Set(round.snapshot.files.filter(\.isEligible).map(\.key.rawValue))
+        let client = session.client
+        for status in [Item.Status.error, .queued, .running, .skipped, .outdated] {
+            let items = try await client.listAllItems(in: session.instance, query: ItemListQuery(status: status, perPage: 50))
+            for item in items where eligible.contains(item.key) && item.status == status {
+                var reason: String?
+                switch status {
+                case .queued: reason = "waiting to be indexed"
+                case .running: reason = "being indexed"
+                case .outdated: reason = "indexed content is outdated; re-index pending"
+                case .error, .skipped:
+                    reason = item.error
+                    if reason == nil || reason?.isEmpty == true {
+                        reason = try await client.itemLogs(item.id, in: session.instance, limit: 1).items.first?.message
+                    }
+                    if reason == nil { reason = status == .error ? "indexing failed" : "skipped by the service" }
+                case .completed: reason = nil
+                }
+                note(ItemKey(item.key), status.rawValue, reason)
+            }
+        }
+        let stats = try await client.instanceStats(session.instance)
+        let files = entries.values.sorted { $0.key < $1.key }
+        return Report(instance: session.instance, files: files, stats: stats, searchable: !files.contains(where: \.blocking))
+    }
+
+    static func printReport(_ report: Report, context: CommandContext) {
+        let width = report.files.map { $0.state.count }.max() ?? 0
+        for entry in report.files {
+            let state = entry.state.padding(toLength: width, withPad: " ", startingAt: 0)
+            let styled = entry.blocking ? context.terminal.styled(state, .yellow) : context.terminal.styled(state, .dim)
+            context.print("\(styled)  \(entry.key)" + (entry.reason.map { ": \($0)" } ?? ""))
+        }
+        let s = report.stats
+        context.print("instance \(report.instance): \(s.completed ?? 0) completed, \(s.queued ?? 0) queued, \(s.running ?? 0) running, "
+                      + "\(s.error ?? 0) error, \(s.skipped ?? 0) skipped, \(s.outdated ?? 0) outdated")
+        let blocking = report.files.filter(\.blocking).count
+        context.print(blocking == 0 ? "every eligible file is searchable"
+                                    : "\(blocking) file(s) not searchable yet")
+    }
+}

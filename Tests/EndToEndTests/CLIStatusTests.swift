@@ -1,0 +1,50 @@
+import AISearchAPI
+import CLI
+import Emulator
+import Foundation
+import Testing
+
+@Suite struct CLIStatusTests {
+    @Test func listsEveryUnsearchableFileWithItsReasonUntilFixed() async throws {
+        let h = try EmulatorHarness(failingKeys: ["broken.md"])
+        defer { Task { await h.stop() } }
+        _ = try await h.client.createInstance(id: "docs")
+        try h.write("ok.md", "fine words")
+        try h.write("broken.md", "this one fails")
+        try h.write("tool.exe", "not indexable")
+        try h.write("big.txt", bytes: [UInt8](repeating: 0x61, count: 4 * 1024 * 1024 + 1))
+        let common = ["--instance", "docs", "--state-dir", h.stateDirectory.path]
+
+        let before = await h.run(["status", h.root.path] + common)
+        #expect(before.status == 1, "\(before.error)")
+        #expect(before.output.contains("new         ok.md: not uploaded yet") || before.output.contains("ok.md: not uploaded yet"))
+
+        let synced = await h.run(["sync", h.root.path, "--wait"] + common)
+        #expect(synced.status != 2, "\(synced.error)")
+        await h.server.emulator.clearRequestCounts()
+        let failing = await h.run(["status", h.root.path] + common)
+        #expect(failing.status == 1, "\(failing.output)\(failing.error)")
+        let lines = failing.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("error") && $0.contains("broken.md: ") && $0.lowercased().contains("inject") },
+                "\(failing.output)")
+        #expect(lines.contains { $0.hasPrefix("ineligible") && $0.contains("tool.exe: unsupported type") })
+        #expect(lines.contains { $0.hasPrefix("ineligible") && $0.contains("big.txt: too large") })
+        #expect(!lines.contains { $0.contains("ok.md") })
+        #expect(lines.contains { $0.hasPrefix("instance docs: 1 completed") && $0.contains("1 error") })
+        #expect(lines.last == "1 file(s) not searchable yet")
+        // Remote state came from status-filtered listings, not one request per file.
+        let counts = await h.server.emulator.requestCounts()
+        let itemGets = counts.filter { $0.route.hasSuffix("/items/{item_id}") }.map(\.count).reduce(0, +)
+        #expect(itemGets == 0)
+
+        let json = await h.run(["status", h.root.path, "--json"] + common)
+        #expect(json.output.contains("\"searchable\" : false") && json.output.contains("\"state\" : \"error\""))
+
+        try h.remove("broken.md")
+        _ = await h.run(["sync", h.root.path, "--wait"] + common)
+        await h.server.emulator.settleAll()
+        let fixed = await h.run(["status", h.root.path] + common)
+        #expect(fixed.status == 0, "\(fixed.output)\(fixed.error)")
+        #expect(fixed.output.contains("tool.exe") && fixed.output.hasSuffix("every eligible file is searchable\n"))
+    }
+}
