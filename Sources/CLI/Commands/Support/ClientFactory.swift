@@ -108,20 +108,9 @@ public enum ClientFactory {
     }
 }
 
-/// The client cannot be set up: no account id, no credentials, an unreadable token file.
-/// Exit code 3.
-public struct ClientSetupError: UserFacingError, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public var hint: String?
-
-    public init(_ message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
-    }
-
-    public var exitCode: ExitCode { .configuration }
-    public var description: String { message }
-}
+/// The client cannot be set up (no account id, no credentials, an unreadable token file): a
+/// configuration error, exit code 3.
+public typealias ClientSetupError = ConfigurationError
 
 fileprivate extension String {
     /// Without leading and trailing spaces, tabs and newlines.
