@@ -99,7 +99,7 @@ import Testing
         metrics.setBudgetRemaining(1190)
         metrics.recordHashed(bytes: 1 << 20, instance: "docs")
         metrics.observeEventToIndexed(.milliseconds(700), instance: "docs")
-        metrics.observeEditToSearchable(.seconds(45), instance: "docs")
+        metrics.observeEventToAccepted(.seconds(45), instance: "docs")
         let text = metrics.registry.render()
         #expect(PrometheusTextValidator.validate(text) == [])
         for line in [
@@ -113,7 +113,7 @@ import Testing
             #"aisearch_sync_event_to_indexed_seconds_bucket{instance="docs",le="0.5"} 0"#,
             #"aisearch_sync_event_to_indexed_seconds_bucket{instance="docs",le="1"} 1"#,
             #"aisearch_sync_event_to_indexed_seconds_bucket{instance="handbook",le="+Inf"} 0"#,
-            #"aisearch_sync_edit_to_searchable_seconds_count{instance="docs"} 1"#,
+            #"aisearch_sync_event_to_accepted_seconds_count{instance="docs"} 1"#,
         ] {
             #expect(text.contains(line + "\n"), "missing: \(line)")
         }

@@ -64,6 +64,6 @@ extension CommandSpec {
     /// The program's command tree, as `main.swift` runs it. Add other command groups here, in
     /// `extraCommands`.
     public static var aisearchSync: CommandSpec {
-        RootCommand.spec(dependencies: .live, extraCommands: SyncCommands.specs(.live) + [SearchCommand.spec(.live), StatusCommand.spec(.live), EmulatorCommand.spec()])
+        RootCommand.spec(dependencies: .live, extraCommands: SyncCommands.specs(.live) + [SearchCommand.spec(.live), StatusCommand.spec(.live), ConfigCommand.spec(), EmulatorCommand.spec()])
     }
 }

@@ -35,27 +35,19 @@ public struct CommandLineSettings: Sendable, Equatable {
         self.init(options: options, root: root)
     }
 
-    /// The options that set configuration, to add to the commands that read it. They carry no
-    /// environment fallback or default of their own: `EffectiveConfiguration` applies those,
-    /// so help shows them in the text instead.
-    public static let options: [OptionSpec] = [
-        .value("--account-id", valueName: "id", help: "The Cloudflare account ID (env CLOUDFLARE_ACCOUNT_ID)."),
-        .value("--token-file", valueName: "path", help: "Read the API token from this file (env AISEARCH_TOKEN_FILE; or set CLOUDFLARE_API_TOKEN)."),
-        .value("--base-url", valueName: "url", help: "The API base URL (env CLOUDFLARE_BASE_URL)."),
-        .value("--instance", short: "i", valueName: "name", help: "The AI Search instance (env AISEARCH_INSTANCE)."),
+    /// The options that carry settings, as the commands declare them (`GlobalOptions`,
+    /// `SyncSession.options`, `watch`'s own). The declarations keep their environment fallbacks
+    /// for help and for commands that read them directly; only typed values are taken here.
+    public static let options: [OptionSpec] = GlobalOptions.configurationOptions + [
+        .value("--instance", short: "i", valueName: "id", help: "The AI Search instance."),
         .value("--prefix", valueName: "prefix", help: "Key prefix for the folder's items, e.g. handbook/."),
-        .value("--namespace", valueName: "name", help: "The item namespace (env AISEARCH_NAMESPACE)."),
-        .flag("--legacy-paths", help: "Use the legacy item key layout."),
-        .value("--log-format", valueName: "format", help: "Log format (env AISEARCH_LOG_FORMAT).", allowedValues: ["human", "json"]),
-        .value("--log-level", valueName: "level", help: "Lowest level logged (env AISEARCH_LOG_LEVEL).",
-               allowedValues: ["trace", "debug", "info", "notice", "warning", "error"]),
-        .value("--listen", valueName: "host:port", help: "Serve /healthz, /readyz and /metrics here (env AISEARCH_LISTEN)."),
-        .value("--state-dir", valueName: "path", help: "Where sync state is kept (env AISEARCH_STATE_DIR)."),
+        .value("--state-dir", valueName: "path", help: "Where sync state is kept."),
         .value("--max-delete", valueName: "n|p%", help: "Most deletions per reconcile: a count or a percentage."),
-        .value("--concurrency", valueName: "n", help: "Parallel uploads (1-64)."),
-        .value("--settle-ms", valueName: "ms", help: "Quiet time before a changed file is uploaded."),
-        .value("--max-settle-ms", valueName: "ms", help: "Longest wait for a file that keeps changing."),
+        .value("--concurrency", valueName: "n", help: "Parallel requests (1-64)."),
+        .value("--settle", valueName: "duration", help: "Quiet time before a changed file is uploaded."),
+        .value("--max-settle", valueName: "duration", help: "Longest wait for a file that keeps changing."),
         .value("--safety-rescan", valueName: "duration", help: "Full rescan interval (e.g. 1h), or off."),
+        .value("--listen", valueName: "host:port", help: "Serve /healthz, /readyz and /metrics here."),
         .flag("--wait", help: "Wait for indexing to finish."),
         .value("--rate-limit", valueName: "n/seconds", help: "Request budget, e.g. 1200/300."),
     ]

@@ -47,6 +47,8 @@ public struct ConfigurationReport: Sendable, Equatable {
             add("api_token", configuration.credentials) { _ in "" }
         }
         add("base_url", configuration.baseURL) { $0 }
+        add("namespace", configuration.namespace) { $0 }
+        add("legacy_paths", configuration.legacyPaths) { String($0) }
         add("log_format", configuration.logFormat) { $0.rawValue }
         add("log_level", configuration.logLevel) { $0.rawValue }
         add("listen", configuration.listen) { $0?.description ?? "off" }

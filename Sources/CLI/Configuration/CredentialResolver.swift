@@ -11,11 +11,11 @@ struct CredentialResolver {
     }
 
     private static let keys = (
-        token: SettingKey<String>(name: "api_token", environment: ["CLOUDFLARE_API_TOKEN"], allowed: "", parse: { $0 }),
+        token: SettingKey<String>(name: "api_token", flag: "--api-token", environment: ["CLOUDFLARE_API_TOKEN"], allowed: "", parse: { $0 }),
         tokenFile: SettingKey<String>(name: "api_token_file", flag: "--token-file", environment: ["AISEARCH_TOKEN_FILE"],
                                       allowed: "", parse: { $0 }, isPath: true),
-        email: SettingKey<String>(name: "email", environment: ["CLOUDFLARE_EMAIL"], allowed: "", parse: { $0 }),
-        apiKey: SettingKey<String>(name: "api_key", environment: ["CLOUDFLARE_API_KEY"], allowed: "", parse: { $0 }))
+        email: SettingKey<String>(name: "email", flag: "--email", environment: ["CLOUDFLARE_EMAIL"], allowed: "", parse: { $0 }),
+        apiKey: SettingKey<String>(name: "api_key", flag: "--api-key", environment: ["CLOUDFLARE_API_KEY"], allowed: "", parse: { $0 }))
 
     func resolve(readFile: (String) throws -> String) throws -> Setting<Credentials>? {
         for layer in [Layer.flag, .environment, .file] {
@@ -73,9 +73,9 @@ struct CredentialResolver {
         return try checkedToken(contents, location: location, file: path.value)
     }
 
-    /// The token with trailing whitespace removed; never echoes the token in an error.
+    /// The token with surrounding whitespace removed; never echoes the token in an error.
     private func checkedToken(_ text: String, location: String, file: String?) throws -> String {
-        let token = String(text.reversed().drop { $0.isWhitespace || $0.isNewline }.reversed())
+        let token = String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
         let subject = file.map { "the token file \(ConfigFile.quoted($0))" } ?? "the value"
         if token.isEmpty {
             throw ConfigurationError("\(location): \(subject) is empty; it must hold the API token")

@@ -34,6 +34,9 @@ public struct EffectiveConfiguration: Sendable, Equatable {
     public var accountID: Setting<String>?
     public var credentials: Setting<Credentials>?
     public var baseURL: Setting<String>
+    /// The namespace of commands that name no sync (`instances list`); syncs may override it.
+    public var namespace: Setting<String>
+    public var legacyPaths: Setting<Bool>
     public var logFormat: Setting<LogFormat>
     public var logLevel: Setting<LogLevel>
     /// `nil` value: no health/metrics endpoint.
@@ -73,6 +76,8 @@ public struct EffectiveConfiguration: Sendable, Equatable {
             accountID: layers.value(SettingKeys.accountID),
             credentials: CredentialResolver(layers: layers).resolve(readFile: readFile),
             baseURL: layers.value(SettingKeys.baseURL, default: defaultBaseURL),
+            namespace: layers.value(SettingKeys.namespace, default: "default"),
+            legacyPaths: layers.value(SettingKeys.legacyPaths, default: false),
             logFormat: layers.value(SettingKeys.logFormat, default: .human),
             logLevel: layers.value(SettingKeys.logLevel, default: .info),
             listen: layers.value(SettingKeys.listen, default: nil),
@@ -139,9 +144,9 @@ public struct SyncConfiguration: Sendable, Equatable {
     /// `nil` value: no periodic rescan.
     public var safetyRescan: Setting<Duration?>
 
-    public static let defaultMaxDelete = DeleteLimit.percentage(25)
+    public static let defaultMaxDelete = DeleteLimit.percentage(50)
     public static let defaultConcurrency = 4
-    public static let defaultSettle = Duration.milliseconds(300)
-    public static let defaultMaxSettle = Duration.milliseconds(5000)
+    public static let defaultSettle = Duration.milliseconds(200)
+    public static let defaultMaxSettle = Duration.seconds(10)
     public static let defaultSafetyRescan: Duration? = .seconds(3600)
 }

@@ -57,11 +57,11 @@ enum SettingKeys {
         name: "concurrency", flag: "--concurrency", allowed: "a whole number from 1 to 64",
         parse: { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } })
     static let settle = SettingKey<Duration>(
-        name: "settle_ms", flag: "--settle-ms", allowed: "a whole number of milliseconds from 0 to 600000",
+        name: "settle_ms", flag: "--settle", allowed: "milliseconds from 0 to 600000, like 200 or 200ms or 1s",
         parse: milliseconds)
     static let maxSettle = SettingKey<Duration>(
-        name: "max_settle_ms", flag: "--max-settle-ms",
-        allowed: "a whole number of milliseconds from 0 to 600000, at least settle_ms", parse: milliseconds)
+        name: "max_settle_ms", flag: "--max-settle",
+        allowed: "milliseconds from 0 to 600000 (like 10000 or 10s), at least settle_ms", parse: milliseconds)
     static let safetyRescan = SettingKey<Duration?>(
         name: "safety_rescan", flag: "--safety-rescan",
         allowed: "a duration of at least 1m like 30m or 1h, or off",
@@ -105,8 +105,11 @@ enum SettingKeys {
         }
     }
 
+    /// A whole number of milliseconds (the file's `settle_ms: 300`) or a duration with its unit
+    /// (the flag's `--settle 300ms`), from 0 to 10 minutes.
     @Sendable static func milliseconds(_ text: String) -> Duration? {
-        Int(text).flatMap { (0...600_000).contains($0) ? .milliseconds($0) : nil }
+        guard let duration = Int(text).map({ Duration.milliseconds($0) }) ?? DurationText.parse(text) else { return nil }
+        return (.zero ... .seconds(600)).contains(duration) ? duration : nil
     }
 
     /// `handbook` → `handbook/`; `""` stays empty (no prefix).

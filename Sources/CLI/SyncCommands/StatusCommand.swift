@@ -37,21 +37,21 @@ enum StatusCommand {
                     Exit 0 when every eligible file is indexed (completed) with the folder's content, 1 otherwise.
                     """,
                     arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
-            let session = try await SyncSession.open(context, dependencies: dependencies)
-            let report: Report
+            let group = try await SyncSessions.open(context, dependencies: dependencies)
+            var reports: [Report] = []
             do {
-                report = try await build(session)
+                for session in group.sessions { reports.append(try await build(session)) }
             } catch {
-                await session.close()
+                await group.close()
                 throw error
             }
-            await session.close()
+            await group.close()
             if try context.arguments.flag(GlobalOptions.json.name) {
-                try context.printJSON(report)
+                if reports.count == 1 { try context.printJSON(reports[0]) } else { try context.printJSON(reports) }
             } else {
-                printReport(report, context: context)
+                for report in reports { printReport(report, context: context) }
             }
-            if !report.searchable { throw ExitCode.failure }
+            if !reports.allSatisfy(\.searchable) { throw ExitCode.failure }
         }
     }
 

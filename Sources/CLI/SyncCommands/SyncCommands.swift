@@ -2,6 +2,7 @@ import AISearchAPI
 import FileWatch
 import Foundation
 import LinuxSystem
+import Observability
 import SyncCore
 
 /// A text progress bar: `[#####-----]`.
@@ -12,7 +13,8 @@ enum ProgressBar {
     }
 }
 
-/// `plan`, `sync` and `watch`: the folder-to-instance commands.
+/// `plan`, `sync` and `watch`: the folder-to-instance commands. Each runs the folder given on
+/// the command line, or every sync of the config file.
 enum SyncCommands {
     static func specs(_ dependencies: CommandDependencies) -> [CommandSpec] {
         [planSpec(dependencies), syncSpec(dependencies), watchSpec(dependencies)]
@@ -22,11 +24,25 @@ enum SyncCommands {
         CommandSpec("plan", abstract: "Show what a sync would do, and what it would cost, without doing it.",
                     discussion: "Lists every upload, delete, re-index and download with its reason, every file left out and why, and the API requests the plan costs with the time that takes under the 1,200 requests / 5 minutes budget.",
                     arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
-            let session = try await SyncSession.open(context, dependencies: dependencies)
-            defer { Task { await session.close() } }
-            let round = try await session.engine.reconcile(dryRun: true)
-            if try context.arguments.flag("--json") { try context.printJSON(round.plan); return }
-            SyncSummary.printPlan(round, context: context)
+            let group = try await SyncSessions.open(context, dependencies: dependencies)
+            var plans: [SyncPlan] = []
+            do {
+                for session in group.sessions {
+                    let round = try await session.engine.reconcile(dryRun: true)
+                    plans.append(round.plan)
+                    if !(try context.arguments.flag("--json")) {
+                        if group.sessions.count > 1 { context.print("# \(session.sync.root.value) → \(session.instance)") }
+                        SyncSummary.printPlan(round, context: context)
+                    }
+                }
+            } catch {
+                await group.close()
+                throw error
+            }
+            await group.close()
+            if try context.arguments.flag("--json") {
+                if plans.count == 1 { try context.printJSON(plans[0]) } else { try context.printJSON(plans) }
+            }
         }
     }
 
@@ -37,53 +53,43 @@ enum SyncCommands {
             let progressLine = ProgressLine(terminal: context.terminal)
             let interactive = context.terminal.isInteractive(.standardError)
             // A bar that redraws on a terminal; a plain line every tenth of the way otherwise.
-            let session = try await SyncSession.open(context, dependencies: dependencies) { done, total, key in
+            let group = try await SyncSessions.open(context, dependencies: dependencies) { done, total, key in
                 guard interactive || done == total || (done * 10 / total) != ((done - 1) * 10 / total) else { return }
                 progressLine.update("syncing \(done)/\(total) \(ProgressBar.render(done: done, total: total)) \(key)")
             }
-            let round: SyncEngine.Round
+            var rounds: [SyncEngine.Round] = []
             do {
-                round = try await session.engine.reconcile()
+                for session in group.sessions { rounds.append(try await session.engine.reconcile()) }
             } catch {
-                await session.close()
+                await group.close()
                 throw error
             }
-            await session.close()
+            await group.close()
             progressLine.clear()
             if try context.arguments.flag("--json") {
-                try context.printJSON(SyncSummary.JSON(round))
+                let answers = rounds.map(SyncSummary.JSON.init)
+                if answers.count == 1 { try context.printJSON(answers[0]) } else { try context.printJSON(answers) }
             } else {
-                SyncSummary.printRound(round, context: context)
+                for (session, round) in zip(group.sessions, rounds) {
+                    SyncSummary.printRound(round, context: context, label: group.sessions.count > 1 ? "sync \(session.sync.root.value)" : "sync")
+                }
             }
-            if !round.isInSync { throw ExitCode.failure }
+            if !rounds.allSatisfy(\.isInSync) { throw ExitCode.failure }
         }
     }
 
     static func watchSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         let watchOptions: [OptionSpec] = [
-            .value("--settle", valueName: "duration", help: "Quiet time before a changed file is read.", defaultValue: "200ms"),
-            .value("--safety-rescan", valueName: "duration", help: "Full comparison with the instance this often.", defaultValue: "1h"),
+            .value("--settle", valueName: "duration", help: "Quiet time before a changed file is read (default 200ms)."),
+            .value("--max-settle", valueName: "duration", help: "Longest wait for a file that keeps changing (default 10s)."),
+            .value("--safety-rescan", valueName: "duration", help: "Full comparison with the instance this often, or off (default 1h)."),
+            .value("--listen", valueName: "host:port", help: "Serve /healthz, /readyz and /metrics here, e.g. 127.0.0.1:9465.",
+                   environment: "AISEARCH_LISTEN"),
         ]
         return CommandSpec("watch", abstract: "Sync once, then follow changes to the folder until stopped.",
                            discussion: "SIGINT or SIGTERM stops taking new work, lets requests in flight finish or be journaled, saves the state and exits 0.",
                            arguments: [SyncSession.rootArgument], options: SyncSession.options + watchOptions) { context in
-            let session = try await SyncSession.open(context, dependencies: dependencies)
-            var configuration = FileWatcher.Configuration()
-            configuration.ignoreRules = session.ignoreRules
-            configuration.settleWindow = try context.arguments.duration("--settle") ?? .milliseconds(200)
-            let safetyRescan = try context.arguments.duration("--safety-rescan") ?? .seconds(3600)
-            let follower = WatchLoop(session: session, watcher: FileWatcher(root: session.root, configuration: configuration),
-                                     safetyRescan: safetyRescan, context: context)
-            do {
-                try await follower.run()
-            } catch is CancellationError {
-                // A signal: fall through to the orderly close.
-            } catch {
-                await session.close()
-                throw error
-            }
-            await session.close()
-            context.printError("aisearch-sync: stopped; state saved")
+            try await WatchCommand.run(context, dependencies: dependencies)
         }
     }
 }

@@ -8,13 +8,13 @@
 /// | `aisearch_sync_uploads_total` | counter | `instance`, `outcome` |
 /// | `aisearch_sync_deletes_total` | counter | `instance`, `outcome` |
 /// | `aisearch_sync_reindexes_total` | counter | `instance`, `outcome` |
-/// | `aisearch_sync_api_requests_total` | counter | `status` (HTTP status, or `error` when no response) |
+/// | `aisearch_sync_api_requests_total` | counter | `status` (HTTP status or class like `2xx`; `error` when no response) |
 /// | `aisearch_sync_api_budget_remaining` | gauge | — |
 /// | `aisearch_sync_rescans_total` | counter | `instance`, `reason` |
 /// | `aisearch_sync_backlog` | gauge | `instance` |
 /// | `aisearch_sync_hashed_bytes_total` | counter | `instance` |
 /// | `aisearch_sync_event_to_indexed_seconds` | histogram | `instance` |
-/// | `aisearch_sync_edit_to_searchable_seconds` | histogram | `instance` |
+/// | `aisearch_sync_event_to_accepted_seconds` | histogram | `instance` |
 ///
 /// Thread-safe: a `Sendable` value of handles into one `MetricsRegistry`.
 public struct AgentMetrics: Sendable {
@@ -35,12 +35,12 @@ public struct AgentMetrics: Sendable {
         case manual
     }
 
-    /// Upper bounds, in seconds, of the event-to-indexed latency: from the file-system event to
-    /// the upload or delete being accepted by the API.
+    /// Upper bounds, in seconds, of the event-to-indexed latency: from the file's last change to
+    /// its item reaching `completed` (searchable).
     public static let eventToIndexedBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
-    /// Upper bounds, in seconds, of the edit-to-searchable latency: from the file's change to
-    /// the indexing job that includes it finishing. Indexing is slower, so the range is wider.
-    public static let editToSearchableBuckets: [Double] = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800]
+    /// Upper bounds, in seconds, of the event-to-accepted latency: from the file's last change
+    /// to the API accepting its upload (settle window plus hashing plus one request).
+    public static let eventToAcceptedBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 
     public let registry: MetricsRegistry
     public let filesTracked: Gauge
@@ -53,7 +53,7 @@ public struct AgentMetrics: Sendable {
     public let backlog: Gauge
     public let hashedBytes: Counter
     public let eventToIndexed: Histogram
-    public let editToSearchable: Histogram
+    public let eventToAccepted: Histogram
 
     /// Declares the metrics in `registry` and, for each of `instances`, creates every series at
     /// zero so they are exported (as 0) before the first event.
@@ -80,11 +80,11 @@ public struct AgentMetrics: Sendable {
         hashedBytes = registry.counter("aisearch_sync_hashed_bytes_total",
                                        help: "Bytes read to compute content hashes.", labelNames: instance)
         eventToIndexed = registry.histogram("aisearch_sync_event_to_indexed_seconds",
-                                            help: "Seconds from a file-system event to the API accepting the change.",
+                                            help: "Seconds from a file's last change to its item reaching completed (searchable).",
                                             labelNames: instance, buckets: Self.eventToIndexedBuckets)
-        editToSearchable = registry.histogram("aisearch_sync_edit_to_searchable_seconds",
-                                              help: "Seconds from a file change to the indexing job including it finishing.",
-                                              labelNames: instance, buckets: Self.editToSearchableBuckets)
+        eventToAccepted = registry.histogram("aisearch_sync_event_to_accepted_seconds",
+                                             help: "Seconds from a file's last change to the API accepting its upload.",
+                                             labelNames: instance, buckets: Self.eventToAcceptedBuckets)
         for name in instances { prepare(instance: name) }
     }
 
@@ -95,7 +95,7 @@ public struct AgentMetrics: Sendable {
         backlog.add(0, labels: labels)
         hashedBytes.touch(labels: labels)
         eventToIndexed.touch(labels: labels)
-        editToSearchable.touch(labels: labels)
+        eventToAccepted.touch(labels: labels)
         for outcome in Outcome.allCases {
             let withOutcome = ["instance": name, "outcome": outcome.rawValue]
             uploads.touch(labels: withOutcome)
@@ -150,7 +150,7 @@ public struct AgentMetrics: Sendable {
         eventToIndexed.observe(latency, labels: ["instance": instance])
     }
 
-    public func observeEditToSearchable(_ latency: Duration, instance: String) {
-        editToSearchable.observe(latency, labels: ["instance": instance])
+    public func observeEventToAccepted(_ latency: Duration, instance: String) {
+        eventToAccepted.observe(latency, labels: ["instance": instance])
     }
 }

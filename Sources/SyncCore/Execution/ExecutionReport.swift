@@ -24,6 +24,17 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
         public var lastLog: String?
     }
 
+    /// An item this round uploaded or asked to re-index: for logs and the latency histogram.
+    public struct Touched: Sendable, Codable, Hashable {
+        public var itemID: String
+        /// The file's modification time (ns since the epoch): when the change being synced was made.
+        public var changedAtNanoseconds: Int64?
+        /// When the API accepted the upload (ns since the epoch).
+        public var acceptedAtNanoseconds: Int64?
+        /// When `--wait` saw the item `completed` (ns since the epoch).
+        public var completedAtNanoseconds: Int64?
+    }
+
     public var uploaded: [ItemKey] = []
     public var deleted: [ItemKey] = []
     public var reindexed: [ItemKey] = []
@@ -33,6 +44,8 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
     public var unindexed: [UnindexedItem] = []
     public var requests = 0
     public var bytesUploaded: Int64 = 0
+    /// By key text.
+    public var touched: [String: Touched] = [:]
 
     public init() {}
 
@@ -47,5 +60,6 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
         unindexed += other.unindexed
         requests += other.requests
         bytesUploaded += other.bytesUploaded
+        touched.merge(other.touched) { _, later in later }
     }
 }

@@ -7,15 +7,15 @@ import Testing
     @Test func missingAccountIDExitsThree() async {
         let run = await runAPI("instances list", environment: ["CLOUDFLARE_API_TOKEN": Secrets.token])
         #expect(run.status == 3)
-        #expect(run.error == "aisearch-sync: error: no account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID\n")
+        #expect(run.error == "aisearch-sync: error: no account ID: pass --account-id, set CLOUDFLARE_ACCOUNT_ID, or set account_id in the config file\n")
         #expect(run.requests.isEmpty)
     }
 
     @Test func missingCredentialsExitsThreeNamingEveryWay() async {
         let run = await runAPI("items list -i docs", environment: ["CLOUDFLARE_ACCOUNT_ID": "acc"])
         #expect(run.status == 3)
-        #expect(run.error == "aisearch-sync: error: no API credentials: set CLOUDFLARE_API_TOKEN (or pass --token-file), "
-            + "or set CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY\n")
+        #expect(run.error.hasPrefix("aisearch-sync: error: no API credentials: set CLOUDFLARE_API_TOKEN, or pass --token-file, "
+            + "or set api_token_file in the config file\n"))
         #expect(run.output.isEmpty)
     }
 
@@ -51,7 +51,7 @@ import Testing
     @Test func emailWithoutKeyExitsThree() async {
         let run = await runAPI("instances list", environment: ["CLOUDFLARE_ACCOUNT_ID": "acc", "CLOUDFLARE_EMAIL": "me@example.com"])
         #expect(run.status == 3)
-        #expect(run.error.hasPrefix("aisearch-sync: error: --email needs the global API key too: pass --api-key or set CLOUDFLARE_API_KEY"))
+        #expect(run.error == "aisearch-sync: error: CLOUDFLARE_EMAIL is set without its API key (CLOUDFLARE_API_KEY); set both, or use an API token instead\n")
     }
 
     @Test func tokenFileIsReadAndTrimmed() async throws {
@@ -75,7 +75,7 @@ import Testing
         let missing = folder.path + "/no-such-token"
         let run = await runAPI("instances list", environment: ["CLOUDFLARE_ACCOUNT_ID": "acc", "AISEARCH_TOKEN_FILE": missing])
         #expect(run.status == 3)
-        #expect(run.error == "aisearch-sync: error: cannot read the token file \(missing) (from AISEARCH_TOKEN_FILE): "
+        #expect(run.error == "aisearch-sync: error: AISEARCH_TOKEN_FILE: cannot read the token file \"\(missing)\": "
             + "No such file or directory (ENOENT)\n")
     }
 
@@ -84,13 +84,13 @@ import Testing
         let file = try folder.write("token", "\n")
         let run = await runAPI(["instances", "list", "--token-file", file], environment: ["CLOUDFLARE_ACCOUNT_ID": "acc"])
         #expect(run.status == 3)
-        #expect(run.error == "aisearch-sync: error: the token file \(file) is empty\n")
+        #expect(run.error == "aisearch-sync: error: --token-file: the token file \"\(file)\" is empty; it must hold the API token\n")
     }
 
-    @Test func tokenAndTokenFileTogetherAreAUsageError() async {
+    @Test func tokenAndTokenFileTogetherAreAConfigurationError() async {
         let run = await runAPI(["instances", "list", "--api-token", Secrets.token, "--token-file", "/x"])
-        #expect(run.status == 2)
-        #expect(run.error.hasPrefix("aisearch-sync: error: pass either --api-token or --token-file, not both\n"))
+        #expect(run.status == 3)
+        #expect(run.error == "aisearch-sync: error: --api-token and --token-file are both set; keep only one way of giving the API token\n")
     }
 
     @Test func legacyPathsRefuseAnotherNamespace() async {
@@ -101,10 +101,10 @@ import Testing
         #expect(run.requests.isEmpty)
     }
 
-    @Test func badBaseURLIsAUsageError() async {
+    @Test func badBaseURLIsAConfigurationError() async {
         let run = await runAPI("instances list --base-url ftp://example.com")
-        #expect(run.status == 2)
-        #expect(run.error.hasPrefix("aisearch-sync: error: --base-url: 'ftp://example.com' is not an http(s) URL\n"))
+        #expect(run.status == 3)
+        #expect(run.error.hasPrefix("aisearch-sync: error: --base-url: \"ftp://example.com\" is not allowed; use an http:// or https:// URL"))
     }
 
     @Test func timeoutReachesTheRequest() async {

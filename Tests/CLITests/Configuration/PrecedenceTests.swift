@@ -75,8 +75,8 @@ import Testing
         let config = try Config.resolve(flags: [
             "--account-id": "fromflag", "--base-url": "https://flag.example/v4/", "--log-format": "json",
             "--log-level": "error", "--listen": "0.0.0.0:9465", "--state-dir": "/flag/state", "--wait": "true",
-            "--namespace": "flagns", "--max-delete": "50%", "--concurrency": "8", "--settle-ms": "0",
-            "--max-settle-ms": "0", "--safety-rescan": "off", "--legacy-paths": "true", "--rate-limit": "100/60",
+            "--namespace": "flagns", "--max-delete": "50%", "--concurrency": "8", "--settle": "0ms",
+            "--max-settle": "0", "--safety-rescan": "off", "--legacy-paths": "true", "--rate-limit": "100/60",
         ], env: ["CLOUDFLARE_ACCOUNT_ID": "fromenv", "AISEARCH_LOG_LEVEL": "trace", "AISEARCH_NAMESPACE": "envns"],
            file: Self.file)
         #expect(config.accountID == Setting("fromflag", source: .flag("--account-id")))

@@ -21,6 +21,8 @@ import Testing
             account_id              acct                                  env CLOUDFLARE_ACCOUNT_ID
             api_token               cf-t… (38 chars)                      env CLOUDFLARE_API_TOKEN
             base_url                https://api.cloudflare.com/client/v4  default
+            namespace               default                               default
+            legacy_paths            false                                 default
             log_format              human                                 default
             log_level               debug                                 flag --log-level
             listen                  127.0.0.1:9465                        file config.json: listen
@@ -34,8 +36,8 @@ import Testing
             syncs[0].legacy_paths   false                                 default
             syncs[0].max_delete     20                                    file config.json: syncs[0].max_delete
             syncs[0].concurrency    4                                     default
-            syncs[0].settle_ms      300                                   default
-            syncs[0].max_settle_ms  5000                                  default
+            syncs[0].settle_ms      200                                   default
+            syncs[0].max_settle_ms  10000                                 default
             syncs[0].safety_rescan  1h                                    default
 
             """)

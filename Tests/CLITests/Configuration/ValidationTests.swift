@@ -20,8 +20,8 @@ import Testing
         (#"{"concurrency": 0}"#, #"config.json: concurrency: 0 is not allowed; use a whole number from 1 to 64"#),
         (#"{"concurrency": 2.5}"#, #"config.json: concurrency: 2.5 is not allowed; use a whole number from 1 to 64"#),
         (#"{"concurrency": {"n": 1}}"#, #"config.json: concurrency: {…} is not allowed; use a whole number from 1 to 64"#),
-        (#"{"settle_ms": 600001}"#, #"config.json: settle_ms: 600001 is not allowed; use a whole number of milliseconds from 0 to 600000"#),
-        (#"{"max_settle_ms": "soon"}"#, #"config.json: max_settle_ms: "soon" is not allowed; use a whole number of milliseconds from 0 to 600000, at least settle_ms"#),
+        (#"{"settle_ms": 600001}"#, #"config.json: settle_ms: 600001 is not allowed; use milliseconds from 0 to 600000, like 200 or 200ms or 1s"#),
+        (#"{"max_settle_ms": "soon"}"#, #"config.json: max_settle_ms: "soon" is not allowed; use milliseconds from 0 to 600000 (like 10000 or 10s), at least settle_ms"#),
         (#"{"safety_rescan": "30s"}"#, #"config.json: safety_rescan: "30s" is not allowed; use a duration of at least 1m like 30m or 1h, or off"#),
         (#"{"rate_limit": {"requests": 0}}"#, #"config.json: rate_limit.requests: 0 is not allowed; use a whole number from 1 to 1000000"#),
         (#"{"rate_limit": {"per_seconds": 0}}"#, #"config.json: rate_limit.per_seconds: 0 is not allowed; use a number of seconds above 0 and at most 86400"#),
@@ -36,7 +36,7 @@ import Testing
         (#"{"syncs": [{"instance": "a"}]}"#, "config.json: syncs[0].root is missing; give the folder to sync"),
         (#"{"syncs": [{"root": "/a"}]}"#, "config.json: syncs[0].instance is missing; give the AI Search instance to sync into"),
         (#"{"settle_ms": 2000, "max_settle_ms": 1000, "syncs": [{"root": "/a", "instance": "a"}]}"#, "config.json: max_settle_ms: max_settle_ms (1000) is less than settle_ms (2000); max_settle_ms must be at least settle_ms"),
-        (#"{"settle_ms": 9000, "syncs": [{"root": "/a", "instance": "a"}]}"#, "config.json: settle_ms: max_settle_ms (the default 5000) is less than settle_ms (9000); max_settle_ms must be at least settle_ms"),
+        (#"{"settle_ms": 19000, "syncs": [{"root": "/a", "instance": "a"}]}"#, "config.json: settle_ms: max_settle_ms (the default 10000) is less than settle_ms (19000); max_settle_ms must be at least settle_ms"),
         ("[1, 2]", "config.json: the top level must be a JSON object ({ ... }), not […]"),
     ])
     func badFileValues(json: String, expected: String) {

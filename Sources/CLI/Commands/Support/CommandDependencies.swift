@@ -73,7 +73,7 @@ public struct CommandDependencies: Sendable {
 
     /// The client for a running command, from its global options (see `ClientFactory`).
     public func client(for context: CommandContext) throws -> AISearchClient {
-        makeClient(try ClientFactory.configuration(from: context.arguments))
+        makeClient(try ClientFactory.configuration(for: context))
     }
 }
 

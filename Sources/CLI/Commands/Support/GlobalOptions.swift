@@ -38,8 +38,24 @@ public enum GlobalOptions {
         "--timeout", valueName: "duration", help: "The most one HTTP exchange may take (e.g. 30s, 2m).",
         defaultValue: "60s", isGlobal: true)
 
+    public static let config = OptionSpec.value(
+        "--config", valueName: "file", help: "Read settings from this JSON file (flags and environment override it; see 'config check').",
+        environment: "AISEARCH_CONFIG", isGlobal: true)
+    public static let logFormat = OptionSpec.value(
+        "--log-format", valueName: "format", help: "human (default) or json: one JSON object per line, for containers and journald.",
+        allowedValues: ["human", "json"], environment: "AISEARCH_LOG_FORMAT", isGlobal: true)
+    public static let logLevel = OptionSpec.value(
+        "--log-level", valueName: "level", help: "The least severe level logged.", defaultValue: "info",
+        allowedValues: ["trace", "debug", "info", "notice", "warning", "error"], environment: "AISEARCH_LOG_LEVEL", isGlobal: true)
+
     /// All of them, in the order help shows them.
     public static let all: [OptionSpec] = [
-        accountID, apiToken, tokenFile, email, apiKey, baseURL, namespace, legacyPaths, json, timeout,
+        accountID, apiToken, tokenFile, email, apiKey, baseURL, namespace, legacyPaths, config, json, timeout, logFormat, logLevel,
+    ]
+
+    /// The ones that carry settings `EffectiveConfiguration` resolves (not `--config` itself,
+    /// `--json` or `--timeout`).
+    static let configurationOptions: [OptionSpec] = [
+        accountID, apiToken, tokenFile, email, apiKey, baseURL, namespace, legacyPaths, logFormat, logLevel,
     ]
 }
