@@ -7,7 +7,7 @@
 /// its samples, a family's samples being contiguous, no duplicate series, and for histograms:
 /// only `_bucket`/`_sum`/`_count` samples, an `le` label on buckets, bucket bounds increasing
 /// and counts non-decreasing, a `+Inf` bucket equal to `_count`.
-struct PrometheusTextValidator {
+public struct PrometheusTextValidator {
     struct Sample {
         var name: String
         var labels: [(String, String)]
@@ -24,7 +24,7 @@ struct PrometheusTextValidator {
     private var buckets: [String: [(Double, Double)]] = [:]
     private var counts: [String: Double] = [:]
 
-    static func validate(_ text: String) -> [String] {
+    public static func validate(_ text: String) -> [String] {
         var validator = PrometheusTextValidator()
         validator.check(text)
         return validator.problems
