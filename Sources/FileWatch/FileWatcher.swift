@@ -43,7 +43,7 @@ public struct FileWatcher: Sendable {
         public var maximumDelay: Duration = .seconds(10)
         /// How long an `IN_MOVED_FROM` waits for its `IN_MOVED_TO` before it counts as moved out.
         public var moveGraceWindow: Duration = .milliseconds(50)
-        /// How often a missing root is looked for.
+        /// How often a missing root is looked for (when polling, every scan looks).
         public var rootPollInterval: Duration = .seconds(1)
         /// The wait before a repeated overflow rescan, doubling up to `rescanBackoffMaximum`.
         public var rescanBackoffInitial: Duration = .seconds(1)
@@ -54,7 +54,7 @@ public struct FileWatcher: Sendable {
         /// wait, and past `maximumUndeliveredPaths` replaced by one rescan.
         public var bufferedBatches = 64
         public var maximumUndeliveredPaths = 100_000
-        /// Lets tests hold the reader back to make the kernel queue overflow.
+        /// Lets tests hold the reader back to make the kernel queue overflow (inotify only).
         public var readGate: WatchReadGate?
 
         public init() {}
