@@ -2,7 +2,8 @@ import Foundation
 import LinuxSystem
 import Synchronization
 
-/// Watches a directory tree with inotify and reports settled changes as `WatchBatch`es.
+/// Watches a directory tree with inotify (or, where inotify cannot see every change, periodic
+/// stat scans: `Configuration.detection`) and reports settled changes as `WatchBatch`es.
 ///
 /// ```swift
 /// let watcher = FileWatcher(root: "/srv/docs")
@@ -20,21 +21,29 @@ import Synchronization
 /// `WatchError` when watching cannot go on (e.g. the watch limit); the caller may fall back to
 /// periodic scans.
 ///
+/// With `.polling(interval:)` the stream has the same shape: the first batch (`rescan`, or
+/// `.missing`) comes after the first scan, then one batch per scan that found a difference;
+/// nothing is sent for a scan that found none.
+///
 /// Why a thread: the reader blocks in `poll(2)`, which must not occupy one of the few threads of
 /// Swift's cooperative pool. All of the watcher's mutable state lives on that thread, so no lock
 /// or actor is needed; the consumer only sees `Sendable` batches through the stream.
 public struct FileWatcher: Sendable {
     /// Tuning. The defaults suit an editor-driven documents folder.
     public struct Configuration: Sendable {
+        /// inotify, or periodic scans where inotify is blind; `ChangeDetection.recommended(for:)`
+        /// and `WatchDiagnostics` choose.
+        public var detection: ChangeDetection = .inotify
         /// A path is reported once no event touched it for this long and two stats agree.
         public var settleWindow: Duration = .milliseconds(200)
         /// The shorter window after `IN_CLOSE_WRITE` (the writer closed the file).
         public var closeWriteSettleWindow: Duration = .milliseconds(50)
-        /// A path that never stops changing is reported this long after its first event.
+        /// A path that never stops changing is reported this long after its first event (when
+        /// polling: this long after it was first held as busy).
         public var maximumDelay: Duration = .seconds(10)
         /// How long an `IN_MOVED_FROM` waits for its `IN_MOVED_TO` before it counts as moved out.
         public var moveGraceWindow: Duration = .milliseconds(50)
-        /// How often a missing root is looked for.
+        /// How often a missing root is looked for (when polling, every scan looks).
         public var rootPollInterval: Duration = .seconds(1)
         /// The wait before a repeated overflow rescan, doubling up to `rescanBackoffMaximum`.
         public var rescanBackoffInitial: Duration = .seconds(1)
@@ -45,7 +54,7 @@ public struct FileWatcher: Sendable {
         /// wait, and past `maximumUndeliveredPaths` replaced by one rescan.
         public var bufferedBatches = 64
         public var maximumUndeliveredPaths = 100_000
-        /// Lets tests hold the reader back to make the kernel queue overflow.
+        /// Lets tests hold the reader back to make the kernel queue overflow (inotify only).
         public var readGate: WatchReadGate?
 
         public init() {}
@@ -72,8 +81,17 @@ public struct FileWatcher: Sendable {
         }
         continuation.onTermination = { _ in stop.request() }
         let root = root, configuration = configuration
-        let thread = Thread {
-            WatchSession.run(root: root, configuration: configuration, stop: stop, output: continuation)
+        let thread: Thread
+        switch configuration.detection {
+        case .inotify:
+            thread = Thread {
+                WatchSession.run(root: root, configuration: configuration, stop: stop, output: continuation)
+            }
+        case .polling(let interval):
+            thread = Thread {
+                PollingSession.run(root: root, configuration: configuration, interval: interval, stop: stop,
+                                   output: continuation)
+            }
         }
         thread.name = "FileWatch \(root)"
         thread.start()

@@ -179,19 +179,3 @@ public struct IgnoreRules: Hashable, Sendable {
         return Rule(pattern: pattern, text: FilePathBytes(text).description, source: source)
     }
 }
-
-/// The whole content of a (small) file, e.g. a rule file or a /proc value.
-func readWholeFile(_ path: FilePathBytes) throws(SystemError) -> [UInt8] {
-    let file = try FileDescriptor.open(path, flags: O_RDONLY)
-    defer { file.close() }
-    var contents: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-    while true {
-        let result: Result<Int, SystemError> = chunk.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemError) -> Int in try file.read(into: raw) }
-        }
-        let count = try result.get()
-        if count == 0 { return contents }
-        contents += chunk[..<count]
-    }
-}

@@ -47,14 +47,23 @@ public func watchesNeeded(root: FilePathBytes, rules: IgnoreRules = IgnoreRules(
 /// Walks the directories below `root` + `start` (relative paths), top down, skipping ignored
 /// entries and loading each directory's rule file before judging its entries. `enterDirectory`
 /// runs before a directory is listed (the watcher adds its watch there, so nothing created
-/// between the watch and the listing is missed) and returns false to skip it.
+/// between the watch and the listing is missed) and returns false to skip it. A directory that
+/// cannot be listed is skipped and passed to `listingFailed` (the polling scan keeps what it knew
+/// of it rather than reporting its files removed).
 func walkTree<E: Error>(root: FilePathBytes, from start: FilePathBytes, rules: inout IgnoreRules,
                         enterDirectory: (FilePathBytes) throws(E) -> Bool,
-                        visitFile: (FilePathBytes) -> Void) throws(E) {
+                        visitFile: (FilePathBytes) -> Void,
+                        listingFailed: (FilePathBytes, SystemError) -> Void = { _, _ in }) throws(E) {
     var stack = [start]
     while let directory = stack.popLast() {
         guard try enterDirectory(directory) else { continue }
-        guard let entries = try? directoryEntries(of: directory.absolute(under: root)) else { continue }
+        let entries: [DirectoryEntry]
+        do {
+            entries = try directoryEntries(of: directory.absolute(under: root))
+        } catch {
+            listingFailed(directory, error)
+            continue
+        }
         if entries.contains(where: { $0.name == IgnoreRules.fileName }) {
             rules.loadRuleFile(root: root, directory: directory)
         } else if rules.ruleFileDirectories.contains(directory) {

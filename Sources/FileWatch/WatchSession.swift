@@ -24,7 +24,7 @@ final class WatchSession {
     private let configuration: FileWatcher.Configuration
     private let inotify: Inotify
     private let stop: WatchStop
-    private let output: AsyncThrowingStream<WatchBatch, any Error>.Continuation
+    private var output: BatchOutput
     private let clock = ContinuousClock()
 
     private var rules: IgnoreRules
@@ -34,7 +34,6 @@ final class WatchSession {
     private var pendingMoves: [UInt32: PendingMove] = [:]
     private var rootIdentity: (device: UInt64, inode: UInt64)?
     private var nextRootPoll: Instant?
-    private var undelivered: WatchBatch?
 
     /// The thread's body: runs until the consumer goes away or watching fails.
     static func run(root: FilePathBytes, configuration: FileWatcher.Configuration, stop: WatchStop,
@@ -63,7 +62,7 @@ final class WatchSession {
         self.configuration = configuration
         self.inotify = inotify
         self.stop = stop
-        self.output = output
+        self.output = BatchOutput(output, maximumUndeliveredPaths: configuration.maximumUndeliveredPaths)
         rules = configuration.ignoreRules
         settle = SettleQueue(settleWindow: configuration.settleWindow,
                              closeWriteSettleWindow: configuration.closeWriteSettleWindow,
@@ -116,7 +115,7 @@ final class WatchSession {
         if let next = pendingMoves.values.map(\.deadline).min() { deadlines.append(next) }
         if let next = backoff.dueTime { deadlines.append(next) }
         if let next = nextRootPoll { deadlines.append(next) }
-        if undelivered != nil { deadlines.append(clock.now.advanced(by: .milliseconds(20))) }
+        if output.hasUndelivered { deadlines.append(clock.now.advanced(by: .milliseconds(20))) }
         guard let earliest = deadlines.min() else { return -1 }
         let wait = clock.now.duration(to: earliest)
         if wait <= .zero { return 0 }
@@ -140,7 +139,7 @@ final class WatchSession {
                     nextRootPoll = now.advanced(by: configuration.rootPollInterval)
                 }
             }
-            flushUndelivered()
+            output.flush()
             return
         }
         if backoff.isPending, let due = backoff.dueTime, due <= now {
@@ -162,7 +161,7 @@ final class WatchSession {
                 }
             }
         }
-        flushUndelivered()
+        output.flush()
     }
 
     // MARK: Events
@@ -276,7 +275,7 @@ final class WatchSession {
         let root = root, configuredRules = configuration.ignoreRules
         try walkTree(root: root, from: start, rules: &rules) { (directory) throws(WatchError) -> Bool in
             do throws(SystemError) {
-                // The root may be a link to a directory (see rootDirectoryIdentity); nothing below it.
+                // The root may be a link to a directory (see directoryIdentity(of:)); nothing below it.
                 let mask = directory.isEmpty ? Self.watchMask.subtracting(.dontFollow) : Self.watchMask
                 let watch = try inotify.addWatch(directory.absolute(under: root), mask: mask)
                 tree.insert(directory, watch: watch)
@@ -295,7 +294,7 @@ final class WatchSession {
 
     /// Watches the root if it is a directory; false when it is missing.
     private func attachRoot() throws(WatchError) -> Bool {
-        guard let identity = rootDirectoryIdentity() else { return false }
+        guard let identity = directoryIdentity(of: root) else { return false }
         rootIdentity = identity
         nextRootPoll = nil
         rules = configuration.ignoreRules
@@ -305,16 +304,8 @@ final class WatchSession {
     }
 
     private func rootStillHere() -> Bool {
-        guard let current = rootDirectoryIdentity(), let rootIdentity else { return false }
+        guard let current = directoryIdentity(of: root), let rootIdentity else { return false }
         return current == rootIdentity
-    }
-
-    /// The root's device and inode if it is a directory. The root itself may be a symbolic link
-    /// to one (a configured path like /srv/docs → /data/docs); links below it are never followed.
-    private func rootDirectoryIdentity() -> (device: UInt64, inode: UInt64)? {
-        var raw = stat()
-        guard root.withCString({ stat($0, &raw) }) == 0, raw.st_mode & S_IFMT == S_IFDIR else { return nil }
-        return (UInt64(raw.st_dev), UInt64(raw.st_ino))
     }
 
     /// The root is gone: drop every watch and everything pending (no removals are reported for
@@ -331,23 +322,13 @@ final class WatchSession {
 
     // MARK: Output
 
-    /// Hands a batch to the stream; if the consumer is behind, merges it into the undelivered
-    /// one, which becomes a bare rescan once it is too large to be worth keeping.
-    private func emit(_ batch: WatchBatch) {
-        if undelivered == nil {
-            if case .dropped(let dropped) = output.yield(batch) { undelivered = dropped }
-            return
-        }
-        undelivered!.merge(batch)
-        if undelivered!.changed.count + undelivered!.removed.count > configuration.maximumUndeliveredPaths {
-            undelivered = WatchBatch(rescan: true, rootState: undelivered!.rootState)
-        }
-        flushUndelivered()
-    }
+    private func emit(_ batch: WatchBatch) { output.emit(batch) }
+}
 
-    private func flushUndelivered() {
-        guard let batch = undelivered else { return }
-        if case .dropped = output.yield(batch) { return }
-        undelivered = nil
-    }
+/// The device and inode of `root` if it is a directory. The root itself may be a symbolic link to
+/// one (a configured path like /srv/docs → /data/docs); links below it are never followed.
+func directoryIdentity(of root: FilePathBytes) -> (device: UInt64, inode: UInt64)? {
+    var raw = stat()
+    guard root.withCString({ stat($0, &raw) }) == 0, raw.st_mode & S_IFMT == S_IFDIR else { return nil }
+    return (UInt64(raw.st_dev), UInt64(raw.st_ino))
 }

@@ -1,0 +1,98 @@
+import LinuxSystem
+
+/// What one polling scan found: every non-directory path under the root that the ignore rules
+/// keep, with its `lstat`, and the rules as the scan read them (rule files included).
+struct ScanSnapshot: Equatable {
+    var files: [FilePathBytes: FileStatus] = [:]
+    var rules: IgnoreRules
+    /// Directories that could not be listed and files that could not be stat'ed for a reason
+    /// other than "gone" (EACCES, EIO, an NFS hiccup): their state is unknown, not removed.
+    var unreadableDirectories: [FilePathBytes] = []
+    var unreadableFiles: [FilePathBytes] = []
+
+    /// Fills what this scan could not read from `previous`, so a transient error does not turn
+    /// into a burst of removals followed by a burst of changes.
+    mutating func carryOverUnreadable(from previous: ScanSnapshot) {
+        for path in unreadableFiles { files[path] = previous.files[path] }
+        guard !unreadableDirectories.isEmpty else { return }
+        for (path, status) in previous.files where files[path] == nil
+            && unreadableDirectories.contains(where: { path.isWithin(inTree: $0) }) {
+            files[path] = status
+        }
+    }
+}
+
+/// Turns consecutive scans into reports, with a cheap form of settling: a path that changed since
+/// the previous scan is reported at once, unless it also changed in the interval before; such a
+/// busy path (still being written) is held until a scan finds it unchanged, and reported then,
+/// or after `maximumDelay` if it never stops. Removals are reported at once.
+///
+/// Pure; generic over the clock's instant so tests drive it with made-up times.
+struct PollingDiff<Instant: InstantProtocol> where Instant.Duration == Duration {
+    let maximumDelay: Duration
+    /// nil until the first scan, which is the baseline and reports nothing.
+    private(set) var previous: ScanSnapshot?
+    /// Paths whose status changed in the latest interval.
+    private var changedLastScan: Set<FilePathBytes> = []
+    /// Busy paths and since when they are held.
+    private(set) var held: [FilePathBytes: Instant] = [:]
+
+    init(maximumDelay: Duration) { self.maximumDelay = maximumDelay }
+
+    /// Forgets everything: the next scan is a new baseline (after the root came back).
+    mutating func reset() {
+        previous = nil
+        changedLastScan = []
+        held = [:]
+    }
+
+    /// Takes the scan made at `now`; returns what to report. `rulesChanged` says the ignore rules
+    /// differ from the previous scan's: what is eligible changed, which only a rescan covers.
+    mutating func take(_ scan: ScanSnapshot, at now: Instant)
+        -> (changed: Set<FilePathBytes>, removed: Set<FilePathBytes>, rulesChanged: Bool) {
+        var scan = scan
+        guard let previous else {
+            self.previous = scan
+            return ([], [], false)
+        }
+        scan.carryOverUnreadable(from: previous)
+        defer { self.previous = scan }
+        if scan.rules != previous.rules {
+            changedLastScan = []
+            held = [:]
+            return ([], [], true)
+        }
+        var changed: Set<FilePathBytes> = []
+        var removed: Set<FilePathBytes> = []
+        var changedNow: Set<FilePathBytes> = []
+        for (path, status) in scan.files where previous.files[path] != status {
+            changedNow.insert(path)
+            if let since = held[path] {
+                if since.advanced(by: maximumDelay) <= now {
+                    changed.insert(path)
+                    held[path] = now
+                }
+            } else if changedLastScan.contains(path) {
+                held[path] = now
+            } else {
+                changed.insert(path)
+            }
+        }
+        for path in Array(held.keys) where !changedNow.contains(path) {
+            held[path] = nil
+            if scan.files[path] != nil { changed.insert(path) }  // quiet for a whole interval
+        }
+        for path in previous.files.keys where scan.files[path] == nil {
+            removed.insert(path)
+        }
+        changedLastScan = changedNow
+        return (changed, removed, false)
+    }
+}
+
+extension FilePathBytes {
+    /// `isWithin` for root-relative paths, where "" is the root and contains everything.
+    func isWithin(inTree directory: FilePathBytes) -> Bool {
+        directory.isEmpty || isWithin(directory)
+    }
+}
