@@ -21,7 +21,8 @@ final class AgentProcess: @unchecked Sendable {
         return try #require(found, "aisearch-sync is not built (looked at \(candidates.map(\.path)))")
     }
 
-    init(_ arguments: [String], harness: EmulatorHarness) throws {
+    /// `stateDirectoryFlag: false` leaves the state in its default place (under the test's HOME).
+    init(_ arguments: [String], harness: EmulatorHarness, stateDirectoryFlag: Bool = true) throws {
         let logs = harness.root.deletingLastPathComponent()
         let name = UUID().uuidString.prefix(8)
         outputFile = logs.appendingPathComponent("agent-\(name).out")
@@ -29,7 +30,7 @@ final class AgentProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = try Self.binary()
-        process.arguments = arguments + ["--state-dir", harness.stateDirectory.path]
+        process.arguments = arguments + (stateDirectoryFlag ? ["--state-dir", harness.stateDirectory.path] : [])
         process.environment = [
             "CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
             "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": logs.path, "PATH": "/usr/bin:/bin",

@@ -85,6 +85,8 @@ enum SyncCommands {
             .value("--safety-rescan", valueName: "duration", help: "Full comparison with the instance this often, or off (default 1h)."),
             .value("--listen", valueName: "host:port", help: "Serve /healthz, /readyz and /metrics here, e.g. 127.0.0.1:9465.",
                    environment: "AISEARCH_LISTEN"),
+            .value("--poll", valueName: "duration",
+                   help: "Scan the folder this often instead of using inotify (chosen by itself on NFS, SMB, FUSE and 9p)."),
         ]
         return CommandSpec("watch", abstract: "Sync once, then follow changes to the folder until stopped.",
                            discussion: "SIGINT or SIGTERM stops taking new work, lets requests in flight finish or be journaled, saves the state and exits 0.",

@@ -22,8 +22,12 @@ enum WatchCommand {
                 logger.notice(.listenerStarted, "serving /healthz, /readyz and /metrics on \(ListenAddress(host: address.host, port: UInt16(served.port)))",
                               fields: ["listen": .string(address.host), "port": .int(served.port)])
             }
+            let forcedPolling = try context.arguments.duration("--poll")
+            if let forcedPolling, forcedPolling < .milliseconds(100) { throw UsageError("--poll: scan at most every 100ms (got \(forcedPolling))") }
             let loops = group.sessions.map { session in
-                WatchLoop(session: session, watcher: FileWatcher(root: session.root, configuration: watcherConfiguration(session)),
+                WatchLoop(session: session,
+                          watcher: FileWatcher(root: session.root, configuration: watcherConfiguration(
+                            session, detection: detection(for: session, forcedPolling: forcedPolling))),
                           safetyRescan: session.sync.safetyRescan.value, telemetry: telemetry,
                           tracker: endpoint == nil || settings.wait.value ? nil : CompletionTracker(
                             client: session.client, instance: session.instance,
@@ -31,7 +35,6 @@ enum WatchCommand {
                                 metrics.observeEventToIndexed(latency, instance: instance)
                             }))
             }
-            for session in group.sessions { logStart(session, logger: session.logger) }
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 for loop in loops { tasks.addTask { try await loop.run() } }
                 try await tasks.next()
@@ -50,23 +53,26 @@ enum WatchCommand {
         logger.notice(.agentStopped, "stopped; state saved")
     }
 
-    private static func watcherConfiguration(_ session: SyncSession) -> FileWatcher.Configuration {
+    private static func watcherConfiguration(_ session: SyncSession, detection: ChangeDetection) -> FileWatcher.Configuration {
         var configuration = FileWatcher.Configuration()
         configuration.ignoreRules = session.ignoreRules
         configuration.settleWindow = session.sync.settle.value
         configuration.maximumDelay = max(session.sync.maxSettle.value, session.sync.settle.value)
+        configuration.detection = detection
         return configuration
     }
 
-    /// What the agent starts with, and what in the environment will keep it from seeing changes.
-    private static func logStart(_ session: SyncSession, logger: Logger) {
-        let limits = InotifyLimits.current()
-        let needed = watchesNeeded(root: session.root, rules: session.ignoreRules)
-        logger.info(.agentStarted, "watching \(session.root) for instance \(session.instance)",
-                    fields: ["root": .string(session.root.description), "watches_needed": .int(needed),
-                             "max_user_watches": limits.maxUserWatches.map { .int($0) } ?? .string("unknown")])
-        if let maximum = limits.maxUserWatches, needed > maximum {
-            logger.warning("inotify_limit", "the folder needs \(needed) inotify watches but fs.inotify.max_user_watches is \(maximum); raise it: sudo sysctl fs.inotify.max_user_watches=\(max(524_288, needed * 2))")
-        }
+    /// Logs what the agent starts with and what in the environment would keep inotify from
+    /// seeing changes (a network or FUSE file system, too few watches), and picks how to
+    /// detect changes: `--poll` when given, else inotify unless the diagnostics advise scans.
+    private static func detection(for session: SyncSession, forcedPolling: Duration?) -> ChangeDetection {
+        let diagnostics = WatchDiagnostics(root: session.root, rules: session.ignoreRules,
+                                           pollingInterval: forcedPolling ?? ChangeDetection.defaultPollingInterval)
+        let detection = forcedPolling.map { ChangeDetection.polling(interval: $0) } ?? diagnostics.detection
+        var fields = diagnostics.summary.mapValues { LogValue.string($0) }
+        fields["detection"] = .string(detection.description)
+        session.logger.info(.agentStarted, "watching \(session.root) for instance \(session.instance) (\(detection))", fields: fields)
+        for warning in diagnostics.warnings { session.logger.warning("watch_diagnostics", warning) }
+        return detection
     }
 }

@@ -5,7 +5,7 @@ import LinuxSystem
 import Observability
 import SyncCore
 
-/// `watch`'s loop for one sync: one full reconcile, then a round per watcher batch, a stat
+/// `watch`'s loop for one sync: a full reconcile once the watcher is in place, then a round per watcher batch, a stat
 /// rescan on an overflow, a retry pass for failed operations, and a full reconcile every
 /// `safetyRescan`. Rounds run one at a time (the engine is an actor); cancellation ends the loop.
 struct WatchLoop: Sendable {
@@ -21,10 +21,6 @@ struct WatchLoop: Sendable {
 
     func run() async throws {
         telemetry.health.register(name)
-        let initial = try await session.engine.reconcile()
-        await finish(initial, label: "initial sync", rescan: .startup, observesLatency: false)
-        try await session.engine.save()
-        telemetry.health.markInitialReconcileDone(root: name)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await followBatches() }
             if let safetyRescan {
@@ -49,6 +45,7 @@ struct WatchLoop: Sendable {
     private func followBatches() async throws {
         telemetry.health.setWatcherAlive(true, root: name)
         defer { telemetry.health.setWatcherAlive(false, root: name) }
+        var initialDone = false
         for try await batch in watcher.events() {
             try Task.checkCancellation()
             if batch.rootState == .missing {
@@ -56,7 +53,13 @@ struct WatchLoop: Sendable {
                 continue
             }
             telemetry.health.setBacklog(batch.changed.count + batch.removed.count, root: name)
-            if batch.rescan {
+            if !initialDone {
+                // The watcher's first batch says its watches are in place: a full reconcile now
+                // misses nothing, and a failure here (bad credentials) ends the command.
+                await finish(try await session.engine.reconcile(), label: "initial sync", rescan: .startup, observesLatency: false)
+                initialDone = true
+                telemetry.health.markInitialReconcileDone(root: name)
+            } else if batch.rescan {
                 telemetry.health.setUnrecoveredOverflow(true, root: name)
                 logger.warning(.watcherOverflow, "events were lost (inotify queue overflow or a watch failure); rescanning the folder")
                 await finish(await session.engine.rescan(), label: "rescan", rescan: .overflow, observesLatency: false)

@@ -1,0 +1,148 @@
+import AISearchAPI
+import Emulator
+import Foundation
+import Glibc
+import Observability
+import Testing
+
+/// `watch` as an operator runs it: JSON logs, the health and metrics endpoint, readiness after
+/// the first reconcile, SIGTERM under load; and `--config` with several folders.
+@Suite(.serialized) struct OperationsTests {
+    /// Slow answers make the initial reconcile last long enough to see `/readyz` refuse first.
+    @Test func jsonLogsEndpointAndReadinessFollowTheAgent() async throws {
+        let harness = try EmulatorHarness(faults: FaultSettings(slowRate: 1, slowDelayMilliseconds: 150))
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<20 { try harness.write("f\(index).md", "file \(index)") }
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--settle", "50ms", "--concurrency", "1",
+                                      "--listen", "127.0.0.1:0", "--log-format", "json"], harness: harness)
+        let port = try await listeningPort(agent)
+
+        // Before the initial reconcile has finished: alive, not ready.
+        let early = try await get(port, "/readyz")
+        #expect(early.status == 503, "readyz answered \(early.status) before the initial reconcile finished")
+        #expect(early.text.contains("initial reconcile has not finished"))
+        #expect(try await get(port, "/healthz").status == 200)
+        #expect(try await eventually(within: .seconds(60)) { try await get(port, "/readyz").status == 200 }, "\(agent.errors)")
+        #expect(await harness.remoteContents() == (try harness.localContents()))
+
+        try harness.write("f3.md", "edited")
+        #expect(try await eventually(within: .seconds(30)) { await harness.remoteContents() == (try harness.localContents()) })
+        let metrics = try await get(port, "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["Content-Type"] == PrometheusText.contentType)
+        #expect(PrometheusTextValidator.validate(metrics.text) == [])
+        #expect(metrics.text.contains(#"aisearch_sync_uploads_total{instance="docs",outcome="success"} 21"#))
+        #expect(metrics.text.contains(#"aisearch_sync_files_tracked{instance="docs"} 20"#))
+        #expect(metrics.text.contains(#"aisearch_sync_event_to_accepted_seconds_count{instance="docs"} 1"#))
+        #expect(metrics.text.contains(#"aisearch_sync_rescans_total{instance="docs",reason="startup"} 1"#))
+        if let promtool = Self.promtool {
+            let check = try run(promtool, ["check", "metrics"], input: metrics.text)
+            #expect(check.status == 0, "promtool check metrics: \(check.output)")
+        }
+        #expect(try await get(port, "/nothing").status == 404)
+
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        let lines = agent.errors.split(separator: "\n")
+        #expect(lines.count >= 5)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["event"] is String, "not a JSON log line: \(line)")
+        }
+        #expect(lines.contains { $0.contains(#""event":"upload_done""#) && $0.contains(#""key":"f3.md""#) && $0.contains(#""item_id":"#) })
+        #expect(lines.last?.contains(#""event":"agent_stopped""#) == true)
+        #expect(!(agent.errors + agent.output).contains(EmulatorHarness.token), "the token was written out")
+    }
+
+    @Test func sigtermDuringTheInitialUploadExitsZeroWithTheStateSaved() async throws {
+        let harness = try EmulatorHarness(faults: FaultSettings(slowRate: 1, slowDelayMilliseconds: 40), requestsPerWindow: 100_000)
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<200 { try harness.write("d\(index % 8)/f\(index).md", "file \(index)") }
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--rate-limit", "100000/300"], harness: harness)
+        #expect(await eventually(within: .seconds(60)) { await harness.remoteContents().count >= 20 })
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        let uploadedBeforeExit = await harness.remoteContents().count
+        #expect(uploadedBeforeExit < 200, "the signal came too late to test anything")
+        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
+
+        let again = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--json", "--rate-limit", "100000/300"], harness: harness)
+        #expect(await again.exitStatus(within: .seconds(120)) == 0, "\(again.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [String: Any]
+        let uploaded = ((summary?["report"] as? [String: Any])?["uploaded"] as? [Any])?.count ?? -1
+        #expect(uploaded >= 0 && uploaded <= 200 - uploadedBeforeExit, "the saved state should spare what was uploaded: \(uploaded) re-sent")
+        #expect(await harness.remoteContents() == (try harness.localContents()))
+    }
+
+    @Test func configFileRunsSeveralFoldersIntoOneInstance() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        try harness.write("guides/a.md", "guide a")
+        try harness.write("handbook/b.md", "handbook b")
+        let config = harness.root.deletingLastPathComponent().appendingPathComponent("agent.json")
+        try Data("""
+            {"log_level": "warning",
+             "syncs": [{"root": "\(harness.root.lastPathComponent)/guides", "instance": "docs", "prefix": "guides/"},
+                       {"root": "\(harness.root.lastPathComponent)/handbook", "instance": "docs", "prefix": "handbook/"}]}
+            """.utf8).write(to: config)
+        let agent = try AgentProcess(["sync", "--config", config.path], harness: harness, stateDirectoryFlag: false)
+        #expect(await agent.exitStatus(within: .seconds(60)) == 0, "\(agent.errors)")
+        #expect(Set(await harness.remoteContents().keys) == ["guides/a.md", "handbook/b.md"])
+
+        // Removing a file from one folder deletes its item only, not the other folder's.
+        try harness.remove("handbook/b.md")
+        try harness.write("handbook/c.md", "handbook c")
+        let second = try AgentProcess(["sync", "--config", config.path, "--max-delete", "100%"], harness: harness, stateDirectoryFlag: false)
+        #expect(await second.exitStatus(within: .seconds(60)) == 0, "\(second.errors)")
+        #expect(Set(await harness.remoteContents().keys) == ["guides/a.md", "handbook/c.md"])
+
+        let bad = try AgentProcess(["sync", "--config", config.path, "--max-delete", "150%"], harness: harness, stateDirectoryFlag: false)
+        #expect(await bad.exitStatus(within: .seconds(20)) == 3)
+        #expect(bad.errors == "aisearch-sync: error: --max-delete: \"150%\" is not allowed; use a count like 100 or a percentage from 0% to 100%\n")
+    }
+
+    // MARK: - Helpers
+
+    static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The port from the `listener_started` log line.
+    private func listeningPort(_ agent: AgentProcess) async throws -> Int {
+        var port: Int?
+        _ = await eventually(within: .seconds(20)) {
+            let line = agent.errors.split(separator: "\n").first { $0.contains(#""event":"listener_started""#) }
+            port = line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["port"] as? Int
+            return port != nil
+        }
+        return try #require(port, "no listener_started line: \(agent.errors)")
+    }
+
+    private struct Answer {
+        var status: Int
+        var headers: TransportHeaders
+        var text: String
+    }
+
+    private func get(_ port: Int, _ path: String) async throws -> Answer {
+        let response = try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(port)\(path)", timeout: .seconds(10)))
+        return Answer(status: response.status, headers: response.headers, text: String(decoding: response.body, as: UTF8.self))
+    }
+
+    private func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
