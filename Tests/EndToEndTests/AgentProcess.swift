@@ -24,9 +24,12 @@ final class AgentProcess: @unchecked Sendable {
     /// `stateDirectoryFlag: false` leaves the state in its default place (under the test's HOME).
     init(_ arguments: [String], harness: EmulatorHarness, stateDirectoryFlag: Bool = true) throws {
         let logs = harness.root.deletingLastPathComponent()
+        // scripts/test keeps every agent's output there, to search it for the token afterwards.
+        let kept = ProcessInfo.processInfo.environment["AISEARCH_TEST_LOG_DIR"].map { URL(fileURLWithPath: $0) }
+        if let kept { try FileManager.default.createDirectory(at: kept, withIntermediateDirectories: true) }
         let name = UUID().uuidString.prefix(8)
-        outputFile = logs.appendingPathComponent("agent-\(name).out")
-        errorFile = logs.appendingPathComponent("agent-\(name).err")
+        outputFile = (kept ?? logs).appendingPathComponent("agent-\(name).out")
+        errorFile = (kept ?? logs).appendingPathComponent("agent-\(name).err")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = try Self.binary()

@@ -36,6 +36,9 @@ import Testing
         #expect(metrics.text.contains(#"aisearch_sync_files_tracked{instance="docs"} 20"#))
         #expect(metrics.text.contains(#"aisearch_sync_event_to_accepted_seconds_count{instance="docs"} 1"#))
         #expect(metrics.text.contains(#"aisearch_sync_rescans_total{instance="docs",reason="startup"} 1"#))
+        if Self.promtool == nil, ProcessInfo.processInfo.environment["AISEARCH_REQUIRE_PROMTOOL"] == "1" {
+            Issue.record("promtool is required (AISEARCH_REQUIRE_PROMTOOL=1) but not installed")
+        }
         if let promtool = Self.promtool {
             let check = try run(promtool, ["check", "metrics"], input: metrics.text)
             #expect(check.status == 0, "promtool check metrics: \(check.output)")
