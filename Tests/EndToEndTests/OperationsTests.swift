@@ -107,6 +107,41 @@ import Testing
         #expect(bad.errors == "aisearch-sync: error: --max-delete: \"150%\" is not allowed; use a count like 100 or a percentage from 0% to 100%\n")
     }
 
+    @Test func watchFollowsEveryFolderOfTheConfigFile() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        _ = try await harness.client.createInstance(id: "notes")
+        try harness.write("guides/a.md", "guide a")
+        try harness.write("notes/n.md", "note n")
+        let config = harness.root.deletingLastPathComponent().appendingPathComponent("watch.json")
+        try Data("""
+            {"settle_ms": 50, "listen": "127.0.0.1:0", "log_format": "json",
+             "syncs": [{"root": "\(harness.root.path)/guides", "instance": "docs"},
+                       {"root": "\(harness.root.path)/notes", "instance": "notes"}]}
+            """.utf8).write(to: config)
+        let agent = try AgentProcess(["watch", "--config", config.path], harness: harness)
+        let port = try await listeningPort(agent)
+        #expect(await eventually(within: .seconds(30)) { (try? await get(port, "/readyz").status) == 200 }, "\(agent.errors)")
+        try harness.write("guides/b.md", "guide b")
+        try harness.write("notes/m.md", "note m")
+        #expect(await eventually(within: .seconds(30)) {
+            let docs = await harness.remoteContents(instance: "docs").keys.sorted()
+            let notes = await harness.remoteContents(instance: "notes").keys.sorted()
+            return docs == ["a.md", "b.md"] && notes == ["m.md", "n.md"]
+        }, "\(agent.errors)")
+        let metrics = try await get(port, "/metrics").text
+        #expect(metrics.contains(#"aisearch_sync_uploads_total{instance="docs",outcome="success"} 2"#))
+        #expect(metrics.contains(#"aisearch_sync_uploads_total{instance="notes",outcome="success"} 2"#))
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        // One state per folder under --state-dir.
+        for instance in ["docs", "notes"] {
+            let state = harness.stateDirectory.appendingPathComponent("default/\(instance)/state.json")
+            #expect(FileManager.default.fileExists(atPath: state.path), "no state at \(state.path)")
+        }
+    }
+
     // MARK: - Helpers
 
     static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
