@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import AISearchAPI
 
@@ -130,5 +131,26 @@ import Testing
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(transport.requests.count == 1)
+    }
+}
+
+/// `waitObserver` hears of every pause before it starts, so the agent can say why it waits.
+@Suite struct WaitObserverTests {
+    @Test func retriesAndBudgetWaitsAreAnnounced() async throws {
+        let heard = Mutex<[ClientWait]>([])
+        var configuration = Fixtures.configuration(style: .namespaced, credentials: .apiToken(Fixtures.token), retry: RetryPolicy())
+        configuration.budgetLimits = .init(requests: 1, period: .seconds(10))
+        configuration.waitObserver = { wait in heard.withLock { $0.append(wait) } }
+        let transport = FakeTransport(responses: [.failure(503), .ok(Fixtures.instance)])
+        let client = AISearchClient(configuration: configuration, transport: transport, clock: ManualClock(advancesAutomatically: true),
+                                    random: { 0.5 }, multipartBoundary: { "b" }, currentDate: { Date(timeIntervalSince1970: 0) })
+        _ = try await client.getInstance("docs")
+        let waits = heard.withLock { $0 }
+        #expect(waits.count == 2)
+        #expect(waits.first?.reason == .retry(status: 503, attempt: 1))
+        #expect(waits.first?.delay == .milliseconds(250))
+        #expect(waits.first?.endpoint.hasPrefix("GET ") == true)
+        #expect(waits.last?.reason == .budget, "one request per 10 s: the retry waits for the budget")
+        #expect((waits.last?.delay ?? .zero) >= .seconds(1))
     }
 }

@@ -198,11 +198,20 @@ extension AISearchClient {
         let request = transportRequest(for: call)
         var attempt = 1
         while true {
-            try await budget.acquire()
+            if let observer = configuration.waitObserver {
+                let endpoint = call.endpoint.label
+                try await budget.acquire { delay in
+                    if delay >= .seconds(1) { observer(ClientWait(reason: .budget, endpoint: endpoint, delay: delay)) }
+                }
+            } else {
+                try await budget.acquire()
+            }
             recorder.recordSent()
             let delay: Duration
+            var lastStatus: Int?
             do {
                 let response = try await transport.send(request)
+                lastStatus = response.status
                 recorder.record(status: response.status)
                 if let status = RateLimitStatus.parse(response.headers) { await budget.observe(status) }
                 if (200..<300).contains(response.status) { return (response, attempt) }
@@ -222,6 +231,7 @@ extension AISearchClient {
                 delay = policy.delay(beforeRetry: attempt, serverDelay: nil, random: random())
             }
             recorder.recordRetry()
+            configuration.waitObserver?(ClientWait(reason: .retry(status: lastStatus, attempt: attempt), endpoint: call.endpoint.label, delay: delay))
             try await time.sleep(delay)
             attempt += 1
         }

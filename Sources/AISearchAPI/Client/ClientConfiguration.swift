@@ -55,6 +55,9 @@ public struct ClientConfiguration: Sendable, CustomStringConvertible, CustomDebu
     /// Limits of the client-side request budget the client creates when none is passed to it.
     public var budgetLimits: RequestBudget.Limits
     public var userAgent: String
+    /// Told before the client sleeps: before a retry, or for the request budget (waits of a
+    /// second or more). The agent logs these, so a run held up by the rate limit says so.
+    public var waitObserver: (@Sendable (ClientWait) -> Void)?
 
     public init(accountID: String, credentials: Credentials, baseURL: String = Self.defaultBaseURL,
                 namespace: String = "default", pathStyle: PathStyle = .namespaced,

@@ -22,6 +22,21 @@ public struct ClientMetrics: Sendable, Hashable {
     public init() {}
 }
 
+/// A pause the client is about to make, for `ClientConfiguration.waitObserver`.
+public struct ClientWait: Sendable, Hashable {
+    public enum Reason: Sendable, Hashable {
+        /// Before attempt `attempt + 1`, after an answer with this status (nil: no answer).
+        case retry(status: Int?, attempt: Int)
+        /// The client-side budget (or a server's rate-limit window) is spent.
+        case budget
+    }
+
+    public var reason: Reason
+    /// The call, e.g. `POST /items`.
+    public var endpoint: String
+    public var delay: Duration
+}
+
 /// The shared, locked counters behind `ClientMetrics`.
 final class MetricsRecorder: Sendable {
     private let counters = Mutex(ClientMetrics())

@@ -57,7 +57,8 @@ public actor RequestBudget {
     }
 
     /// Takes one request from the budget, waiting as long as needed. Throws only on cancellation.
-    public func acquire() async throws {
+    /// - Parameter onWait: told the delay before each sleep.
+    public func acquire(onWait: (@Sendable (Duration) -> Void)? = nil) async throws {
         var waited = false
         while true {
             try Task.checkCancellation()
@@ -76,6 +77,7 @@ public actor RequestBudget {
                 return
             }
             if !waited { waits += 1; waited = true }
+            onWait?(wait)
             try await time.sleep(wait)
         }
     }

@@ -36,7 +36,8 @@ struct SyncSessions: Sendable {
                     hint: "Or try it offline on the built-in emulator: aisearch-sync \(context.commandPath.last ?? "sync") \(root) --instance \(syncs.first?.instance.value ?? "docs") --emulator")
             }
             for sync in syncs {
-                let client = try await client(for: sync, settings: settings, emulator: emulator, context: context, dependencies: dependencies)
+                let client = try await client(for: sync, settings: settings, emulator: emulator, context: context,
+                                              dependencies: dependencies, logger: logger)
                 let fields: [String: LogValue] = syncs.count > 1 ? ["instance": .string(sync.instance.value), "root": .string(sync.root.value)]
                     : ["instance": .string(sync.instance.value)]
                 sessions.append(try await SyncSession.open(
@@ -59,15 +60,36 @@ struct SyncSessions: Sendable {
     }
 
     private static func client(for sync: SyncConfiguration, settings: EffectiveConfiguration, emulator: EmulatorServer?,
-                               context: CommandContext, dependencies: CommandDependencies) async throws -> AISearchClient {
+                               context: CommandContext, dependencies: CommandDependencies, logger: Logger) async throws -> AISearchClient {
         guard let emulator else {
-            return dependencies.makeClient(try ClientFactory.configuration(settings, sync: sync, arguments: context.arguments))
+            var configuration = try ClientFactory.configuration(settings, sync: sync, arguments: context.arguments)
+            configuration.waitObserver = logWaits(to: logger)
+            return dependencies.makeClient(configuration)
         }
-        let configuration = ClientConfiguration(accountID: "emulator", credentials: .apiToken("emulator"), baseURL: emulator.baseURL,
-                                                namespace: sync.namespace?.value ?? settings.namespace.value)
+        var configuration = ClientConfiguration(accountID: "emulator", credentials: .apiToken("emulator"), baseURL: emulator.baseURL,
+                                                namespace: sync.namespace?.value ?? settings.namespace.value,
+                                                budgetLimits: RequestBudget.Limits(requests: settings.rateLimit.value.requests,
+                                                                                   period: .milliseconds(Int64(settings.rateLimit.value.perSeconds * 1000))))
+        configuration.waitObserver = logWaits(to: logger)
         let client = dependencies.makeClient(configuration)
         if (try? await client.getInstance(sync.instance.value)) == nil { _ = try await client.createInstance(id: sync.instance.value) }
         return client
+    }
+
+    /// Says why a run is held up: a retry after a failed exchange, or a spent request budget.
+    private static func logWaits(to logger: Logger) -> @Sendable (ClientWait) -> Void {
+        { wait in
+            let seconds = LogFormatter.numberText(Double(wait.delay.components.seconds) + Double(wait.delay.components.attoseconds) / 1e18)
+            switch wait.reason {
+            case .budget:
+                logger.notice(.apiRateLimited, "request budget spent (--rate-limit, Cloudflare allows 1200 per 5 minutes): waiting \(seconds)s before \(wait.endpoint)",
+                              duration: wait.delay)
+            case .retry(let status, let attempt):
+                let answer = status.map { "answered \($0)" } ?? "got no answer"
+                logger.info(.apiRetry, "\(wait.endpoint) \(answer); attempt \(attempt + 1) in \(seconds)s", duration: wait.delay,
+                            status: status)
+            }
+        }
     }
 
     /// `nil` for the default place (per account, namespace and instance). A directory given for
