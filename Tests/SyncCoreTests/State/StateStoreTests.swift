@@ -161,7 +161,7 @@ import Testing
         _ = try await writer.load()
         await writer.apply([.checksumKind(.sha1)])
         #expect(await writer.hasUnsavedChanges)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while await writer.hasUnsavedChanges, ContinuousClock.now < deadline {
             await Task.yield()
             try await Task.sleep(for: .milliseconds(1))
