@@ -36,8 +36,18 @@ struct SyncSessions: Sendable {
                     hint: "Or try it offline on the built-in emulator: aisearch-sync \(context.commandPath.last ?? "sync") \(root) --instance \(syncs.first?.instance.value ?? "docs") --emulator")
             }
             for sync in syncs {
-                let client = try await client(for: sync, settings: settings, emulator: emulator, context: context,
-                                              dependencies: dependencies, logger: logger)
+                // One budget for the whole process: later syncs reuse the first client's.
+                let client: AISearchClient
+                let legacy = emulator == nil && (sync.legacyPaths.source == .defaultValue ? settings.legacyPaths.value : sync.legacyPaths.value)
+                if let first = sessions.first?.client, (first.configuration.pathStyle == .legacy) == legacy {
+                    client = first.inNamespace(sync.namespace?.value ?? settings.namespace.value)
+                    if emulator != nil, (try? await client.getInstance(sync.instance.value)) == nil {
+                        _ = try await client.createInstance(id: sync.instance.value)
+                    }
+                } else {
+                    client = try await self.client(for: sync, settings: settings, emulator: emulator, context: context,
+                                                   dependencies: dependencies, logger: logger)
+                }
                 let fields: [String: LogValue] = syncs.count > 1 ? ["instance": .string(sync.instance.value), "root": .string(sync.root.value)]
                     : ["instance": .string(sync.instance.value)]
                 sessions.append(try await SyncSession.open(
