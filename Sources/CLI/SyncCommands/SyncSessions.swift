@@ -41,9 +41,7 @@ struct SyncSessions: Sendable {
                 let legacy = emulator == nil && (sync.legacyPaths.source == .defaultValue ? settings.legacyPaths.value : sync.legacyPaths.value)
                 if let first = sessions.first?.client, (first.configuration.pathStyle == .legacy) == legacy {
                     client = first.inNamespace(sync.namespace?.value ?? settings.namespace.value)
-                    if emulator != nil, (try? await client.getInstance(sync.instance.value)) == nil {
-                        _ = try await client.createInstance(id: sync.instance.value)
-                    }
+                    if emulator != nil { try await prepareEmulated(sync.instance.value, on: client) }
                 } else {
                     client = try await self.client(for: sync, settings: settings, emulator: emulator, context: context,
                                                    dependencies: dependencies, logger: logger)
@@ -82,8 +80,17 @@ struct SyncSessions: Sendable {
                                                                                    period: .milliseconds(Int64(settings.rateLimit.value.perSeconds * 1000))))
         configuration.waitObserver = logWaits(to: logger)
         let client = dependencies.makeClient(configuration)
-        if (try? await client.getInstance(sync.instance.value)) == nil { _ = try await client.createInstance(id: sync.instance.value) }
+        try await prepareEmulated(sync.instance.value, on: client)
         return client
+    }
+
+    /// The built-in emulator starts empty: make the namespace and instance the sync names.
+    private static func prepareEmulated(_ instance: String, on client: AISearchClient) async throws {
+        let namespace = client.configuration.namespace
+        if namespace != "default", (try? await client.getNamespace(namespace)) == nil {
+            _ = try await client.createNamespace(name: namespace)
+        }
+        if (try? await client.getInstance(instance)) == nil { _ = try await client.createInstance(id: instance) }
     }
 
     /// Says why a run is held up: a retry after a failed exchange, or a spent request budget.
