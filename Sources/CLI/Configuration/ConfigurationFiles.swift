@@ -18,25 +18,11 @@ public enum ConfigurationFiles {
     /// The file's bytes as UTF-8 text (invalid sequences repaired).
     public static func readText(_ path: String) throws(ReadError) -> String {
         do {
-            let file = try FileDescriptor.open(FilePathBytes(path), flags: O_RDONLY)
-            defer { file.close() }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 16_384)
-            while true {
-                let count = try buffer.withUnsafeMutableBytes { (pointer) throws(SystemError) -> Int in
-                    try file.read(into: pointer)
-                }
-                if count == 0 { break }
-                bytes += buffer[..<count]
-                if bytes.count > maximumSize { throw ReadError(reason: "larger than \(maximumSize) bytes") }
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        } catch let error as SystemError {
-            throw ReadError(reason: error.errno.description)
-        } catch let error as ReadError {
-            throw error
+            return String(decoding: try readWholeFile(FilePathBytes(path), limit: maximumSize), as: UTF8.self)
+        } catch where error.errno == Errno(rawValue: EFBIG) {
+            throw ReadError(reason: "larger than \(maximumSize) bytes")
         } catch {
-            throw ReadError(reason: "\(error)")
+            throw ReadError(reason: error.errno.description)
         }
     }
 }
