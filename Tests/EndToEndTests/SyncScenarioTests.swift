@@ -74,6 +74,25 @@ import LinuxSystem
         #expect(await harness.remoteContents()["b.md"] == nil)
     }
 
+    /// Found by the torture suite: `x.md` deleted and a directory `x.md/` made in its place; the
+    /// watcher reports only the new directory's files, and the old file's item must still go.
+    @Test func fileReplacedByADirectoryOfItsNameDeletesTheFilesItem() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        try harness.write("x.md", "a file")
+        for index in 0..<4 { try harness.write("keep/k\(index).md", "keep \(index)") }
+        let engine = try await harness.makeEngine()
+        _ = try await engine.reconcile()
+
+        try harness.remove("x.md")
+        try harness.write("x.md/inner.md", "now a directory")
+        let round = await engine.apply(changed: ["x.md/inner.md"], removed: [])
+        #expect(round.isInSync)
+        #expect(await harness.remoteContents() == (try harness.localContents()))
+        #expect(await harness.remoteContents()["x.md"] == nil)
+    }
+
     @Test func rootDeletedDeletesNothingRemotely() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }

@@ -69,9 +69,16 @@ public actor SyncEngine {
     public func apply(changed: Set<FilePathBytes>, removed: Set<FilePathBytes>) async -> Round {
         let snapshot = await state.snapshot
         let touched = changed.union(removed)
+        // A recorded file at or below a touched path, or one a touched path now lies below (the
+        // file was replaced by a directory of its name, whose children are all the watcher saw).
+        // Sets of paths and their ancestors keep this linear in the entries, not entries × paths.
+        let ancestorsOfTouched = Set(touched.flatMap(Self.ancestors))
         var keys = Set<ItemKey>()
-        for (key, entry) in snapshot.entries where touched.contains(where: { entry.path.isWithin($0) }) {
-            keys.insert(key)
+        for (key, entry) in snapshot.entries {
+            if touched.contains(entry.path) || ancestorsOfTouched.contains(entry.path)
+                || Self.ancestors(of: entry.path).contains(where: touched.contains) {
+                keys.insert(key)
+            }
         }
         return await runRound(kind: .incremental, items: recordedItems(), scope: (paths: changed, keys: keys), dryRun: false)
     }
@@ -94,6 +101,15 @@ public actor SyncEngine {
     /// Saves the state and releases its lock; the engine is not used afterwards.
     public func close() async throws {
         try await state.close()
+    }
+
+    /// `a/b/c` → `a`, `a/b`.
+    static func ancestors(of path: FilePathBytes) -> [FilePathBytes] {
+        var result: [FilePathBytes] = []
+        for (index, byte) in path.bytes.enumerated() where byte == UInt8(ascii: "/") && index > 0 {
+            result.append(FilePathBytes(Array(path.bytes[..<index])))
+        }
+        return result
     }
 
     // MARK: - Rounds
