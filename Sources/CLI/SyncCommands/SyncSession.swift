@@ -27,6 +27,7 @@ struct SyncSession: Sendable {
         .value("--concurrency", valueName: "n", help: "Requests in flight at once.", defaultValue: "4"),
         .flag("--wait", help: "Wait for each uploaded item to be indexed and report the ones that end in error."),
         .flag("--emulator", help: "Run against a built-in emulator of the API on loopback (no account needed)."),
+        .value("--rate-limit", valueName: "n/seconds", help: "Client-side request budget, e.g. 1200/300.", defaultValue: "1200/300"),
     ]
 
     /// Builds the session; throws the user-facing errors of a bad setup.
@@ -47,7 +48,12 @@ struct SyncSession: Sendable {
             context.printError("aisearch-sync: using the built-in emulator at \(server.baseURL) (nothing leaves this machine)")
         } else {
             try requireCredentialsOrBaseURL(context)
-            client = try dependencies.client(for: context)
+            var configuration = try ClientFactory.configuration(from: arguments)
+            if let limits = try arguments.value("--rate-limit", expecting: "n/seconds, e.g. 1200/300", { text -> RequestBudget.Limits? in
+                let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) ?? 0 }
+                return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? .init(requests: parts[0], period: .seconds(parts[1])) : nil
+            }) { configuration.budgetLimits = limits }
+            client = dependencies.makeClient(configuration)
         }
         let settings: Instance
         do {
