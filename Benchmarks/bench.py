@@ -20,6 +20,7 @@ import time
 import urllib.request
 import uuid
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_emulator  # noqa: E402
 import trees  # noqa: E402
