@@ -10,12 +10,19 @@ import HTTPServer
 /// | `PUT /__emulator/faults` | replaces them (absent keys take defaults) and reseeds |
 /// | `GET /__emulator/stats` | `{total, requests: [{method, route, status, count}]}` |
 /// | `DELETE /__emulator/stats` | clears the counts |
+/// | `GET /__emulator/requests?since=N` | `{last, requests: [{sequence, method, route, status, time}]}`: the answered API requests numbered above N (default 0), oldest first, from a log of the last 10,000; `time` is wall-clock seconds since 1970 when the answer was ready |
 /// | `POST /__emulator/settle` | finishes all processing now |
 /// | `POST /__emulator/reset` | fresh state, configured faults, no counts or rate windows |
 extension EmulatorService {
     struct StatsAnswer: Codable {
         var total: Int
         var requests: [RequestCount]
+    }
+
+    struct RequestLogAnswer: Codable {
+        /// The sequence number of the last request answered (pass it as `since` next time).
+        var last: Int
+        var requests: [LoggedRequest]
     }
 
     func handleAdmin(_ request: HTTPRequest) async -> HTTPResponse {
@@ -35,6 +42,13 @@ extension EmulatorService {
         case ("/__emulator/stats", "DELETE"):
             await traffic.clearCounts()
             return .json(JSONAnswers.encode(["cleared": true]))
+        case ("/__emulator/requests", "GET"):
+            let sinceText = request.queryValue("since") ?? "0"
+            guard let since = Int(sinceText), since >= 0 else {
+                return Self.adminError(400, "since must be a whole number of at least 0, not '\(sinceText)'")
+            }
+            let (requests, last) = await traffic.loggedRequests(since: since)
+            return .json(JSONAnswers.encode(RequestLogAnswer(last: last, requests: requests)))
         case ("/__emulator/settle", "POST"):
             await store.settleAll()
             return .json(JSONAnswers.encode(["settled": true]))
@@ -42,10 +56,11 @@ extension EmulatorService {
             await store.reset()
             await traffic.reset()
             return .json(JSONAnswers.encode(["reset": true]))
-        case ("/__emulator/faults", _), ("/__emulator/stats", _), ("/__emulator/settle", _), ("/__emulator/reset", _):
+        case ("/__emulator/faults", _), ("/__emulator/stats", _), ("/__emulator/requests", _), ("/__emulator/settle", _),
+             ("/__emulator/reset", _):
             return Self.adminError(405, "method \(request.method) not allowed here")
         default:
-            return Self.adminError(404, "no admin endpoint \(request.path); see /__emulator/faults, stats, settle, reset")
+            return Self.adminError(404, "no admin endpoint \(request.path); see /__emulator/faults, stats, requests, settle, reset")
         }
     }
 

@@ -13,6 +13,18 @@ public struct RequestCount: Codable, Hashable, Sendable {
     public var count: Int
 }
 
+/// One answered API request in the request log (`/__emulator/requests`).
+public struct LoggedRequest: Codable, Hashable, Sendable {
+    /// 1, 2, 3, … in answer order; never reused, not even by a reset.
+    public var sequence: Int
+    public var method: String
+    public var route: String
+    public var status: Int
+    /// Wall-clock seconds since 1970 (`Date()`, whatever the emulator's clock) when the answer
+    /// was ready: the request's arrival plus the emulator's handling of it.
+    public var time: Double
+}
+
 /// What happens to one API request before it reaches the emulated API: authentication, the
 /// per-credential rate limit, and injected faults. Also keeps the request counts. An actor, so
 /// the fault generator is drawn in request-arrival order and every count is exact.
@@ -31,6 +43,11 @@ actor TrafficControl {
     private var generator: SeededGenerator
     private var windows: [String: (start: Date, count: Int)] = [:]
     private var counts: [RequestCountKey: Int] = [:]
+    /// The last `requestLogCapacity` answered requests, oldest first once full (a ring).
+    private var log: [LoggedRequest] = []
+    private var logStart = 0
+    private var lastSequence = 0
+    static let requestLogCapacity = 10_000
 
     private struct RequestCountKey: Hashable {
         var method: String
@@ -141,6 +158,25 @@ actor TrafficControl {
 
     func record(method: String, route: String, status: Int) {
         counts[RequestCountKey(method: method, route: route, status: status), default: 0] += 1
+        lastSequence += 1
+        let entry = LoggedRequest(sequence: lastSequence, method: method, route: route, status: status,
+                                  time: Date().timeIntervalSince1970)
+        if log.count < Self.requestLogCapacity {
+            log.append(entry)
+        } else {
+            log[logStart] = entry
+            logStart = (logStart + 1) % Self.requestLogCapacity
+        }
+    }
+
+    /// Logged requests with a sequence number above `since`, oldest first, and the last number
+    /// given out. Only the last `requestLogCapacity` are kept.
+    func loggedRequests(since: Int) -> (requests: [LoggedRequest], last: Int) {
+        // Numbers are consecutive, so the wanted ones are the newest `lastSequence - since`.
+        let wanted = max(0, min(log.count, lastSequence - since))
+        let newest = (logStart + log.count - 1) % max(1, log.count)
+        let requests = (0..<wanted).reversed().map { back in log[(newest - back + log.count) % log.count] }
+        return (requests, lastSequence)
     }
 
     func requestCounts() -> [RequestCount] {
@@ -150,10 +186,13 @@ actor TrafficControl {
 
     func clearCounts() { counts = [:] }
 
-    /// Back to the start: configured faults (reseeded), fresh rate windows, no counts.
+    /// Back to the start: configured faults (reseeded), fresh rate windows, no counts, an empty
+    /// request log (sequence numbers go on).
     func reset() {
         setFaults(configuration.faults)
         windows = [:]
         counts = [:]
+        log = []
+        logStart = 0
     }
 }

@@ -145,6 +145,42 @@ struct TrafficTests {
         #expect(await h.send("GET", "/__emulator/unknown").status == 404)
     }
 
+    @Test func requestLogListsAnsweredRequestsAfterASequenceNumber() async throws {
+        let h = try Harness()
+        let before = Date().timeIntervalSince1970
+        _ = await h.send("GET", instances)
+        _ = await h.send("GET", instances + "/x")
+        _ = await h.send("GET", "/__emulator/stats")
+        let after = Date().timeIntervalSince1970
+        let all = try JSONDecoder().decode(EmulatorService.RequestLogAnswer.self, from: Data(await h.send("GET", "/__emulator/requests").body))
+        #expect(all.last == 2)
+        #expect(all.requests.map(\.sequence) == [1, 2])
+        #expect(all.requests.map(\.status) == [200, 404])
+        #expect(all.requests[0].method == "GET" && all.requests[0].route == "/accounts/{account_id}/ai-search/instances")
+        #expect(all.requests.allSatisfy { $0.time >= before && $0.time <= after })
+        let newer = try JSONDecoder().decode(EmulatorService.RequestLogAnswer.self,
+                                             from: Data(await h.send("GET", "/__emulator/requests", query: [("since", "1")]).body))
+        #expect(newer.requests.map(\.sequence) == [2])
+        #expect(await h.send("GET", "/__emulator/requests", query: [("since", "-1")]).status == 400)
+        #expect(await h.send("POST", "/__emulator/requests").status == 405)
+        _ = await h.send("POST", "/__emulator/reset")
+        _ = await h.send("GET", instances)
+        let afterReset = try JSONDecoder().decode(EmulatorService.RequestLogAnswer.self, from: Data(await h.send("GET", "/__emulator/requests").body))
+        #expect(afterReset.requests.map(\.sequence) == [3])
+    }
+
+    @Test func requestLogKeepsTheNewestWhenFull() async throws {
+        let traffic = TrafficControl(configuration: EmulatorConfiguration())
+        let capacity = TrafficControl.requestLogCapacity
+        for index in 0..<(capacity + 5) { await traffic.record(method: "GET", route: "r\(index)", status: 200) }
+        let (kept, last) = await traffic.loggedRequests(since: 0)
+        #expect(last == capacity + 5)
+        #expect(kept.count == capacity)
+        #expect(kept.first?.sequence == 6 && kept.last?.sequence == capacity + 5)
+        #expect(kept.map(\.sequence) == Array(6...(capacity + 5)))
+        #expect(await traffic.loggedRequests(since: capacity + 3).requests.map(\.route) == ["r\(capacity + 3)", "r\(capacity + 4)"])
+    }
+
     @Test func resetClearsState() async throws {
         let h = try Harness()
         try await h.createInstance("docs")
