@@ -10,6 +10,12 @@ public struct DirectoryEntry: Hashable, Sendable {
     public var kind: Kind
 }
 
+/// Where `dirent`'s fields sit, for reading them through a pointer.
+private enum DirentLayout {
+    static let nameOffset = MemoryLayout<dirent>.offset(of: \.d_name)!
+    static let typeOffset = MemoryLayout<dirent>.offset(of: \.d_type)!
+}
+
 /// Lists `path` (without `.` and `..`), names as raw bytes.
 public func directoryEntries(of path: FilePathBytes) throws(SystemError) -> [DirectoryEntry] {
     let stream: OpaquePointer? = path.withCString { opendir($0) }
@@ -22,11 +28,15 @@ public func directoryEntries(of path: FilePathBytes) throws(SystemError) -> [Dir
             if errno != 0 { throw SystemError("readdir", subject: path.description) }
             return entries
         }
-        let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            Array(raw.prefix { $0 != 0 })
-        }
+        // A record is only as long as its name (d_reclen can be 24 bytes): read the fields in
+        // place, never `entry.pointee` or `d_name` whole, which would copy 280 bytes and can run
+        // past the end of readdir's buffer into an unmapped page (found by the torture suite).
+        let record = UnsafeRawPointer(entry)
+        let namePointer = (record + DirentLayout.nameOffset).assumingMemoryBound(to: CChar.self)
+        let name = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(namePointer), count: strlen(namePointer)))
         if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-        let kind: DirectoryEntry.Kind = switch Int32(entry.pointee.d_type) {
+        let type = record.load(fromByteOffset: DirentLayout.typeOffset, as: UInt8.self)
+        let kind: DirectoryEntry.Kind = switch Int32(type) {
         case Int32(DT_REG): .regular
         case Int32(DT_DIR): .directory
         case Int32(DT_LNK): .symbolicLink
