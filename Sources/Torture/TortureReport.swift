@@ -54,7 +54,8 @@ public struct TortureReport: Sendable {
     public var agent = AgentSupervisor.Counts()
     /// The agent's exit status after the final SIGTERM; nil if it had to be killed.
     public var finalExitStatus: Int32?
-    /// "rescan:" lines in the agent logs: full rescans after an inotify queue overflow that changed something.
+    /// "rescan:" lines in the agent logs: rescans (after an inotify queue overflow) that changed
+    /// something. A lower bound: an agent killed by SIGKILL loses the output it had not flushed.
     public var overflowRescans = 0
     public var queueSize = 0
     public var workDirectory = ""
@@ -94,7 +95,7 @@ public struct TortureReport: Sendable {
         }
         rows += [
             ("files written by bursts", "\(rounds.reduce(0) { $0 + $1.burstFiles }) (inotify queue: \(queueSize) events)"),
-            ("overflow rescans (agent log)", "\(overflowRescans)"),
+            ("rescans logged by the agent", "\(overflowRescans) (a lower bound: SIGKILL loses unflushed output)"),
             ("faults injected", "\(faults.total) (\(faults.breakdown))"),
             ("API requests", "\(rounds.reduce(0) { $0 + $1.requests }) (checker's included)"),
             ("kills (SIGKILL)", "\(agent.kills)"),

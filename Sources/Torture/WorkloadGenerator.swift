@@ -57,7 +57,7 @@ public struct WorkloadGenerator: Sendable {
         let kills = random.int(in: shape.killsPerRound)
         let killAt = Set((0..<kills).map { _ in random.int(in: 0...(count - 1)) })
         var restartAt: Int?
-        let burstAt = shape.burstEvery > 0 && number % shape.burstEvery == 0 ? random.int(in: 0...(count - 1)) : nil
+        var burstAt = shape.burstEvery > 0 && number % shape.burstEvery == 0 ? random.int(in: 0...(count - 1)) : nil
         let fillerAt = model.filler.isEmpty ? nil : random.int(in: 0...(count - 1))
         for index in 0..<count {
             if killAt.contains(index), model.isAgentRunning {
@@ -69,14 +69,24 @@ public struct WorkloadGenerator: Sendable {
                 restartAt = nil
             }
             if index == fillerAt { operations.append(record(.removeFiller(paths: model.filler))) }
-            if index == burstAt { operations.append(record(makeBurst())) }
+            if let at = burstAt, at <= index, model.isAgentRunning {
+                operations += burstWithAftermath()
+                burstAt = nil
+            }
             operations.append(record(nextChange()))
             if random.chance(0.3) {
                 operations.append(record(.pause(milliseconds: random.chance(0.1) ? random.int(in: 300...1500) : random.int(in: 1...150))))
             }
         }
         if !model.isAgentRunning { operations.append(record(.startAgent)) }
+        if burstAt != nil { operations += burstWithAftermath() }
         return operations
+    }
+
+    /// A burst while the agent runs (it is stopped for it), then time for the agent to meet the
+    /// overflow and rescan before anything else, a kill above all, can happen.
+    private mutating func burstWithAftermath() -> [TortureOperation] {
+        [record(makeBurst()), record(.pause(milliseconds: random.int(in: 1_500...3_000)))]
     }
 
     private mutating func record(_ operation: TortureOperation) -> TortureOperation {
