@@ -1,6 +1,8 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny seedable generator, so a torture run repeats
-/// exactly from its seed, apart from timing. Our own copy rather than the emulator's, so the
-/// workload never shares a stream with the fault injection. Not for cryptography.
+/// exactly from its seed, apart from timing. The emulator's `SeededGenerator` is the same
+/// algorithm; the torture keeps its own, with its own bounded draws, so that a change made there
+/// for the emulator's sake cannot silently change what a recorded torture seed replays.
+/// Not for cryptography.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 

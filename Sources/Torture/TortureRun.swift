@@ -110,8 +110,8 @@ public struct TortureRun: Sendable {
     /// Faults for one round: every kind on, at rates that make retries common but let most
     /// requests through (the agent's retry policy must carry it, not luck).
     static func faults(_ random: inout SplitMix64) -> FaultSettings {
-        FaultSettings(rateLimitRate: 0.02 + 0.06 * random.unit(), serverErrorRate: 0.02 + 0.06 * random.unit(),
-                      connectionResetRate: 0.01 + 0.03 * random.unit(), slowRate: 0.02 + 0.08 * random.unit(),
+        FaultSettings(rateLimitRate: 0.03 + 0.07 * random.unit(), serverErrorRate: 0.03 + 0.07 * random.unit(),
+                      connectionResetRate: 0.01 + 0.04 * random.unit(), slowRate: 0.05 + 0.10 * random.unit(),
                       slowDelayMilliseconds: random.int(in: 200...1_500), injectedRetryAfterSeconds: 1, seed: random.next())
     }
 

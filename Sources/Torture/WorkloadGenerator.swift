@@ -80,6 +80,10 @@ public struct WorkloadGenerator: Sendable {
         }
         if !model.isAgentRunning { operations.append(record(.startAgent)) }
         if burstAt != nil { operations += burstWithAftermath() }
+        // Half the rounds also kill the agent while it catches up with the last changes.
+        if random.chance(0.5) {
+            operations += [record(.pause(milliseconds: random.int(in: 0...400))), record(.killAgent), record(.startAgent)]
+        }
         return operations
     }
 
