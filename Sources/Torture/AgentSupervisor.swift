@@ -19,7 +19,7 @@ public actor AgentSupervisor {
     private let arguments: [String]
     private let environment: [String: String]
     private let logDirectory: String
-    private var process: Process?
+    private var process: ChildProcess?
     public private(set) var counts = Counts()
 
     public init(executable: String, arguments: [String], environment: [String: String], logDirectory: String) {
@@ -36,14 +36,8 @@ public actor AgentSupervisor {
         noteUnexpectedExit()
         counts.starts += 1
         let name = "\(logDirectory)/agent-\(counts.starts)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = try Self.logFile(name + ".out")
-        process.standardError = try Self.logFile(name + ".err")
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
+                                       outputPath: name + ".out", errorPath: name + ".err")
         self.process = process
     }
 
@@ -56,7 +50,7 @@ public actor AgentSupervisor {
     public func kill() async {
         noteUnexpectedExit()
         guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         counts.kills += 1
         await waitForExit(process, within: .seconds(30))
         self.process = nil
@@ -65,19 +59,20 @@ public actor AgentSupervisor {
     /// SIGSTOP: the agent's inotify queue keeps filling while it cannot read it.
     public func suspend() -> Bool {
         guard let process, process.isRunning else { return false }
-        return Glibc.kill(process.processIdentifier, SIGSTOP) == 0
+        process.signal(SIGSTOP)
+        return true
     }
 
     public func resume() {
         guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGCONT)
+        process.signal(SIGCONT)
     }
 
     /// Records an exit the torture did not cause and forgets the process. True if there was one.
     @discardableResult
     public func noteUnexpectedExit() -> Bool {
         guard let process, !process.isRunning else { return false }
-        counts.unexpectedExits.append("agent-\(counts.starts): exit status \(process.terminationStatus) (see agent-\(counts.starts).err)")
+        counts.unexpectedExits.append("agent-\(counts.starts): exit status \(process.exitStatus ?? -1) (see agent-\(counts.starts).err)")
         self.process = nil
         return true
     }
@@ -86,23 +81,19 @@ public actor AgentSupervisor {
     public func terminate(within limit: Duration = .seconds(30)) async -> Int32? {
         noteUnexpectedExit()
         guard let process, process.isRunning else { return nil }
-        Glibc.kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         await waitForExit(process, within: limit)
         self.process = nil
         if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
+            await waitForExit(process, within: .seconds(5))
             return nil
         }
-        return process.terminationStatus
+        return process.exitStatus
     }
 
-    private func waitForExit(_ process: Process, within limit: Duration) async {
+    private func waitForExit(_ process: ChildProcess, within limit: Duration) async {
         let deadline = ContinuousClock.now + limit
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-    }
-
-    private static func logFile(_ path: String) throws -> FileHandle {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 }
