@@ -41,13 +41,19 @@ public struct FolderModel: Sendable, Hashable {
         case .truncate(let path, let length):
             files[path] = Array((files[path] ?? []).prefix(length))
         case .rename(let from, let to):
-            if let content = files.removeValue(forKey: from) {
-                addParents(of: to)
-                files[to] = content
-            } else {
-                let moved = detach(directory: from)
-                attach(moved, at: to)
-            }
+            addParents(of: to)
+            files[to] = files.removeValue(forKey: from)
+        case .renameDirectory(let from, let to):
+            attach(detach(directory: from), at: to)
+        case .replaceFileWithDirectory(let path, let file, let content):
+            files[path] = nil
+            directories.insert(path)
+            files[path + "/" + file] = content
+        case .copy(_, let to, let content):
+            addParents(of: to)
+            files[to] = content
+        case .swap(let first, let second, _):
+            (files[first], files[second]) = (files[second], files[first])
         case .delete(let path):
             files[path] = nil
         case .deleteDirectory(let path):

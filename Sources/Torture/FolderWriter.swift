@@ -35,9 +35,20 @@ public struct FolderWriter: Sendable {
         case .atomicSave(let path, let temporary, let content):
             try write(inRoot(temporary), content, flags: O_CREAT | O_EXCL)
             try rename(inRoot(temporary), inRoot(path))
-        case .rename(let from, let to):
+        case .replaceFileWithDirectory(let path, let file, let content):
+            try check("unlink", path) { Glibc.unlink(inRoot(path)) }
+            try FileManager.default.createDirectory(atPath: inRoot(path), withIntermediateDirectories: false)
+            try write(inRoot(path) + "/" + file, content, flags: O_CREAT | O_EXCL)
+        case .rename(let from, let to), .renameDirectory(let from, let to):
             try makeParents(of: inRoot(to))
             try rename(inRoot(from), inRoot(to))
+        case .copy(_, let to, let content):
+            try makeParents(of: inRoot(to))
+            try write(inRoot(to), content, flags: O_CREAT | O_EXCL)
+        case .swap(let first, let second, let temporary):
+            try rename(inRoot(first), inRoot(temporary))
+            try rename(inRoot(second), inRoot(first))
+            try rename(inRoot(temporary), inRoot(second))
         case .delete(let path):
             try check("unlink", path) { Glibc.unlink(inRoot(path)) }
         case .deleteDirectory(let path):

@@ -12,8 +12,17 @@ public enum TortureOperation: Hashable, Sendable {
     case truncate(path: String, length: Int)
     /// Writes `temporary` (an ineligible name beside the file), then renames it over `path`.
     case atomicSave(path: String, temporary: String, content: [UInt8])
-    /// Renames a file or a directory inside the tree, possibly over an existing file.
+    /// Renames a file inside the tree, possibly over an existing file.
     case rename(from: String, to: String)
+    /// Renames a directory inside the tree (to a new name).
+    case renameDirectory(from: String, to: String)
+    /// Deletes a file and makes a directory of the same name holding `file` (a path that was a
+    /// file and is now a directory: `x.md` becomes `x.md/`).
+    case replaceFileWithDirectory(path: String, file: String, content: [UInt8])
+    /// A new file with the same bytes as `from` (a trap for moves detected by content).
+    case copy(from: String, to: String, content: [UInt8])
+    /// Exchanges two files' contents by three renames through `temporary` (ineligible name).
+    case swap(first: String, second: String, temporary: String)
     case delete(path: String)
     /// `rm -r` of a directory inside the tree.
     case deleteDirectory(path: String)
@@ -41,7 +50,11 @@ public enum TortureOperation: Hashable, Sendable {
         case .append: .append
         case .truncate: .truncate
         case .atomicSave: .atomicSave
-        case .rename(let from, _): from.hasSuffix(".md") || from.hasSuffix(".txt") ? .rename : .renameDirectory
+        case .rename: .rename
+        case .renameDirectory: .renameDirectory
+        case .replaceFileWithDirectory: .fileToDirectory
+        case .copy: .copy
+        case .swap: .swap
         case .delete: .delete
         case .deleteDirectory: .deleteDirectory
         case .moveDirectoryOut: .moveDirectoryOut
@@ -61,6 +74,8 @@ public enum OperationKind: String, CaseIterable, Sendable, Hashable, Comparable 
     case atomicSave = "atomic-save"
     case rename
     case renameDirectory = "rename-dir"
+    case copy, swap
+    case fileToDirectory = "file-to-dir"
     case delete
     case deleteDirectory = "delete-dir"
     case moveDirectoryOut = "dir-move-out"

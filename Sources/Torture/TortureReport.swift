@@ -55,7 +55,7 @@ public struct TortureReport: Sendable {
     /// The agent's exit status after the final SIGTERM; nil if it had to be killed.
     public var finalExitStatus: Int32?
     /// "rescan:" lines in the agent logs: rescans (after an inotify queue overflow) that changed
-    /// something. A lower bound: an agent killed by SIGKILL loses the output it had not flushed.
+    /// something. A lower bound: an agent killed in the middle of a rescan never logs it.
     public var overflowRescans = 0
     public var queueSize = 0
     public var workDirectory = ""
@@ -95,7 +95,7 @@ public struct TortureReport: Sendable {
         }
         rows += [
             ("files written by bursts", "\(rounds.reduce(0) { $0 + $1.burstFiles }) (inotify queue: \(queueSize) events)"),
-            ("rescans logged by the agent", "\(overflowRescans) (a lower bound: SIGKILL loses unflushed output)"),
+            ("rescans logged by the agent", "\(overflowRescans) (a lower bound: a rescan cut short by SIGKILL is not logged)"),
             ("faults injected", "\(faults.total) (\(faults.breakdown))"),
             ("API requests", "\(rounds.reduce(0) { $0 + $1.requests }) (checker's included)"),
             ("kills (SIGKILL)", "\(agent.kills)"),

@@ -101,7 +101,7 @@ public struct WorkloadGenerator: Sendable {
     // MARK: Choosing a change
 
     private enum Choice: CaseIterable {
-        case create, edit, append, truncate, atomicSave, rename, renameDirectory, delete, deleteDirectory, moveOut, moveIn
+        case create, edit, append, truncate, atomicSave, rename, renameDirectory, copy, swap, fileToDirectory, delete, deleteDirectory, moveOut, moveIn
 
         var weight: Int {
             switch self {
@@ -112,6 +112,9 @@ public struct WorkloadGenerator: Sendable {
             case .atomicSave: 12
             case .rename: 10
             case .renameDirectory: 2
+            case .copy: 4
+            case .swap: 3
+            case .fileToDirectory: 1
             case .delete: 9
             case .deleteDirectory: 1
             case .moveOut: 3
@@ -122,7 +125,7 @@ public struct WorkloadGenerator: Sendable {
 
     private mutating func nextChange() -> TortureOperation {
         var choice = weightedChoice()
-        if model.files.count > shape.maximumFiles, [.create, .moveIn].contains(choice) { choice = .delete }
+        if model.files.count > shape.maximumFiles, [.create, .copy, .moveIn].contains(choice) { choice = .delete }
         if let operation = change(for: choice) { return operation }
         return .create(path: joined(randomDirectory(), newFileName()), content: text())
     }
@@ -163,7 +166,15 @@ public struct WorkloadGenerator: Sendable {
             guard let from = random.pick(model.movableDirectories) else { return nil }
             let targets = (model.directories.sorted() + [""]).filter { $0 != from && !$0.hasPrefix(from + "/") }
             let parent = random.pick(targets)!
-            return .rename(from: from, to: joined(parent, newName("t")))
+            return .renameDirectory(from: from, to: joined(parent, newName("t")))
+        case .copy:
+            guard let from = random.pick(files) else { return nil }
+            return .copy(from: from, to: joined(randomDirectory(), newFileName()), content: model.files[from]!)
+        case .swap:
+            guard let first = random.pick(files), let second = random.pick(files.filter { $0 != first }) else { return nil }
+            return .swap(first: first, second: second, temporary: first + ".\(newName("w")).tmp")
+        case .fileToDirectory:
+            return random.pick(files).map { .replaceFileWithDirectory(path: $0, file: newFileName(), content: text()) }
         case .delete:
             return random.pick(files).map { .delete(path: $0) }
         case .deleteDirectory:
