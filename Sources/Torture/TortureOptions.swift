@@ -29,7 +29,7 @@ public struct TortureOptions: Sendable {
     public static let usage = """
         USAGE: aisearch-torture [--seed N] [--rounds R | --duration 10m] [--agent PATH] [--files N] [--ops N]
                                 [--burst-every N] [--checksum sha256|md5|opaque] [--quiescence-timeout 90s]
-                                [--no-faults] [--keep]
+                                [--skip KIND,...] [--no-faults] [--keep]
 
         Runs the aisearch-sync agent against an in-process emulator with a random, seeded workload:
         file operations, overflow bursts, injected API faults and SIGKILL restarts. After every round
@@ -45,6 +45,7 @@ public struct TortureOptions: Sendable {
           --burst-every N        An inotify-overflow burst every N rounds; 0: never (default 3).
           --checksum MODE        The emulator's checksum mode (default sha256).
           --quiescence-timeout D Longest wait for the instance to catch up after a round (default 90s).
+          --skip KIND,...        File operations never to make, e.g. file-to-dir (kinds as in the summary).
           --no-faults            Inject no API faults.
           --keep                 Keep the work folder even when the run passes.
         """
@@ -83,6 +84,13 @@ public struct TortureOptions: Sendable {
                 }
                 options.checksumMode = mode
             case "--quiescence-timeout": options.quiescenceTimeout = try duration(flag, try value(flag))
+            case "--skip":
+                for name in try value(flag).split(separator: ",") {
+                    guard let kind = OperationKind(rawValue: String(name)) else {
+                        throw TortureUsageError("--skip takes operation kinds (\(OperationKind.allCases.map(\.rawValue).joined(separator: ", "))), not '\(name)'")
+                    }
+                    options.shape.skippedKinds.insert(kind)
+                }
             case "--no-faults": options.faultsEnabled = false
             case "--keep": options.keep = true
             case "-h", "--help": throw TortureUsageError(nil)

@@ -16,6 +16,9 @@ public struct WorkloadShape: Sendable, Hashable {
     public var killsPerRound = 1...2
     /// Above this many files deletes are preferred, so the tree does not grow without bound.
     public var maximumFiles = 400
+    /// File operations never chosen (to tell one known bug from the rest). A create is still made
+    /// when nothing else applies.
+    public var skippedKinds: Set<OperationKind> = []
 
     public init() {}
 
@@ -103,6 +106,25 @@ public struct WorkloadGenerator: Sendable {
     private enum Choice: CaseIterable {
         case create, edit, append, truncate, atomicSave, rename, renameDirectory, copy, swap, fileToDirectory, delete, deleteDirectory, moveOut, moveIn
 
+        var kind: OperationKind {
+            switch self {
+            case .create: .create
+            case .edit: .edit
+            case .append: .append
+            case .truncate: .truncate
+            case .atomicSave: .atomicSave
+            case .rename: .rename
+            case .renameDirectory: .renameDirectory
+            case .copy: .copy
+            case .swap: .swap
+            case .fileToDirectory: .fileToDirectory
+            case .delete: .delete
+            case .deleteDirectory: .deleteDirectory
+            case .moveOut: .moveDirectoryOut
+            case .moveIn: .moveDirectoryIn
+            }
+        }
+
         var weight: Int {
             switch self {
             case .create: 18
@@ -125,14 +147,18 @@ public struct WorkloadGenerator: Sendable {
 
     private mutating func nextChange() -> TortureOperation {
         var choice = weightedChoice()
-        if model.files.count > shape.maximumFiles, [.create, .copy, .moveIn].contains(choice) { choice = .delete }
+        if model.files.count > shape.maximumFiles, [.create, .copy, .moveIn].contains(choice), !shape.skippedKinds.contains(.delete) {
+            choice = .delete
+        }
         if let operation = change(for: choice) { return operation }
         return .create(path: joined(randomDirectory(), newFileName()), content: text())
     }
 
     private mutating func weightedChoice() -> Choice {
-        var draw = random.int(in: 0...(Choice.allCases.reduce(0) { $0 + $1.weight } - 1))
-        for choice in Choice.allCases {
+        let choices = Choice.allCases.filter { !shape.skippedKinds.contains($0.kind) }
+        guard !choices.isEmpty else { return .create }
+        var draw = random.int(in: 0...(choices.reduce(0) { $0 + $1.weight } - 1))
+        for choice in choices {
             if draw < choice.weight { return choice }
             draw -= choice.weight
         }

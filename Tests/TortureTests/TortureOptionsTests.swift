@@ -17,6 +17,9 @@ import Testing
                                                defaultAgentPath: "/bin/sh")
         #expect(options.seed == 7 && options.rounds == 5 && options.duration == nil)
         #expect(options.shape.initialFiles == 12 && options.keep && options.checksumMode == .opaque)
+        let skipping = try TortureOptions.parse(["--skip", "file-to-dir,swap"], defaultAgentPath: "/bin/sh")
+        #expect(skipping.shape.skippedKinds == [.fileToDirectory, .swap])
+        #expect(throws: TortureUsageError.self) { try TortureOptions.parse(["--skip", "teleport"], defaultAgentPath: "/bin/sh") }
         #expect(throws: TortureUsageError.self) { try TortureOptions.parse(["--bogus"], defaultAgentPath: "/bin/sh") }
         #expect(throws: TortureUsageError.self) { try TortureOptions.parse([], defaultAgentPath: "/nonexistent/agent") }
     }

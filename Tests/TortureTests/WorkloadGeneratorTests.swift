@@ -42,6 +42,15 @@ import Testing
         #expect(withBursts == [2, 4])
     }
 
+    @Test func skippedKindsAreNeverMade() {
+        var shape = Self.shape
+        shape.skippedKinds = [.fileToDirectory, .swap, .edit]
+        var generator = WorkloadGenerator(seed: 8, shape: shape)
+        let operations = generator.initialOperations() + (1...6).flatMap { generator.round($0) }
+        #expect(!operations.contains { shape.skippedKinds.contains($0.kind) })
+        #expect(operations.contains { $0.kind == .append })
+    }
+
     @Test func writingTheOperationsToAFolderGivesTheModelsFiles() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("torture-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: work) }
