@@ -11,7 +11,7 @@ public actor AgentSupervisor {
     public struct Counts: Sendable, Hashable {
         public var starts = 0
         public var kills = 0
-        /// Exits nobody asked for, e.g. `agent-3: exit status 1`.
+        /// Exits nobody asked for, e.g. `agent-3: exit status 139` (128 + SIGSEGV).
         public var unexpectedExits: [String] = []
     }
 

@@ -52,7 +52,8 @@ public struct TortureReport: Sendable {
     public var seed: UInt64
     public var rounds: [RoundResult] = []
     public var agent = AgentSupervisor.Counts()
-    /// The agent's exit status after the final SIGTERM; nil if it had to be killed.
+    /// The agent's exit status after the final SIGTERM; nil if it was not running any more or had
+    /// to be killed.
     public var finalExitStatus: Int32?
     /// "rescan:" lines in the agent logs: rescans (after an inotify queue overflow) that changed
     /// something. A lower bound: an agent killed in the middle of a rescan never logs it.
@@ -101,7 +102,7 @@ public struct TortureReport: Sendable {
             ("kills (SIGKILL)", "\(agent.kills)"),
             ("restarts", "\(max(0, agent.starts - 1))"),
             ("unexpected agent exits", "\(agent.unexpectedExits.count)"),
-            ("final SIGTERM exit status", finalExitStatus.map { "\($0)" } ?? "none (killed)"),
+            ("final SIGTERM exit status", finalExitStatus.map { "\($0)" } ?? "none (the agent had died, or ignored SIGTERM for 30 s)"),
             ("slowest quiescence", rounds.compactMap(\.secondsToQuiescence).max().map { String(format: "%.1f s", $0) } ?? "-"),
             ("divergences", "\(divergenceCount)"),
         ]
