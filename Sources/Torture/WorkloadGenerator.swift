@@ -103,70 +103,36 @@ public struct WorkloadGenerator: Sendable {
 
     // MARK: Choosing a change
 
-    private enum Choice: CaseIterable {
-        case create, edit, append, truncate, atomicSave, rename, renameDirectory, copy, swap, fileToDirectory, delete, deleteDirectory, moveOut, moveIn
-
-        var kind: OperationKind {
-            switch self {
-            case .create: .create
-            case .edit: .edit
-            case .append: .append
-            case .truncate: .truncate
-            case .atomicSave: .atomicSave
-            case .rename: .rename
-            case .renameDirectory: .renameDirectory
-            case .copy: .copy
-            case .swap: .swap
-            case .fileToDirectory: .fileToDirectory
-            case .delete: .delete
-            case .deleteDirectory: .deleteDirectory
-            case .moveOut: .moveDirectoryOut
-            case .moveIn: .moveDirectoryIn
-            }
-        }
-
-        var weight: Int {
-            switch self {
-            case .create: 18
-            case .edit: 14
-            case .append: 12
-            case .truncate: 7
-            case .atomicSave: 12
-            case .rename: 10
-            case .renameDirectory: 2
-            case .copy: 4
-            case .swap: 3
-            case .fileToDirectory: 1
-            case .delete: 9
-            case .deleteDirectory: 1
-            case .moveOut: 3
-            case .moveIn: 4
-            }
-        }
-    }
+    /// The file operations a round draws from, with their relative weights (order matters: it is
+    /// part of what a seed replays).
+    private static let changeWeights: [(kind: OperationKind, weight: Int)] = [
+        (.create, 18), (.edit, 14), (.append, 12), (.truncate, 7), (.atomicSave, 12), (.rename, 10),
+        (.renameDirectory, 2), (.copy, 4), (.swap, 3), (.fileToDirectory, 1), (.delete, 9), (.deleteDirectory, 1),
+        (.moveDirectoryOut, 3), (.moveDirectoryIn, 4),
+    ]
 
     private mutating func nextChange() -> TortureOperation {
         var choice = weightedChoice()
-        if model.files.count > shape.maximumFiles, [.create, .copy, .moveIn].contains(choice), !shape.skippedKinds.contains(.delete) {
+        if model.files.count > shape.maximumFiles, [.create, .copy, .moveDirectoryIn].contains(choice), !shape.skippedKinds.contains(.delete) {
             choice = .delete
         }
         if let operation = change(for: choice) { return operation }
         return .create(path: joined(randomDirectory(), newFileName()), content: text())
     }
 
-    private mutating func weightedChoice() -> Choice {
-        let choices = Choice.allCases.filter { !shape.skippedKinds.contains($0.kind) }
+    private mutating func weightedChoice() -> OperationKind {
+        let choices = Self.changeWeights.filter { !shape.skippedKinds.contains($0.kind) }
         guard !choices.isEmpty else { return .create }
         var draw = random.int(in: 0...(choices.reduce(0) { $0 + $1.weight } - 1))
         for choice in choices {
-            if draw < choice.weight { return choice }
+            if draw < choice.weight { return choice.kind }
             draw -= choice.weight
         }
         return .create
     }
 
     /// The operation for `choice`, or nil when it has nothing to act on (then a create is made).
-    private mutating func change(for choice: Choice) -> TortureOperation? {
+    private mutating func change(for choice: OperationKind) -> TortureOperation? {
         let files = model.files.keys.sorted()
         switch choice {
         case .create:
@@ -205,9 +171,9 @@ public struct WorkloadGenerator: Sendable {
             return random.pick(files).map { .delete(path: $0) }
         case .deleteDirectory:
             return random.pick(model.movableDirectories).map { .deleteDirectory(path: $0) }
-        case .moveOut:
+        case .moveDirectoryOut:
             return random.pick(model.movableDirectories).map { .moveDirectoryOut(path: $0, parking: newName("p")) }
-        case .moveIn:
+        case .moveDirectoryIn:
             let destination = joined(randomDirectory(), newName("t"))
             if random.chance(0.6), let parking = random.pick(model.parked.keys.sorted()) {
                 return .moveDirectoryIn(parking: parking, path: destination, freshFiles: [:])
@@ -217,6 +183,8 @@ public struct WorkloadGenerator: Sendable {
                 fresh[(random.chance(0.4) ? newName("t") + "/" : "") + newFileName()] = text()
             }
             return .moveDirectoryIn(parking: newName("p"), path: destination, freshFiles: fresh)
+        case .burst, .removeFiller, .kill, .start, .pause:
+            return nil  // not file changes: the round places these itself
         }
     }
 
