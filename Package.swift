@@ -26,6 +26,9 @@ let package = Package(
         // Argument parsing and the commands.
         .target(name: "CLI", dependencies: ["AISearchAPI", "Emulator", "FileWatch", "SyncCore", "HTTPServer", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
+        // The torture suite: random workload, injected faults and SIGKILLs against the agent binary.
+        .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "SyncCore", "LinuxSystem"]),
+        .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
@@ -36,6 +39,7 @@ let package = Package(
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),
     ],
     swiftLanguageModes: [.v6]
