@@ -142,6 +142,34 @@ import Testing
         }
     }
 
+    /// A killed agent's upload can land after the next agent's initial reconcile (found by the
+    /// torture suite): after an interrupted run, `watch` compares everything once more.
+    @Test func afterAKilledRunARecoveryCheckUndoesALateRequest() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<3 { try harness.write("f\(index).md", "file \(index)") }
+        let first = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
+        #expect(await first.exitStatus(within: .seconds(30)) == 0, "\(first.errors)")
+        // What a SIGKILL leaves behind: the marker a running agent keeps beside its state.
+        let marker = harness.stateDirectory.appendingPathComponent("running")
+        try Data("12345\n".utf8).write(to: marker)
+
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--timeout", "1s", "--log-format", "json"],
+                                     harness: harness)
+        #expect(await eventually(within: .seconds(20)) { agent.errors.contains(#""event":"recovery_scheduled""#) }, "\(agent.errors)")
+        #expect(await eventually(within: .seconds(20)) { agent.errors.contains(#""round":"initial sync""#) })
+        // The dead agent's requests land now: an old version of f0.md and an item for a file gone.
+        _ = try await harness.client.uploadItem(to: "docs", key: "f0.md", contents: Array("stale".utf8))
+        _ = try await harness.client.uploadItem(to: "docs", key: "gone.md", contents: Array("gone".utf8))
+        #expect(await eventually(within: .seconds(30)) { await harness.remoteContents() == (try? harness.localContents()) },
+                "\(agent.errors)")
+        #expect(agent.errors.contains(#""round":"recovery check""#))
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(30)) == 0)
+        #expect(!FileManager.default.fileExists(atPath: marker.path), "a clean stop removes the marker")
+    }
+
     // MARK: - Helpers
 
     static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }

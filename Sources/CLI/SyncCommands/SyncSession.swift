@@ -16,6 +16,8 @@ struct SyncSession: Sendable {
     let sync: SyncConfiguration
     /// Carries `instance` (and the root when several syncs run) on every record.
     let logger: Logger
+    /// The last agent on this state was killed: its requests in flight may still land.
+    let previousRunInterrupted: Bool
 
     static let rootArgument = ArgumentSpec.optional(
         "root", help: "The folder to keep in step with the instance (or the syncs of --config when left out).")
@@ -47,8 +49,8 @@ struct SyncSession: Sendable {
         }
         let keyMapper: KeyMapper
         do { keyMapper = try KeyMapper(prefix: sync.prefix.value) } catch { throw UsageError("\(sync.prefix.source.location): \(error)") }
-        let state = try await openState(context, client: client, instance: instance, prefix: sync.prefix.value,
-                                        stateDirectory: stateDirectory, logger: logger)
+        let (state, interrupted) = try await openState(context, client: client, instance: instance, prefix: sync.prefix.value,
+                                                       stateDirectory: stateDirectory, logger: logger)
         var rules = IgnoreRules()
         _ = rules.loadRuleFile(root: root, directory: FilePathBytes([]))
         let frozenRules = rules
@@ -74,7 +76,7 @@ struct SyncSession: Sendable {
                                                  allowEmptyRoot: try context.arguments.flag("--allow-empty-root"))
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return SyncSession(engine: engine, root: root, instance: instance, ignoreRules: frozenRules, client: client,
-                           sync: sync, logger: logger)
+                           sync: sync, logger: logger, previousRunInterrupted: interrupted)
     }
 
     /// Saves the state and releases its lock.
@@ -83,7 +85,7 @@ struct SyncSession: Sendable {
     }
 
     private static func openState(_ context: CommandContext, client: AISearchClient, instance: String, prefix: String,
-                                  stateDirectory: FilePathBytes?, logger: Logger) async throws -> StateStore {
+                                  stateDirectory: FilePathBytes?, logger: Logger) async throws -> (StateStore, interrupted: Bool) {
         let configuration = client.configuration
         var location: StateLocation
         do {
@@ -101,7 +103,7 @@ struct SyncSession: Sendable {
         let loaded: StateLoadResult
         do { loaded = try await store.load() } catch { throw LocalStateError(message: "\(error)") }
         if let warning = loaded.warning { logger.warning("state_warning", "\(warning)") }
-        return store
+        return (store, loaded.previousRunInterrupted)
     }
 }
 

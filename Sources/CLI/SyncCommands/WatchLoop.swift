@@ -37,8 +37,21 @@ struct WatchLoop: Sendable {
                 }
             }
             if let tracker { group.addTask { try await tracker.run() } }
-            try await group.next()
-            group.cancelAll()
+            if session.previousRunInterrupted {
+                // A killed agent's requests can reach the server after our initial reconcile (an
+                // upload of older content, say); one more full comparison once they have landed
+                // or timed out puts right whatever they changed.
+                let delay = session.client.configuration.timeout + .seconds(5)
+                logger.notice("recovery_scheduled", "the previous run on this state was interrupted; comparing everything again in \(delay) to catch requests it left in flight")
+                group.addTask {
+                    try await Task.sleep(for: delay)
+                    let round = try await session.engine.reconcile()
+                    await finish(round, label: "recovery check", rescan: .manual, observesLatency: false)
+                    try await session.engine.save()
+                }
+            }
+            // Only an error or cancellation ends the loop; the recovery check just finishes.
+            try await group.waitForAll()
         }
     }
 

@@ -13,6 +13,8 @@ public struct StateLocation: Hashable, Sendable {
 
     public var stateFile: FilePathBytes { directory.appending(Self.fileName) }
     public var lockFile: FilePathBytes { directory.appending(Self.lockFileName) }
+    /// Exists while an agent has the state open (see `StateLoadResult.previousRunInterrupted`).
+    public var runningMarker: FilePathBytes { directory.appending("running") }
 
     /// The explicit `override` directory when given; otherwise
     /// `$XDG_STATE_HOME/aisearch-sync/<account>/<namespace>/<instance>`, with `XDG_STATE_HOME`

@@ -69,6 +69,14 @@ public actor StateStore {
             }
         }
         let leftovers = removeTemporaryFiles()
+        // Present while an agent runs, removed by `close()`: found here, the last one was killed
+        // and requests it had in flight may still reach the server after this load.
+        let interrupted = StateFiles.exists(location.runningMarker)
+        do {
+            try StateFiles.replaceAtomically(location.runningMarker, with: Array("\(getpid())\n".utf8), temporarySuffix: "\(getpid())-marker")
+        } catch {
+            throw .io(error)
+        }
         let bytes: [UInt8]?
         do {
             bytes = try StateFiles.readFile(location.stateFile)
@@ -79,16 +87,16 @@ public actor StateStore {
         isDirty = false
         guard let bytes else {
             state = SyncState(scope: scope)
-            return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers)
+            return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
         do throws(StateFileProblem) {
             state = try StateFileCodec.decode(bytes, expectedScope: scope)
-            return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers)
+            return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
             let aside = try moveAside()
             state = SyncState(scope: scope)
             return StateLoadResult(state: state, origin: .rebuilt(problem: error, movedAsideTo: aside),
-                                   removedTemporaryFiles: leftovers)
+                                   removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
     }
 
@@ -147,7 +155,10 @@ public actor StateStore {
             lock = nil
             isLoaded = false
         }
-        if isLoaded { try flush() }
+        if isLoaded {
+            try flush()
+            do { try StateFiles.remove(location.runningMarker) } catch { throw .io(error) }
+        }
     }
 
     private func scheduleSave() {
@@ -218,6 +229,9 @@ public struct StateLoadResult: Sendable {
     public var origin: Origin
     /// Temporary files of interrupted writes, removed.
     public var removedTemporaryFiles: [FilePathBytes]
+    /// The previous agent on this state did not close it (killed, crashed, power cut): requests
+    /// it had in flight may still land after this start, so a later full reconcile is due.
+    public var previousRunInterrupted = false
 
     /// Whether the caller must rescan everything before trusting the state (it is empty).
     public var needsRebuild: Bool { origin != .loaded }
