@@ -20,9 +20,6 @@ import Testing
         options.shape.operationsPerRound = 16
         options.shape.killsPerRound = 1...1
         options.shape.burstEvery = 0
-        // A file replaced by a directory of its name leaves a stale item until the agent's next
-        // full reconcile (an agent bug, reported separately); this test is about the torture.
-        options.shape.skippedKinds = [.fileToDirectory]
         let report = try await TortureRun(options: options, log: { _ in }).run()
         #expect(report.rounds.count == 2)
         #expect(report.agent.kills >= 1)
