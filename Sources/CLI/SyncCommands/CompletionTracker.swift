@@ -21,6 +21,8 @@ actor CompletionTracker {
     private let giveUpAfter: Duration
     private let maximumInFlight: Int
     private var pending: [String: Pending] = [:]
+    /// Set while `run` waits for work; `track` and cancellation end the wait.
+    private var wake: AsyncStream<Void>.Continuation?
     private let clock = ContinuousClock()
 
     init(client: AISearchClient, instance: String, giveUpAfter: Duration = .seconds(900), maximumInFlight: Int = 200,
@@ -41,14 +43,28 @@ actor CompletionTracker {
             pending[item.itemID] = Pending(changedAtNanoseconds: changed, nextCheck: now.advanced(by: .milliseconds(500)),
                                            interval: .milliseconds(500), deadline: now.advanced(by: giveUpAfter))
         }
+        if !pending.isEmpty, let wake {
+            wake.yield()
+            wake.finish()
+            self.wake = nil
+        }
     }
 
     var pendingCount: Int { pending.count }
 
-    /// Checks due items until cancelled.
+    /// Checks due items until cancelled. With nothing to follow it sleeps until `track` wakes
+    /// it, so an idle agent does not wake up for it at all.
     func run() async throws {
         while true {
-            try await clock.sleep(for: .milliseconds(250))
+            if pending.isEmpty {
+                let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+                wake = continuation
+                for await _ in stream { break }
+                try Task.checkCancellation()
+                continue
+            }
+            let earliest = pending.values.map(\.nextCheck).min() ?? clock.now
+            try await clock.sleep(until: max(earliest, clock.now.advanced(by: .milliseconds(50))))
             let now = clock.now
             for (itemID, entry) in pending where entry.nextCheck <= now {
                 if entry.deadline <= now {
