@@ -9,7 +9,10 @@ extension EmulatorService {
         let key = route.instanceKey
         switch (route.resource, request.method) {
         case (.items, "GET"):
-            return try JSONAnswers.page(await store.listItems(key, query: try Self.itemQuery(request)), of: request)
+            let page = try JSONAnswers.integer("page", in: request, default: 1, allowed: 1...Int.max)
+            let perPage = try JSONAnswers.integer("per_page", in: request, default: 20, allowed: 1...50)
+            let (items, total) = try await store.listItems(key, query: try Self.itemQuery(request), page: page, perPage: perPage)
+            return JSONAnswers.success(items, info: ResultInfo(count: items.count, page: page, perPage: perPage, totalCount: total))
         case (.items, "POST"):
             return try await upload(request, key: key)
         case (.items, _):

@@ -21,8 +21,23 @@ struct QueuedItem: Sendable {
 
 /// Items: upload, create-or-update, sync, delete, listings, logs, chunks, contents; processing.
 extension EmulatorStore {
+    /// One page of the matching items, and how many match in all. Only the page is rendered: a
+    /// listing of N items in pages of 50 would otherwise render N²/50 items.
+    func listItems(_ key: InstanceKey, query: ItemQuery, page: Int, perPage: Int) throws(EmulatorError) -> (items: [Item], total: Int) {
+        let state = try existing(key)
+        let ordered = Self.ordered(state, query: query)
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        let lower = overflow ? ordered.count : min(ordered.count, start)
+        let upper = min(ordered.count, lower + perPage)
+        return (ordered[lower..<upper].map { render($0, in: state) }, ordered.count)
+    }
+
     func listItems(_ key: InstanceKey, query: ItemQuery) throws(EmulatorError) -> [Item] {
         let state = try existing(key)
+        return Self.ordered(state, query: query).map { render($0, in: state) }
+    }
+
+    private static func ordered(_ state: InstanceState, query: ItemQuery) -> [ItemRecord] {
         let rank: [Item.Status: Int] = [.running: 0, .queued: 1, .error: 2, .outdated: 3, .skipped: 4, .completed: 5]
         return state.items.values
             .filter { item in
@@ -31,7 +46,7 @@ extension EmulatorStore {
                     && (query.source.map { $0 == item.sourceID } ?? true)
                     && (query.status.map { $0 == item.status } ?? true)
                     && (query.search.map { item.key.contains($0) } ?? true)
-                    && (query.metadataFilter.map { $0.matches(Self.metadata(of: item, in: state.record)) } ?? true)
+                    && (query.metadataFilter.map { $0.matches(metadata(of: item, in: state.record)) } ?? true)
             }
             .sorted { a, b in
                 switch query.sortBy {
@@ -44,7 +59,6 @@ extension EmulatorStore {
                 }
                 return (a.key, a.id) < (b.key, b.id)
             }
-            .map { render($0, in: state) }
     }
 
     /// A multipart upload: creates the item or replaces the content of the item with that key.
@@ -52,11 +66,13 @@ extension EmulatorStore {
                 waiting: Bool) throws(EmulatorError) -> QueuedItem {
         try Self.validateItemKey(itemKey)
         guard content.count <= settings.maxUploadBytes else { throw .payloadTooLarge(limit: settings.maxUploadBytes) }
-        var state = try existing(key)
+        // Mutated in place below: a copy of the instance's state would copy its item table on
+        // the first write, making N uploads cost N².
+        _ = try existing(key)
         let now = clock.now
         let lookup = Self.lookupKey(source: "builtin", key: itemKey)
-        let id = state.idByKey[lookup] ?? UUID().uuidString.lowercased()
-        var item = state.items[id] ?? ItemRecord(
+        let id = instances[key]!.idByKey[lookup] ?? UUID().uuidString.lowercased()
+        var item = instances[key]!.items[id] ?? ItemRecord(
             id: id, key: itemKey, instance: key, sourceID: "builtin", checksum: "", createdAt: now, lastSeenAt: now,
             modifiedAt: now, status: .queued, hasContent: true)
         item.checksum = checksum(of: content)
@@ -64,13 +80,12 @@ extension EmulatorStore {
         item.uploadedMetadata = metadata
         item.modifiedAt = now
         item.hasContent = true
-        state.items[id] = item
-        state.idByKey[lookup] = id
         contents[id] = content
         do { try persistence?.writeContent(itemID: id, bytes: content) } catch {
             throw .internalError
         }
-        instances[key] = state
+        instances[key]!.items[id] = item
+        instances[key]!.idByKey[lookup] = id
         return enqueue(key, itemID: id, waiting: waiting, message: "Uploaded \(content.count) bytes; queued for indexing")
     }
 
@@ -161,7 +176,8 @@ extension EmulatorStore {
 
     /// Moves the instance's due items and jobs on to where the clock says they are.
     func refresh(_ key: InstanceKey) {
-        guard var state = instances[key] else { return }
+        // Taken out while it changes, so the item table is not copied (see `upload`).
+        guard var state = instances.removeValue(forKey: key) else { return }
         let now = clock.now
         var changed = false
         for id in state.pending.sorted() {
@@ -189,7 +205,7 @@ extension EmulatorStore {
 
     /// Queues an existing item for indexing and returns it with its settle time.
     private func enqueue(_ key: InstanceKey, itemID: String, waiting: Bool, message: String) -> QueuedItem {
-        guard var state = instances[key], var item = state.items[itemID] else { preconditionFailure("enqueue of a missing item") }
+        guard var item = instances[key]?.items[itemID] else { preconditionFailure("enqueue of a missing item") }
         let now = clock.now
         let delay = settings.processingDelay.timeInterval
         // A caller that waits sees the item picked up at once; otherwise it waits in the queue
@@ -201,12 +217,11 @@ extension EmulatorStore {
         item.pendingDelete = false
         item.lastSeenAt = now
         item.logs.append(ItemLog(action: "queue", fileKey: item.key, message: message, timestamp: Timestamp.iso8601(now)))
-        state.items[itemID] = item
-        state.pending.insert(itemID)
-        state.record.lastActivity = now
-        instances[key] = state
+        instances[key]!.items[itemID] = item
+        instances[key]!.pending.insert(itemID)
+        instances[key]!.record.lastActivity = now
         markDirty()
-        return QueuedItem(item: render(item, in: state), settlesAt: item.schedule?.settlesAt)
+        return QueuedItem(item: render(item, in: instances[key]!), settlesAt: item.schedule?.settlesAt)
     }
 
     private func settle(_ item: inout ItemRecord, in state: inout InstanceState, at time: Date) {

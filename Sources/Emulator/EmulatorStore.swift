@@ -142,7 +142,8 @@ actor EmulatorStore {
             instances[record.key] = InstanceState(record: record, index: configuration.makeIndex())
         }
         for item in snapshot.items {
-            guard var state = instances[item.instance] else { continue }
+            // Taken out while it changes, so its item table is not copied once per item.
+            guard var state = instances.removeValue(forKey: item.instance) else { continue }
             state.items[item.id] = item
             state.idByKey[Self.lookupKey(source: item.sourceID, key: item.key)] = item.id
             if item.schedule != nil { state.pending.insert(item.id) }
