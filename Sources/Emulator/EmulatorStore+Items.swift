@@ -25,40 +25,59 @@ extension EmulatorStore {
     /// listing of N items in pages of 50 would otherwise render N²/50 items.
     func listItems(_ key: InstanceKey, query: ItemQuery, page: Int, perPage: Int) throws(EmulatorError) -> (items: [Item], total: Int) {
         let state = try existing(key)
-        let ordered = Self.ordered(state, query: query)
+        let ordered = Self.orderedIDs(state, query: query)
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
         let lower = overflow ? ordered.count : min(ordered.count, start)
         let upper = min(ordered.count, lower + perPage)
-        return (ordered[lower..<upper].map { render($0, in: state) }, ordered.count)
+        return (ordered[lower..<upper].compactMap { state.items[$0] }.map { render($0, in: state) }, ordered.count)
     }
 
     func listItems(_ key: InstanceKey, query: ItemQuery) throws(EmulatorError) -> [Item] {
         let state = try existing(key)
-        return Self.ordered(state, query: query).map { render($0, in: state) }
+        return Self.orderedIDs(state, query: query).compactMap { state.items[$0] }.map { render($0, in: state) }
     }
 
-    private static func ordered(_ state: InstanceState, query: ItemQuery) -> [ItemRecord] {
-        let rank: [Item.Status: Int] = [.running: 0, .queued: 1, .error: 2, .outdated: 3, .skipped: 4, .completed: 5]
-        return state.items.values
-            .filter { item in
-                (query.key.map { $0 == item.key } ?? true)
-                    && (query.itemID.map { $0 == item.id } ?? true)
-                    && (query.source.map { $0 == item.sourceID } ?? true)
-                    && (query.status.map { $0 == item.status } ?? true)
-                    && (query.search.map { item.key.contains($0) } ?? true)
-                    && (query.metadataFilter.map { $0.matches(metadata(of: item, in: state.record)) } ?? true)
+    /// The matching items in the API's order. Sorted as small keys, not as whole records: a
+    /// listing asks for this once per page.
+    private static func orderedIDs(_ state: InstanceState, query: ItemQuery) -> [String] {
+        struct SortKey {
+            var rank: Int
+            var time: Date
+            var key: String
+            var id: String
+        }
+        var keys: [SortKey] = []
+        keys.reserveCapacity(state.items.count)
+        for item in state.items.values {
+            guard (query.key.map { $0 == item.key } ?? true)
+                && (query.itemID.map { $0 == item.id } ?? true)
+                && (query.source.map { $0 == item.sourceID } ?? true)
+                && (query.status.map { $0 == item.status } ?? true)
+                && (query.search.map { item.key.contains($0) } ?? true)
+                && (query.metadataFilter.map { $0.matches(metadata(of: item, in: state.record)) } ?? true)
+            else { continue }
+            switch query.sortBy {
+            case .status: keys.append(SortKey(rank: statusRank(item.status), time: item.lastSeenAt, key: item.key, id: item.id))
+            case .modifiedAt: keys.append(SortKey(rank: 0, time: item.modifiedAt, key: item.key, id: item.id))
             }
-            .sorted { a, b in
-                switch query.sortBy {
-                case .status:
-                    let (ra, rb) = (rank[a.status] ?? 9, rank[b.status] ?? 9)
-                    if ra != rb { return ra < rb }
-                    if a.lastSeenAt != b.lastSeenAt { return a.lastSeenAt > b.lastSeenAt }
-                case .modifiedAt:
-                    if a.modifiedAt != b.modifiedAt { return a.modifiedAt > b.modifiedAt }
-                }
-                return (a.key, a.id) < (b.key, b.id)
-            }
+        }
+        keys.sort { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.time != b.time { return a.time > b.time }
+            return (a.key, a.id) < (b.key, b.id)
+        }
+        return keys.map(\.id)
+    }
+
+    private static func statusRank(_ status: Item.Status) -> Int {
+        switch status {
+        case .running: 0
+        case .queued: 1
+        case .error: 2
+        case .outdated: 3
+        case .skipped: 4
+        case .completed: 5
+        }
     }
 
     /// A multipart upload: creates the item or replaces the content of the item with that key.
