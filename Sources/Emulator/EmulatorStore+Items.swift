@@ -25,7 +25,16 @@ extension EmulatorStore {
     /// listing of N items in pages of 50 would otherwise render N²/50 items.
     func listItems(_ key: InstanceKey, query: ItemQuery, page: Int, perPage: Int) throws(EmulatorError) -> (items: [Item], total: Int) {
         let state = try existing(key)
-        let ordered = Self.orderedIDs(state, query: query)
+        let ordered: [String]
+        let unfiltered = query.key == nil && query.itemID == nil && query.source == nil && query.status == nil
+            && query.search == nil && query.metadataFilter == nil
+        if unfiltered, let cached = listingOrders[key], cached.version == state.version, cached.sortBy == query.sortBy {
+            // A client paging through the whole listing asks for the same order once per page.
+            ordered = cached.ids
+        } else {
+            ordered = Self.orderedIDs(state, query: query)
+            if unfiltered { listingOrders[key] = ListingOrder(version: state.version, sortBy: query.sortBy, ids: ordered) }
+        }
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
         let lower = overflow ? ordered.count : min(ordered.count, start)
         let upper = min(ordered.count, lower + perPage)

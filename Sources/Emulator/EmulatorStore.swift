@@ -1,3 +1,4 @@
+import Synchronization
 import AISearchAPI
 import Foundation
 
@@ -29,14 +30,28 @@ import Foundation
 actor EmulatorStore {
     struct InstanceState: Sendable {
         var record: InstanceRecord
-        var items: [String: ItemRecord] = [:]
+        /// Any change, in place or not, gives the table a new `version` (listings cache their order by it).
+        var items: [String: ItemRecord] = [:] { didSet { version = Self.nextVersion() } }
+        /// Unique across all instances, old and new, for the life of the process.
+        private(set) var version = InstanceState.nextVersion()
         /// `source_id + NUL + key` → item id.
         var idByKey: [String: String] = [:]
         /// Items with a schedule, for a cheap `refresh`.
         var pending: Set<String> = []
         var jobs: [String: JobRecord] = [:]
         var index: any SearchIndexing
+
+        private static let versions = Atomic<Int>(0)
+        private static func nextVersion() -> Int { versions.add(1, ordering: .relaxed).newValue }
     }
+
+    /// An unfiltered listing's order, valid while the instance's items keep `version`.
+    struct ListingOrder: Sendable {
+        var version: Int
+        var sortBy: ItemQuery.SortOrder
+        var ids: [String]
+    }
+    var listingOrders: [InstanceKey: ListingOrder] = [:]
 
     let settings: EmulatorConfiguration
     var clock: any EmulatorClock { settings.clock }

@@ -55,6 +55,29 @@ struct ItemTests {
         #expect(sorted.map(\.key) == ["new.md", "mid.md", "old.md"])
     }
 
+    /// The order of an unfiltered listing is cached between pages; any change to the items must
+    /// show on the next page asked for.
+    @Test func pagedListingSeesChangesMadeBetweenPages() async throws {
+        let h = try Harness()
+        try await h.createInstance("docs")
+        for key in ["a.md", "b.md", "c.md"] { _ = try await h.uploaded("docs", key: key, text: key) }
+        await h.emulator.settleAll()
+        func page(_ number: Int, sort: String = "modified_at") async throws -> [String] {
+            try h.result([Item].self, await h.send("GET", h.base(.namespaced) + items,
+                                                   query: [("sort_by", sort), ("page", "\(number)"), ("per_page", "2")])).map(\.key)
+        }
+        #expect(try await page(1) == ["a.md", "b.md"])
+        h.clock.advance(by: .seconds(1))
+        _ = try await h.uploaded("docs", key: "d.md", text: "newest")
+        #expect(try await page(1) == ["d.md", "a.md"], "the new item sorts first")
+        let d = try await h.uploaded("docs", key: "d.md", text: "newest")
+        _ = await h.send("DELETE", h.base(.namespaced) + items + "/\(d.id)")
+        await h.emulator.settleAll()
+        #expect(try await page(1) == ["a.md", "b.md"], "the deleted item is gone")
+        #expect(try await page(2) == ["c.md"])
+        #expect(try await page(1, sort: "status") == ["a.md", "b.md"], "another order is not served from the cache")
+    }
+
     @Test func metadataKeepsDeclaredFieldsAndBuiltIns() async throws {
         let h = try Harness()
         try await h.createInstance("docs", extra: #","custom_metadata":[{"field_name":"sha","data_type":"text"}]"#)
