@@ -623,9 +623,9 @@ class Bench:
                  ms(best[0]), ms(min(find_walls)), ratio(best[0], min(find_walls)), "—", "")
         self.row(f"warm restart, {label}: CPU user+sys (best of {self.o.rounds}) vs the same `find`",
                  f"{ours_cpu:.2f} s", f"{find_cpu:.2f} s", ratio(ours_cpu, find_cpu), "—", "")
-        self.notes.append(f"Warm restart wall time is mostly waiting for the emulator: it serves each 50-item page by "
-                          f"filtering, sorting and rendering the whole instance, so listing N items costs O(N²) there "
-                          f"(the agent's own CPU time is the row below it).")
+        self.notes.append(f"Warm restart wall time includes the emulator's side of {files // 50:,} listing pages over "
+                          f"loopback (it sorts the instance once per change and renders each page); the agent's own "
+                          f"CPU time is the row below it.")
 
         # One edited file: ours vs rclone sync --checksum to a local directory.
         target = f"/tmp/aisearch-bench-rclone-{directories}-{files}"
@@ -721,13 +721,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--binary", default=".build/release/aisearch-sync")
-    parser.add_argument("--tracked", type=int, help="files in the populated instance (default 10000, quick 2000)")
+    parser.add_argument("--tracked", type=int, help="files in the populated instance (default 100000, quick 2000)")
     parser.add_argument("--only", help="comma-separated: setup,latency,hash,populated")
     options = parser.parse_args()
     quick = options.quick
     options.binary = os.path.abspath(options.binary)
     options.watch_dirs, options.watch_files = (1000, 10000) if quick else (10000, 100000)
-    options.tracked = options.tracked or (2000 if quick else 10000)
+    options.tracked = options.tracked or (2000 if quick else 100000)
     options.hash_big, options.hash_small = (100, 200) if quick else (1000, 2000)
     options.samples = 20 if quick else 60
     options.idle = 10 if quick else 60
