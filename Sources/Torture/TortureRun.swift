@@ -130,9 +130,12 @@ public struct TortureRun: Sendable {
 
     static func countRescans(in logs: String) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []
-        return names.filter { $0.hasSuffix(".out") }.reduce(0) { total, name in
+        // `watch` logs each overflow rescan as a `watcher_overflow` record on standard error.
+        return names.filter { $0.hasSuffix(".err") }.reduce(0) { total, name in
             let text = (try? String(contentsOfFile: "\(logs)/\(name)", encoding: .utf8)) ?? ""
-            return total + text.split(separator: "\n").filter { $0.hasPrefix("rescan:") }.count
+            return total + text.split(separator: "\n").filter {
+                $0.hasSuffix("event=watcher_overflow") || $0.contains(#""event":"watcher_overflow""#)
+            }.count
         }
     }
 
