@@ -61,7 +61,7 @@ public actor SyncEngine {
     /// A full local scan against what the state records of the instance: after an inotify
     /// overflow. Unchanged files cost neither a hash nor a request.
     public func rescan() async -> Round {
-        await runRound(kind: .rescan, items: recordedItems(), scope: nil, dryRun: false)
+        await runRound(kind: .rescan, items: recordedItems(await state.snapshot), scope: nil, dryRun: false)
     }
 
     /// A round for the paths a watch batch names (relative to the root; directories included),
@@ -80,7 +80,14 @@ public actor SyncEngine {
                 keys.insert(key)
             }
         }
-        return await runRound(kind: .incremental, items: recordedItems(), scope: (paths: changed, keys: keys), dryRun: false)
+        // Only these keys' records can matter: a file the scan finds that is not among them has
+        // no state entry, so no recorded item either. Building all N would make each edit cost
+        // O(N) allocations (and, at 100,000 files, tens of megabytes of short-lived items).
+        let owned = snapshot.entries.reduce(0) { count, element in
+            count + (element.value.remote != nil && element.key.rawValue.hasPrefix(settings.keyPrefix) ? 1 : 0)
+        }
+        return await runRound(kind: .incremental, items: recordedItems(snapshot, keys: keys),
+                              scope: (paths: changed, keys: keys, owned: owned), dryRun: false)
     }
 
     /// Keys with a pending, retryable operation whose back-off has passed: the watch loop retries
@@ -114,7 +121,8 @@ public actor SyncEngine {
 
     // MARK: - Rounds
 
-    private func runRound(kind: Round.Kind, items: [Item], scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>)?, dryRun: Bool) async -> Round {
+    private func runRound(kind: Round.Kind, items: [Item], scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int)?,
+                          dryRun: Bool) async -> Round {
         let before = await state.snapshot
         let remoteByKey = Dictionary(items.map { (ItemKey($0.key), $0) }, uniquingKeysWith: { first, _ in first })
         let scanner = self.scanner
@@ -139,8 +147,7 @@ public actor SyncEngine {
             let scopedKeys = scope.keys.union(scan.snapshot.files.map(\.key))
             remote.items = items.filter { scopedKeys.contains(ItemKey($0.key)) }
             planState.entries = current.entries.filter { scopedKeys.contains($0.key) }
-            let owned = items.filter { $0.sourceID == "builtin" && $0.key.hasPrefix(settings.keyPrefix) }.count
-            options.maxDelete = .count(settings.maxDelete.limit(owned: owned))
+            options.maxDelete = .count(settings.maxDelete.limit(owned: scope.owned))
             options.allowEmptyRoot = true
         }
         let syncPlan = plan(local: scan.snapshot, remote: remote, state: planState, options: options)
@@ -150,12 +157,13 @@ public actor SyncEngine {
     }
 
     /// The instance as the state last saw it: enough to plan without a listing request.
-    private func recordedItems() async -> [Item] {
-        let snapshot = await state.snapshot
-        return snapshot.entries.compactMap { key, entry in
+    private func recordedItems(_ snapshot: SyncState, keys: Set<ItemKey>? = nil) -> [Item] {
+        func item(_ key: ItemKey, _ entry: StateEntry) -> Item? {
             guard let record = entry.remote else { return nil }
             return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
                         fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: "builtin", status: record.status)
         }
+        guard let keys else { return snapshot.entries.compactMap(item) }
+        return keys.compactMap { key in snapshot.entries[key].flatMap { item(key, $0) } }
     }
 }
