@@ -117,5 +117,7 @@ struct WatchLoop: Sendable {
         }
         telemetry.health.setBacklog(round.report.failures.count, root: name)
         if let tracker, observesLatency { await tracker.track(round.report.touched) }
+        // A full round allocates per tracked file (listing, snapshot, plan); give it back.
+        if rescan != nil { releaseFreeHeapMemory() }
     }
 }
