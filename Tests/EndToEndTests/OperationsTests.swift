@@ -164,7 +164,8 @@ import Testing
         _ = try await harness.client.uploadItem(to: "docs", key: "gone.md", contents: Array("gone".utf8))
         #expect(await eventually(within: .seconds(30)) { await harness.remoteContents() == (try? harness.localContents()) },
                 "\(agent.errors)")
-        #expect(agent.errors.contains(#""round":"recovery check""#))
+        // The round's record is written once its requests are done: just after the remote matches.
+        #expect(await eventually(within: .seconds(10)) { agent.errors.contains(#""round":"recovery check""#) }, "\(agent.errors)")
         agent.signal(SIGTERM)
         #expect(await agent.exitStatus(within: .seconds(30)) == 0)
         #expect(!FileManager.default.fileExists(atPath: marker.path), "a clean stop removes the marker")
