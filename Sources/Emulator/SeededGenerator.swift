@@ -1,6 +1,6 @@
 /// SplitMix64: a small, fast, seedable generator, so fault sequences and ids repeat exactly for
 /// a given seed. Not for cryptography.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -1,23 +1,16 @@
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seedable generator, so a torture run repeats
-/// exactly from its seed, apart from timing. The emulator's `SeededGenerator` is the same
-/// algorithm; the torture keeps its own, with its own bounded draws, so that a change made there
-/// for the emulator's sake cannot silently change what a recorded torture seed replays.
-/// Not for cryptography.
+import Emulator
+
+/// The emulator's SplitMix64 (`SeededGenerator`) with the bounded draws the workload needs, so a
+/// torture run repeats exactly from its seed, apart from timing. The draws are our own rather
+/// than `Int.random(in:using:)`'s, which a future standard library may change. Not for cryptography.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
-    private var state: UInt64
+    private var base: SeededGenerator
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SeededGenerator(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
-    /// A uniform integer in `range`, without modulo bias (Lemire's multiply-and-reject). Our own
-    /// rather than `Int.random(in:using:)`, whose draws a future standard library may change.
+    /// A uniform integer in `range`, without modulo bias (Lemire's multiply-and-reject).
     public mutating func int(in range: ClosedRange<Int>) -> Int {
         let span = UInt64(range.upperBound - range.lowerBound) &+ 1
         if span == 0 { return Int(truncatingIfNeeded: next()) }  // the whole of Int
@@ -30,7 +23,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// A uniform draw in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+    public mutating func unit() -> Double { base.nextUnit() }
 
     /// True with probability `probability`.
     public mutating func chance(_ probability: Double) -> Bool { unit() < probability }

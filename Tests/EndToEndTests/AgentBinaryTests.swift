@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import AISearchAPI
+import Emulator
 
 /// The built binary against the emulator, with real inotify and real tools acting on the folder.
 @Suite(.serialized) struct AgentBinaryTests {
@@ -43,7 +44,7 @@ import AISearchAPI
         defer { Task { await harness.stop() } }
         _ = try await harness.client.createInstance(id: "docs")
         for index in 0..<300 { try harness.write("d\(index % 10)/f\(index).md", "file \(index)") }
-        var random = SplitMix64(seed: 20261123)
+        var random = SeededGenerator(seed: 20261123)  // the kill moments repeat run to run
         var kills = 0
         for round in 0..<10 {
             if round == 5 { for index in 0..<20 { try harness.write("d\(index % 10)/f\(index).md", "edited \(index)") } }
@@ -68,18 +69,5 @@ import AISearchAPI
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(command)")
-    }
-}
-
-/// A small seeded generator, so the kill moments repeat run to run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -61,7 +61,7 @@ import Testing
     /// Coverage, order, exact text, token budget and no mid-word splits, over generated texts.
     @Test(arguments: 0..<4)
     func chunkOffsetsCoverTheTextAndMatchItsBytes(batch: Int) throws {
-        var random = SplitMix64(seed: 0x5EED_0000 + UInt64(batch))
+        var random = SeededGenerator(seed: 0x5EED_0000 + UInt64(batch))
         for _ in 0..<100 {
             let longWords = random.next() % 3 == 0
             let text = generatedText(using: &random, longWords: longWords)
@@ -113,7 +113,7 @@ import Testing
 
 /// Text of words (ASCII, accented, composed and decomposed, Cyrillic, CJK, emoji), punctuation,
 /// spaces, line breaks and blank lines; with `longWords`, also words far longer than a chunk.
-private func generatedText(using random: inout SplitMix64, longWords: Bool) -> String {
+private func generatedText(using random: inout SeededGenerator, longWords: Bool) -> String {
     let words = ["the", "Übung", "naïve", "cafe\u{301}", "Straße", "東京", "タワー", "мир", "x", "42",
                  "👩‍👩‍👧", "🇩🇪", "well-known", "don't", "e\u{301}\u{302}", "日本語", "ok"]
     let separators = [" ", " ", " ", ", ", ". ", "\n", "\n\n", "\r\n", "\t", "—", "。"]
@@ -127,17 +127,4 @@ private func generatedText(using random: inout SplitMix64, longWords: Bool) -> S
         text += separators[Int(random.next() % UInt64(separators.count))]
     }
     return text
-}
-
-/// A small seeded generator, so a failing text can be reproduced.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
