@@ -135,7 +135,9 @@ public struct SyncConfiguration: Sendable, Equatable {
     public var instance: Setting<String>
     /// `""` or a prefix ending in `/` added to every key.
     public var prefix: Setting<String>
+    /// Nil when no layer names one (then it is `default`, like the top-level setting).
     public var namespace: Setting<String>?
+    /// Resolved through every layer, the top-level key included.
     public var legacyPaths: Setting<Bool>
     public var maxDelete: Setting<DeleteLimit>
     public var concurrency: Setting<Int>
@@ -143,6 +145,9 @@ public struct SyncConfiguration: Sendable, Equatable {
     public var maxSettle: Setting<Duration>
     /// `nil` value: no periodic rescan.
     public var safetyRescan: Setting<Duration?>
+
+    /// The namespace the sync's instance lives in.
+    public var namespaceName: String { namespace?.value ?? "default" }
 
     public static let defaultMaxDelete = DeleteLimit.percentage(50)
     public static let defaultConcurrency = 4

@@ -1,3 +1,4 @@
+import AISearchAPI
 import Foundation
 import Observability
 
@@ -98,6 +99,11 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(requests)/\(LogFormatter.numberText(perSeconds))" }
+
+    /// The client's budget with these limits.
+    public var budgetLimits: RequestBudget.Limits {
+        RequestBudget.Limits(requests: requests, period: .milliseconds(Int64(perSeconds * 1000)))
+    }
 }
 
 /// How requests authenticate.

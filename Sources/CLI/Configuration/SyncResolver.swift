@@ -92,7 +92,7 @@ struct SyncResolver {
     private func checkOverlaps(_ syncs: [SyncConfiguration]) throws {
         for (laterIndex, later) in syncs.enumerated() {
             for earlier in syncs[..<laterIndex] where earlier.instance.value == later.instance.value
-                && earlier.namespace?.value == later.namespace?.value {
+                && earlier.namespaceName == later.namespaceName {
                 let (a, b) = (earlier.prefix.value, later.prefix.value)
                 guard a.hasPrefix(b) || b.hasPrefix(a) else { continue }
                 throw ConfigurationError(

@@ -38,9 +38,9 @@ struct SyncSessions: Sendable {
             for sync in syncs {
                 // One budget for the whole process: later syncs reuse the first client's.
                 let client: AISearchClient
-                let legacy = emulator == nil && (sync.legacyPaths.source == .defaultValue ? settings.legacyPaths.value : sync.legacyPaths.value)
+                let legacy = emulator == nil && sync.legacyPaths.value
                 if let first = sessions.first?.client, (first.configuration.pathStyle == .legacy) == legacy {
-                    client = first.inNamespace(sync.namespace?.value ?? settings.namespace.value)
+                    client = first.inNamespace(sync.namespaceName)
                     if emulator != nil { try await prepareEmulated(sync.instance.value, on: client) }
                 } else {
                     client = try await self.client(for: sync, settings: settings, emulator: emulator, context: context,
@@ -75,9 +75,8 @@ struct SyncSessions: Sendable {
             return dependencies.makeClient(configuration)
         }
         var configuration = ClientConfiguration(accountID: "emulator", credentials: .apiToken("emulator"), baseURL: emulator.baseURL,
-                                                namespace: sync.namespace?.value ?? settings.namespace.value,
-                                                budgetLimits: RequestBudget.Limits(requests: settings.rateLimit.value.requests,
-                                                                                   period: .milliseconds(Int64(settings.rateLimit.value.perSeconds * 1000))))
+                                                namespace: sync.namespaceName,
+                                                budgetLimits: settings.rateLimit.value.budgetLimits)
         configuration.waitObserver = logWaits(to: logger)
         let client = dependencies.makeClient(configuration)
         try await prepareEmulated(sync.instance.value, on: client)
@@ -115,7 +114,7 @@ struct SyncSessions: Sendable {
         guard settings.stateDirectory.source != .defaultValue else { return nil }
         let base = FilePathBytes(settings.stateDirectory.value)
         guard syncCount > 1 else { return base }
-        var directory = base.appending(FilePathBytes(sync.namespace?.value ?? settings.namespace.value))
+        var directory = base.appending(FilePathBytes(sync.namespaceName))
             .appending(FilePathBytes(sync.instance.value))
         if !sync.prefix.value.isEmpty { directory = directory.appending(FilePathBytes("prefix-" + PathComponent.escape(sync.prefix.value))) }
         return directory

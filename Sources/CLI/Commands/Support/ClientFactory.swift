@@ -14,9 +14,7 @@ public enum ClientFactory {
     /// The configuration for one sync: its own namespace and path style when it sets them.
     static func configuration(_ settings: EffectiveConfiguration, sync: SyncConfiguration,
                               arguments: ParsedArguments) throws -> ClientConfiguration {
-        try configuration(settings, namespace: sync.namespace?.value ?? settings.namespace.value,
-                          legacyPaths: sync.legacyPaths.source == .defaultValue ? settings.legacyPaths.value : sync.legacyPaths.value,
-                          arguments: arguments)
+        try configuration(settings, namespace: sync.namespaceName, legacyPaths: sync.legacyPaths.value, arguments: arguments)
     }
 
     private static func configuration(_ settings: EffectiveConfiguration, namespace: String, legacyPaths: Bool,
@@ -31,11 +29,10 @@ public enum ClientFactory {
         }
         let timeout = try arguments.duration(GlobalOptions.timeout.name) ?? .seconds(60)
         guard timeout > .zero else { throw UsageError("--timeout: must be more than 0") }
-        let limit = settings.rateLimit.value
         var configuration = ClientConfiguration(
             accountID: accountID, credentials: credentials, baseURL: settings.baseURL.value,
             namespace: namespace, pathStyle: legacyPaths ? .legacy : .namespaced, timeout: timeout,
-            budgetLimits: RequestBudget.Limits(requests: limit.requests, period: .milliseconds(Int64(limit.perSeconds * 1000))))
+            budgetLimits: settings.rateLimit.value.budgetLimits)
         configuration.waitTimeout = max(configuration.waitTimeout, timeout)
         return configuration
     }
