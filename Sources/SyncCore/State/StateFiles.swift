@@ -91,10 +91,23 @@ enum StateFiles {
 
     /// Takes an exclusive `flock` on `path` (created 0600), or throws `EWOULDBLOCK` when another
     /// process holds it. The lock lasts as long as the returned descriptor.
+    ///
+    /// A held lock is tried again for up to half a second before giving up: the lock belongs to
+    /// the open file, and a process forked elsewhere in this program shares that file until it
+    /// execs (close-on-exec acts only then), so a lock just released can look held for a moment;
+    /// so can one whose agent is still exiting.
     static func lockExclusively(_ path: FilePathBytes) throws(SystemError) -> FileDescriptor {
         let descriptor = try FileDescriptor.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
-        _ = try retryingOnInterrupt("flock", subject: path.description) { flock(descriptor.rawValue, LOCK_EX | LOCK_NB) }
-        return descriptor
+        var retries = 0
+        while true {
+            do {
+                _ = try retryingOnInterrupt("flock", subject: path.description) { flock(descriptor.rawValue, LOCK_EX | LOCK_NB) }
+                return descriptor
+            } catch where error.errno == .wouldBlock && retries < 10 {
+                retries += 1
+                usleep(50_000)
+            }
+        }
     }
 
     /// Wall-clock time, nanoseconds since the epoch.
