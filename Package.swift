@@ -23,8 +23,10 @@ let package = Package(
         .target(name: "Observability"),
         // Keys, eligibility, hashing, state, planner, executor.
         .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "LinuxSystem", "Observability"]),
+        // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
+        .target(name: "Agent", dependencies: ["AISearchAPI", "FileWatch", "HTTPServer", "LinuxSystem", "Observability", "SyncCore"]),
         // Argument parsing and the commands.
-        .target(name: "CLI", dependencies: ["AISearchAPI", "Emulator", "FileWatch", "SyncCore", "HTTPServer", "LinuxSystem", "Observability"]),
+        .target(name: "CLI", dependencies: ["Agent", "AISearchAPI", "Emulator", "FileWatch", "SyncCore", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
         // The torture suite: random workload, injected faults and SIGKILLs against the agent binary.
         .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "SyncCore", "LinuxSystem"]),
@@ -38,7 +40,8 @@ let package = Package(
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "LinuxSystem", "Observability", "SyncCore"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Agent"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),
     ],

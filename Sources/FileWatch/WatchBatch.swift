@@ -1,5 +1,10 @@
 import LinuxSystem
 
+/// Why a batch asks for a full rescan.
+public enum RescanReason: String, Sendable, Hashable {
+    case startup, overflow, rootReturned, mountChanged
+}
+
 /// What changed under the root since the previous batch. Paths are relative to the root, raw
 /// bytes. Each path is a hint: the sync engine `lstat`s it and trusts the stat, not the event.
 ///
@@ -23,6 +28,10 @@ public struct WatchBatch: Hashable, Sendable, CustomStringConvertible {
     /// kernel's event queue overflowed, or after the root came back. Events may have been lost.
     public var rescan: Bool
     public var rootState: RootState
+    /// Why `rescan` is set (nil when it is not).
+    public var rescanReason: RescanReason?
+    /// Directories (relative; empty for the root) whose `.aisearchignore` changed.
+    public var rulesChanged: Set<FilePathBytes> = []
 
     public init(changed: Set<FilePathBytes> = [], removed: Set<FilePathBytes> = [], rescan: Bool = false,
                 rootState: RootState = .present) {

@@ -91,11 +91,15 @@ public struct CommandContext: Sendable {
     public let terminal: any Terminal
     /// The environment `runCLI` was given (not necessarily the process's).
     public let environment: [String: String]
+    /// SIGINT, SIGTERM and SIGHUP, for a command that handles them itself (`watch`).
+    public let signals: CommandSignals
 
-    public init(arguments: ParsedArguments, terminal: any Terminal, environment: [String: String]) {
+    public init(arguments: ParsedArguments, terminal: any Terminal, environment: [String: String],
+                signals: CommandSignals = CommandSignals()) {
         self.arguments = arguments
         self.terminal = terminal
         self.environment = environment
+        self.signals = signals
     }
 
     /// The words that selected the command, e.g. `["aisearch-sync", "jobs", "list"]`.

@@ -21,9 +21,10 @@
 ///   - arguments: the command line without the program name.
 ///   - commands: the root of the command tree; its `name` is the program name in messages.
 ///   - environment: where options' environment fallbacks are read, and what commands see.
-///   - cancelsOnInterrupt: while the command runs, SIGINT and SIGTERM cancel its task instead
-///     of killing the process; a command interrupted by SIGINT exits 130 (a second SIGINT exits
-///     130 at once). Pass `true` from `main`; tests leave it off.
+///   - cancelsOnInterrupt: while the command runs, SIGINT, SIGTERM and SIGHUP cancel its task
+///     instead of killing the process; a command interrupted by SIGINT exits 130 (a second SIGINT
+///     exits 130 at once). A command may take the signals over (`context.signals`): `watch`
+///     stops gracefully and exits 0. Pass `true` from `main`; tests leave it off.
 public func runCLI(arguments: [String], commands: CommandSpec, terminal: any Terminal,
                    environment: [String: String], cancelsOnInterrupt: Bool = false) async -> Int32 {
     let problems = commands.definitionProblems()
@@ -45,8 +46,9 @@ public func runCLI(arguments: [String], commands: CommandSpec, terminal: any Ter
         return ExitCode.success.rawValue
     case .run(let path, let parsed):
         guard let run = path.last?.run else { return ExitCode.usage.rawValue }
-        let context = CommandContext(arguments: parsed, terminal: terminal, environment: environment)
         let watcher = cancelsOnInterrupt ? InterruptWatcher() : nil
+        let context = CommandContext(arguments: parsed, terminal: terminal, environment: environment,
+                                     signals: watcher?.signals ?? CommandSignals())
         defer { watcher?.stop() }
         let task = Task { try await run(context) }
         watcher?.attach(task)

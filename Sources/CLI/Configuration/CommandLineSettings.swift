@@ -36,7 +36,7 @@ public struct CommandLineSettings: Sendable, Equatable {
     }
 
     /// The options that carry settings, as the commands declare them (`GlobalOptions`,
-    /// `SyncSession.options`, `watch`'s own). The declarations keep their environment fallbacks
+    /// `SyncOptions.options`, `watch`'s own). The declarations keep their environment fallbacks
     /// for help and for commands that read them directly; only typed values are taken here.
     public static let options: [OptionSpec] = GlobalOptions.configurationOptions + [
         .value("--instance", short: "i", valueName: "id", help: "The AI Search instance."),

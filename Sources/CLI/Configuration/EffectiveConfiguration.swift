@@ -1,3 +1,4 @@
+import Agent
 import Observability
 
 /// Every setting the agent runs with, each with the place it came from, after combining the

@@ -9,8 +9,8 @@ enum ConfigCommand {
             plan, sync and watch do, and prints each setting with its source: flag, env, file or default. \
             Exit 0 when valid; a bad value exits 3 with one line naming the key, the value and what is allowed.
             """,
-            arguments: [SyncSession.rootArgument],
-            options: SyncSession.options.filter { $0.name != "--emulator" } + [
+            arguments: [SyncOptions.rootArgument],
+            options: SyncOptions.options.filter { $0.name != "--emulator" } + [
                 .value("--settle", valueName: "duration", help: "As for watch."),
                 .value("--max-settle", valueName: "duration", help: "As for watch."),
                 .value("--safety-rescan", valueName: "duration", help: "As for watch."),

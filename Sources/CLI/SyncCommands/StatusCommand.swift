@@ -1,3 +1,4 @@
+import Agent
 import AISearchAPI
 import SyncCore
 import Foundation
@@ -36,7 +37,7 @@ enum StatusCommand {
 
                     Exit 0 when every eligible file is indexed (completed) with the folder's content, 1 otherwise.
                     """,
-                    arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
+                    arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let group = try await SyncSessions.open(context, dependencies: dependencies)
             var reports: [Report] = []
             do {
@@ -55,7 +56,7 @@ enum StatusCommand {
         }
     }
 
-    static func build(_ session: SyncSession) async throws -> Report {
+    static func build(_ session: AgentSession) async throws -> Report {
         let round = try await session.engine.reconcile(dryRun: true)
         let plan = round.plan
         var entries: [String: Report.Entry] = [:]

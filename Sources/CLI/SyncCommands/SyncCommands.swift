@@ -1,3 +1,4 @@
+import Agent
 import AISearchAPI
 import FileWatch
 import Foundation
@@ -23,7 +24,7 @@ enum SyncCommands {
     static func planSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("plan", abstract: "Show what a sync would do, and what it would cost, without doing it.",
                     discussion: "Lists every upload, delete, re-index and download with its reason, every file left out and why, and the API requests the plan costs with the time that takes under the 1,200 requests / 5 minutes budget.",
-                    arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
+                    arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let group = try await SyncSessions.open(context, dependencies: dependencies)
             var plans: [SyncPlan] = []
             do {
@@ -31,7 +32,7 @@ enum SyncCommands {
                     let round = try await session.engine.reconcile(dryRun: true)
                     plans.append(round.plan)
                     if !(try context.arguments.flag("--json")) {
-                        if group.sessions.count > 1 { context.print("# \(session.sync.root.value) → \(session.instance)") }
+                        if group.sessions.count > 1 { context.print("# \(session.settings.root) → \(session.instance)") }
                         SyncSummary.printPlan(round, context: context)
                     }
                 }
@@ -49,7 +50,7 @@ enum SyncCommands {
     static func syncSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("sync", abstract: "Make the instance equal to the folder once, then exit.",
                     discussion: "Exit 0 when every eligible file is in sync (files left out are reported but do not fail the run), 1 when anything failed.",
-                    arguments: [SyncSession.rootArgument], options: SyncSession.options) { context in
+                    arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let progressLine = ProgressLine(terminal: context.terminal)
             let interactive = context.terminal.isInteractive(.standardError)
             // A bar that redraws on a terminal; a plain line every tenth of the way otherwise.
@@ -71,7 +72,7 @@ enum SyncCommands {
                 if answers.count == 1 { try context.printJSON(answers[0]) } else { try context.printJSON(answers) }
             } else {
                 for (session, round) in zip(group.sessions, rounds) {
-                    SyncSummary.printRound(round, context: context, label: group.sessions.count > 1 ? "sync \(session.sync.root.value)" : "sync")
+                    SyncSummary.printRound(round, context: context, label: group.sessions.count > 1 ? "sync \(session.settings.root)" : "sync")
                 }
             }
             if !rounds.allSatisfy(\.isInSync) { throw ExitCode.failure }
@@ -90,7 +91,7 @@ enum SyncCommands {
         ]
         return CommandSpec("watch", abstract: "Sync once, then follow changes to the folder until stopped.",
                            discussion: "SIGINT or SIGTERM stops taking new work, lets requests in flight finish or be journaled, saves the state and exits 0.",
-                           arguments: [SyncSession.rootArgument], options: SyncSession.options + watchOptions) { context in
+                           arguments: [SyncOptions.rootArgument], options: SyncOptions.options + watchOptions) { context in
             try await WatchCommand.run(context, dependencies: dependencies)
         }
     }

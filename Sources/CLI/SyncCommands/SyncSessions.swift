@@ -1,3 +1,4 @@
+import Agent
 import AISearchAPI
 import Emulator
 import Foundation
@@ -5,31 +6,77 @@ import LinuxSystem
 import Observability
 import SyncCore
 
+/// How a sync's folder and options are given on the command line (`plan`, `sync`, `status`,
+/// `watch`, `config check`).
+enum SyncOptions {
+    static let rootArgument = ArgumentSpec.optional(
+        "root", help: "The folder to keep in step with the instance (or the syncs of --config when left out).")
+    static let options: [OptionSpec] = [
+        .value("--instance", short: "i", valueName: "id", help: "The AI Search instance.", environment: "AISEARCH_INSTANCE"),
+        .value("--prefix", valueName: "prefix", help: "Put every key under this prefix (e.g. docs/); items outside it are never touched."),
+        .value("--state-dir", valueName: "dir", help: "Where the local state lives (default: $XDG_STATE_HOME/aisearch-sync/ACCOUNT/NAMESPACE/INSTANCE).",
+               environment: "AISEARCH_STATE_DIR"),
+        .value("--max-delete", valueName: "N|P%", help: "Refuse a round that deletes more items than this (default 50%)."),
+        .flag("--allow-empty-root", help: "Allow deleting every item when the folder is empty (off: an empty folder is usually a missing mount)."),
+        .value("--concurrency", valueName: "n", help: "Requests in flight at once (default 4)."),
+        .flag("--wait", help: "Wait for each uploaded item to be indexed and report the ones that end in error."),
+        .value("--rate-limit", valueName: "n/seconds", help: "The client's request budget (default 1200/300, Cloudflare's limit)."),
+        .flag("--emulator", help: "Run against a built-in emulator of the API on loopback (no account needed)."),
+    ]
+}
+
 /// The syncs one `plan`, `sync`, `status` or `watch` runs: one session per folder (the folder on
 /// the command line, or the config file's `syncs`), sharing the settings, the logger and, with
 /// `--emulator`, one in-process emulator.
 struct SyncSessions: Sendable {
     let settings: EffectiveConfiguration
-    let sessions: [SyncSession]
+    let sessions: [AgentSession]
     let logger: Logger
     /// Set with `--emulator`: stopped by `close()`.
     let emulator: EmulatorServer?
 
+    /// What the agent needs to open the sessions: resolved settings and clients, nothing opened.
+    struct Prepared: Sendable {
+        let settings: EffectiveConfiguration
+        let syncs: [AgentConfiguration.Sync]
+        let logger: Logger
+        let emulator: EmulatorServer?
+    }
+
     static func open(_ context: CommandContext, dependencies: CommandDependencies,
                      progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)? = nil) async throws -> SyncSessions {
+        let prepared = try await prepare(context, dependencies: dependencies)
+        var sessions: [AgentSession] = []
+        do {
+            for sync in prepared.syncs {
+                sessions.append(try await AgentSession.open(sync.settings, client: sync.client, logger: sync.logger, progress: progress))
+            }
+        } catch {
+            for session in sessions { try? await session.close() }
+            await prepared.emulator?.stop()
+            throw error
+        }
+        return SyncSessions(settings: prepared.settings, sessions: sessions, logger: prepared.logger, emulator: prepared.emulator)
+    }
+
+    /// Reads the configuration (the file again, on a reload) and builds a client per sync. With
+    /// `--emulator`, the first call starts the emulator and later calls pass it back in.
+    static func prepare(_ context: CommandContext, dependencies: CommandDependencies,
+                        reusing existingEmulator: EmulatorServer? = nil) async throws -> Prepared {
         let settings = try EffectiveConfiguration.load(from: context)
         let logger = Logger(level: settings.logLevel.value, format: settings.logFormat.value, secrets: settings.secrets,
                             sink: TerminalLogSink(terminal: context.terminal))
         let syncs = try settings.requireSyncs()
         let useEmulator = try context.arguments.flag("--emulator")
-        var emulator: EmulatorServer?
-        var sessions: [SyncSession] = []
+        let allowEmptyRoot = try context.arguments.flag("--allow-empty-root")
+        var emulator = existingEmulator
+        var prepared: [AgentConfiguration.Sync] = []
         do {
-            if useEmulator {
+            if useEmulator, emulator == nil {
                 let server = try EmulatorServer(configuration: EmulatorConfiguration(processingDelay: .milliseconds(200)))
                 emulator = server
                 logger.notice("emulator_started", "using the built-in emulator at \(server.baseURL) (nothing leaves this machine)")
-            } else if settings.credentials == nil, settings.baseURL.source == .defaultValue {
+            } else if !useEmulator, settings.credentials == nil, settings.baseURL.source == .defaultValue {
                 let root = syncs.first?.root.value ?? "ROOT"
                 throw ConfigurationError(
                     "no Cloudflare credentials: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID (or pass --api-token/--token-file)",
@@ -39,7 +86,7 @@ struct SyncSessions: Sendable {
                 // One budget for the whole process: later syncs reuse the first client's.
                 let client: AISearchClient
                 let legacy = emulator == nil && sync.legacyPaths.value
-                if let first = sessions.first?.client, (first.configuration.pathStyle == .legacy) == legacy {
+                if let first = prepared.first?.client, (first.configuration.pathStyle == .legacy) == legacy {
                     client = first.inNamespace(sync.namespaceName)
                     if emulator != nil { try await prepareEmulated(sync.instance.value, on: client) }
                 } else {
@@ -48,22 +95,28 @@ struct SyncSessions: Sendable {
                 }
                 let fields: [String: LogValue] = syncs.count > 1 ? ["instance": .string(sync.instance.value), "root": .string(sync.root.value)]
                     : ["instance": .string(sync.instance.value)]
-                sessions.append(try await SyncSession.open(
-                    sync, client: client, settings: settings,
+                let sessionSettings = SessionSettings(
+                    root: sync.root.value, instance: sync.instance.value, prefix: sync.prefix.value,
+                    prefixSource: sync.prefix.source.location,
                     stateDirectory: stateDirectory(for: sync, settings: settings, syncCount: syncs.count),
-                    context: context, logger: logger.with(fields), progress: progress))
+                    environment: context.environment,
+                    maxDelete: sync.maxDelete.value.deletionLimit,
+                    allowEmptyRoot: allowEmptyRoot, concurrency: sync.concurrency.value, waitForCompletion: settings.wait.value,
+                    settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value)
+                prepared.append(AgentConfiguration.Sync(settings: sessionSettings, client: client, logger: logger.with(fields)))
             }
         } catch {
-            for session in sessions { await session.close() }
-            await emulator?.stop()
+            if existingEmulator == nil { await emulator?.stop() }
             throw error
         }
-        return SyncSessions(settings: settings, sessions: sessions, logger: logger, emulator: emulator)
+        return Prepared(settings: settings, syncs: prepared, logger: logger, emulator: emulator)
     }
 
     /// Saves every state and stops the emulator, if any.
     func close() async {
-        for session in sessions { await session.close() }
+        for session in sessions {
+            do { try await session.close() } catch { logger.error("state_save_failed", "could not save the state of \(session.root): \(error)") }
+        }
         await emulator?.stop()
     }
 
@@ -126,4 +179,14 @@ struct TerminalLogSink: LogSink {
     let terminal: any Terminal
 
     func write(_ line: String) { terminal.write(line, to: .standardError) }
+}
+
+extension DeleteLimit {
+    /// The engine's form of the limit.
+    var deletionLimit: DeletionLimit {
+        switch self {
+        case .count(let count): .count(count)
+        case .percentage(let percent): .percent(percent)
+        }
+    }
 }

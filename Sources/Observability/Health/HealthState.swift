@@ -27,6 +27,10 @@ public struct HealthStatus: Sendable, Equatable {
 public final class HealthState: Sendable {
     struct Root: Sendable {
         var isWatcherAlive = false
+        /// Why the watcher is down, when it is known.
+        var watcherDownReason: String?
+        /// A retryable failure the agent is backing off from (an outage, a full state disk).
+        var failure: String?
         var hasUnrecoveredOverflow = false
         var isInitialReconcileDone = false
         var backlog = 0
@@ -50,8 +54,22 @@ public final class HealthState: Sendable {
         state.withLock { if $0.roots[root] == nil { $0.roots[root] = Root() } }
     }
 
-    public func setWatcherAlive(_ isAlive: Bool, root: String) {
-        update(root) { $0.isWatcherAlive = isAlive }
+    public func setWatcherAlive(_ isAlive: Bool, root: String, reason: String? = nil) {
+        update(root) {
+            $0.isWatcherAlive = isAlive
+            $0.watcherDownReason = isAlive ? nil : reason
+        }
+    }
+
+    /// A failure the agent retries by itself (nil once a retry worked): liveness fails with it
+    /// meanwhile, so an operator sees why nothing syncs.
+    public func setFailure(_ reason: String?, root: String) {
+        update(root) { $0.failure = reason }
+    }
+
+    /// Stops tracking `root` (its sync was removed by a configuration reload).
+    public func unregister(_ root: String) {
+        _ = state.withLock { $0.roots.removeValue(forKey: root) }
     }
 
     /// Set on `IN_Q_OVERFLOW`; clear when the rescan that recovers from it has finished.
@@ -85,7 +103,10 @@ public final class HealthState: Sendable {
         state.withLock { state in
             var reasons: [String] = []
             for (name, root) in state.roots.sorted(by: { $0.key < $1.key }) {
-                if !root.isWatcherAlive { reasons.append("\(name): watcher is not running") }
+                if !root.isWatcherAlive {
+                    reasons.append("\(name): watcher is not running" + (root.watcherDownReason.map { " (\($0))" } ?? ""))
+                }
+                if let failure = root.failure { reasons.append("\(name): \(failure)") }
                 if root.hasUnrecoveredOverflow {
                     reasons.append("\(name): inotify queue overflowed and the rescan has not finished")
                 }

@@ -33,6 +33,14 @@ public struct AgentMetrics: Sendable {
         case safety
         /// Asked for by an operator or a command.
         case manual
+        /// After a kill: the comparison once the killed agent's requests can no longer land.
+        case recovery
+        /// A mount at or below the root changed (the watches were placed again).
+        case mountChanged = "mount_changed"
+        /// The root's `.aisearchignore` changed: what is eligible changed everywhere.
+        case ignoreRules = "ignore_rules"
+        /// The watcher stopped and was started again, or the root came back.
+        case watcherRestarted = "watcher_restarted"
     }
 
     /// Upper bounds, in seconds, of the event-to-indexed latency: from the file's last change to
@@ -51,6 +59,7 @@ public struct AgentMetrics: Sendable {
     public let apiBudgetRemaining: Gauge
     public let rescans: Counter
     public let backlog: Gauge
+    public let pendingRetries: Gauge
     public let hashedBytes: Counter
     public let eventToIndexed: Histogram
     public let eventToAccepted: Histogram
@@ -76,7 +85,9 @@ public struct AgentMetrics: Sendable {
         rescans = registry.counter("aisearch_sync_rescans_total",
                                    help: "Full rescans of a root, by reason.", labelNames: instance + ["reason"])
         backlog = registry.gauge("aisearch_sync_backlog",
-                                 help: "Changed paths waiting to be hashed, uploaded or deleted.", labelNames: instance)
+                                 help: "Changed paths and owed operations waiting to be hashed, uploaded or deleted.", labelNames: instance)
+        pendingRetries = registry.gauge("aisearch_sync_pending_retries",
+                                        help: "Failed operations waiting for their back-off to pass.", labelNames: instance)
         hashedBytes = registry.counter("aisearch_sync_hashed_bytes_total",
                                        help: "Bytes read to compute content hashes.", labelNames: instance)
         eventToIndexed = registry.histogram("aisearch_sync_event_to_indexed_seconds",
@@ -93,6 +104,7 @@ public struct AgentMetrics: Sendable {
         let labels = ["instance": name]
         filesTracked.add(0, labels: labels)
         backlog.add(0, labels: labels)
+        pendingRetries.add(0, labels: labels)
         hashedBytes.touch(labels: labels)
         eventToIndexed.touch(labels: labels)
         eventToAccepted.touch(labels: labels)
@@ -132,6 +144,10 @@ public struct AgentMetrics: Sendable {
 
     public func setFilesTracked(_ count: Int, instance: String) {
         filesTracked.set(Double(count), labels: ["instance": instance])
+    }
+
+    public func setPendingRetries(_ count: Int, instance: String) {
+        pendingRetries.set(Double(count), labels: ["instance": instance])
     }
 
     public func setBacklog(_ count: Int, instance: String) {

@@ -101,6 +101,27 @@ public actor SyncEngine {
         return paths
     }
 
+    /// The earliest wall-clock time (nanoseconds since the epoch) at which a failed operation
+    /// may be retried, or nil when none waits: the watch loop sleeps until then, not on a timer.
+    public func nextRetryDueNanoseconds() async -> Int64? {
+        await state.snapshot.journal.pending.values.lazy.filter { $0.attempts > 0 }.map(\.nextAttemptNanoseconds).min()
+    }
+
+    /// What the agent's gauges show: files whose content is recorded, and operations owed.
+    public struct Counts: Sendable, Equatable {
+        public var filesTracked: Int
+        public var pendingOperations: Int
+        public var pendingRetries: Int
+    }
+
+    public func counts() async -> Counts {
+        let snapshot = await state.snapshot
+        var tracked = 0
+        for entry in snapshot.entries.values where entry.sha256 != nil && entry.identity != nil { tracked += 1 }
+        let retries = snapshot.journal.pending.values.count { $0.attempts > 0 }
+        return Counts(filesTracked: tracked, pendingOperations: snapshot.journal.pending.count, pendingRetries: retries)
+    }
+
     public func save() async throws {
         try await state.save()
     }

@@ -21,6 +21,9 @@ public struct PlanExecutor: Sendable {
         public var retryBackoff: Duration
         /// Called after each request-bearing action finishes (done, total, the key): for a progress bar.
         public var progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)?
+        /// Closed by a graceful stop: no request starts after that, the ones in flight finish
+        /// (unlike cancellation, which abandons them while they may still land).
+        public var gate: WorkGate?
 
         public init(concurrency: Int = 4, waitForCompletion: Bool = false, uploadsDigestMetadata: Bool = false,
                     uploadsPathMetadata: Bool = false, followLimit: Duration = .seconds(120), retryBackoff: Duration = .seconds(30)) {
@@ -68,8 +71,9 @@ public struct PlanExecutor: Sendable {
         }
     }
 
-    /// Runs every request of `plan`; applies its bookkeeping first. Cancellation stops taking new
-    /// work; what is in flight finishes or fails as the transport decides.
+    /// Runs every request of `plan`; applies its bookkeeping first. Cancellation, or a closed
+    /// `Options.gate`, stops taking new work (what is left stays journaled as pending); on
+    /// cancellation what is in flight finishes or fails as the transport decides.
     public func execute(_ plan: SyncPlan, state: StateStore) async -> ExecutionReport {
         await state.apply(plan.bookkeeping)
         let kind = await state.snapshot.checksumKind
@@ -90,7 +94,7 @@ public struct PlanExecutor: Sendable {
         await withTaskGroup(of: (ExecutionReport, ItemKey).self) { group in
             var running = 0
             while !queue.isEmpty || running > 0 {
-                while running < options.concurrency, !Task.isCancelled, let work = queue.popLast() {
+                while running < options.concurrency, !Task.isCancelled, options.gate?.isClosed != true, let work = queue.popLast() {
                     group.addTask { (await perform(work, state: state, checksumKind: kind), work.key) }
                     running += 1
                 }

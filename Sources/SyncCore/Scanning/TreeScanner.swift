@@ -1,4 +1,5 @@
 import AISearchAPI
+import FileWatch
 import LinuxSystem
 
 /// Turns the files under a root into a `LocalSnapshot`: walks the tree (links never followed,
@@ -6,22 +7,31 @@ import LinuxSystem
 /// what the state cannot vouch for (`SyncState.needsRehash`), with a re-stat after hashing so a
 /// file written meanwhile is read again.
 ///
+/// Ignore rules have one source of truth, the tree itself: every scan starts from `ignoreRules`
+/// (the built-in and configured patterns) and reads each `.aisearchignore` it meets, at the root
+/// and in every directory below, exactly as the watcher does (`IgnoreRules` decides precedence
+/// for both). A scan of a few paths reads the rule files of their ancestor directories. So a
+/// nested rule file applies to `plan`, `sync`, rescans and watch rounds alike.
+///
 /// A value: it holds configuration only. `scan` does blocking file I/O; call it off the
 /// cooperative pool's hot paths (the engine runs it in a detached task).
 public struct TreeScanner: Sendable {
     public var root: FilePathBytes
     public var keyMapper: KeyMapper
     public var policy: EligibilityPolicy
-    /// The ignore rule that excludes a directory (relative path), or nil to enter it.
-    public var ignoredDirectoryRule: @Sendable (FilePathBytes) -> String?
+    /// The rules that hold before any rule file is read (defaults, configured extras).
+    public var ignoreRules: IgnoreRules
 
     public init(root: FilePathBytes, keyMapper: KeyMapper, policy: EligibilityPolicy,
-                ignoredDirectoryRule: @escaping @Sendable (FilePathBytes) -> String? = { _ in nil }) {
+                ignoreRules: IgnoreRules = IgnoreRules(includeDefaults: false)) {
         self.root = root
         self.keyMapper = keyMapper
         self.policy = policy
-        self.ignoredDirectoryRule = ignoredDirectoryRule
+        self.ignoreRules = ignoreRules
     }
+
+    /// A file the walk found; `ignoredBy` is the rule that ignores it, if one does.
+    typealias Found = (path: FilePathBytes, status: FileStatus, ignoredBy: String?)
 
     /// What a scan found, plus what it cost.
     public struct Result: Sendable {
@@ -38,9 +48,10 @@ public struct TreeScanner: Sendable {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var found: [(path: FilePathBytes, status: FileStatus)] = []
+        var found: [Found] = []
         var errors: [ScanError] = []
-        walk(FilePathBytes([]), into: &found, errors: &errors)
+        var rules = ignoreRules
+        walk(FilePathBytes([]), rules: &rules, into: &found, errors: &errors)
         return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mapping: keyMapper.mapAll(found.map(\.path)))
     }
 
@@ -50,14 +61,20 @@ public struct TreeScanner: Sendable {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var found: [(path: FilePathBytes, status: FileStatus)] = []
+        var found: [Found] = []
         var errors: [ScanError] = []
-        for path in paths.sorted() where !isInsideIgnoredDirectory(path) {
+        var rules = ignoreRules
+        var rulesRead = Set<FilePathBytes>()
+        for path in paths.sorted() {
+            readRuleFiles(above: path, into: &rules, alreadyRead: &rulesRead)
+            guard !isInsideIgnoredDirectory(path, rules: rules) else { continue }
             guard let status = try? FileStatus.of(root.appending(path)) else { continue }  // gone: the caller treats it as removed
             if status.kind == .directory {
-                walk(path, into: &found, errors: &errors)
+                if path.isEmpty || rules.matchEntry(path, isDirectory: true)?.isIgnored != true {
+                    walk(path, rules: &rules, into: &found, errors: &errors)
+                }
             } else {
-                found.append((path, status))
+                found.append((path, status, ignoredRule(path, rules: rules)))
             }
         }
         var mapping = keyMapper.mapAll(found.map(\.path))
@@ -67,7 +84,7 @@ public struct TreeScanner: Sendable {
 
     // MARK: - Walking
 
-    private func walk(_ directory: FilePathBytes, into found: inout [(path: FilePathBytes, status: FileStatus)],
+    private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into found: inout [Found],
                       errors: inout [ScanError]) {
         let absolute = directory.isEmpty ? root : root.appending(directory)
         let entries: [DirectoryEntry]
@@ -77,6 +94,12 @@ public struct TreeScanner: Sendable {
             // A directory that vanished mid-scan is a removal, not an error; anything else withholds deletes.
             if error.errno != .noSuchFile { errors.append(ScanError(path: directory, message: error.description)) }
             return
+        }
+        // This directory's rule file governs everything below it, so it is read before its entries.
+        if entries.contains(where: { $0.name == IgnoreRules.fileName }) {
+            rules.loadRuleFile(root: root, directory: directory)
+        } else {
+            rules.removeRuleFile(in: directory)
         }
         for entry in entries.sorted(by: { $0.name < $1.name }) {
             let relative = directory.appending(entry.name)
@@ -88,18 +111,38 @@ public struct TreeScanner: Sendable {
                 continue
             }
             if status.kind == .directory {
-                if ignoredDirectoryRule(relative) == nil { walk(relative, into: &found, errors: &errors) }
+                if rules.matchEntry(relative, isDirectory: true)?.isIgnored != true {
+                    walk(relative, rules: &rules, into: &found, errors: &errors)
+                }
             } else {
-                found.append((relative, status))
+                found.append((relative, status, ignoredRule(relative, rules: rules)))
             }
         }
     }
 
-    private func isInsideIgnoredDirectory(_ path: FilePathBytes) -> Bool {
+    private func ignoredRule(_ path: FilePathBytes, rules: IgnoreRules) -> String? {
+        guard let match = rules.matchEntry(path, isDirectory: false), match.isIgnored else { return nil }
+        return match.rule
+    }
+
+    /// Reads the rule files of the root and of every directory above `path`, once per scan.
+    private func readRuleFiles(above path: FilePathBytes, into rules: inout IgnoreRules, alreadyRead: inout Set<FilePathBytes>) {
+        var directory = FilePathBytes([])
+        var directories = [directory]
+        for component in path.components.dropLast() {
+            directory = directory.appending(component)
+            directories.append(directory)
+        }
+        for directory in directories where alreadyRead.insert(directory).inserted {
+            rules.loadRuleFile(root: root, directory: directory)
+        }
+    }
+
+    private func isInsideIgnoredDirectory(_ path: FilePathBytes, rules: IgnoreRules) -> Bool {
         var prefix = FilePathBytes([])
         for component in path.components.dropLast() {
             prefix = prefix.appending(component)
-            if ignoredDirectoryRule(prefix) != nil { return true }
+            if rules.matchEntry(prefix, isDirectory: true)?.isIgnored == true { return true }
         }
         return false
     }
@@ -116,13 +159,17 @@ public struct TreeScanner: Sendable {
 
     // MARK: - Describing files
 
-    private func describe(_ found: [(path: FilePathBytes, status: FileStatus)], scanErrors: [ScanError], state: SyncState,
+    private func describe(_ found: [Found], scanErrors: [ScanError], state: SyncState,
                           remoteItems: [ItemKey: Item], mapping: KeyMappingResult) -> Result {
         var result = Result(snapshot: LocalSnapshot(files: [], rootExists: true, scanErrors: scanErrors), stateChanges: [])
         var hasher = FileHasher()
         let ineligibleByMapping = mapping.ineligible
-        for (path, status) in found {
+        for (path, status, ignoredBy) in found {
             guard let key = mapping.mappings[path]?.key ?? fallbackKey(for: path) else { continue }
+            if let ignoredBy {
+                result.snapshot.files.append(LocalFile(key: key, path: path, status: status, eligibility: .ineligible(.ignored(rule: ignoredBy))))
+                continue
+            }
             if let reason = ineligibleByMapping[path] {
                 result.snapshot.files.append(LocalFile(key: key, path: path, status: status, eligibility: .ineligible(reason)))
                 continue

@@ -1,3 +1,4 @@
+import Agent
 import CLI
 import Observability
 import Testing

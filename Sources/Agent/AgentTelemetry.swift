@@ -5,20 +5,25 @@ import SyncCore
 
 /// What `watch` tells operators: the metrics behind `/metrics` and the health behind `/healthz`
 /// and `/readyz`, fed from each round's report and from the clients' counters.
-final class AgentTelemetry: Sendable {
-    let metrics: AgentMetrics
-    let health: HealthState
+public final class AgentTelemetry: Sendable {
+    public let metrics: AgentMetrics
+    public let health: HealthState
     /// `/readyz` fails while more paths than this wait to be synced.
     let backlogThreshold: Int
-    private let clients: [AISearchClient]
+    private let clients: Mutex<[AISearchClient]>
     /// The client counters already added to the metrics, to add only what is new.
     private let counted = Mutex<[String: Int]>([:])
 
-    init(instances: [String], clients: [AISearchClient], backlogThreshold: Int = 1000) {
+    public init(instances: [String], clients: [AISearchClient], backlogThreshold: Int = 1000) {
         metrics = AgentMetrics(instances: instances)
         health = HealthState()
         self.backlogThreshold = backlogThreshold
-        self.clients = clients
+        self.clients = Mutex(clients)
+    }
+
+    /// The clients whose counters `/metrics` reports (replaced when a reload opens new ones).
+    func attach(clients newClients: [AISearchClient]) {
+        clients.withLock { $0 = newClients }
     }
 
     /// Counts a round's outcomes. `observesLatency` only for rounds that follow file changes:
@@ -53,7 +58,7 @@ final class AgentTelemetry: Sendable {
     func refreshFromClients() async {
         var totals: [String: Int] = [:]
         var budget: Int?
-        for client in clients {
+        for client in clients.withLock({ $0 }) {
             let snapshot = await client.metrics()
             for (statusClass, count) in snapshot.responsesByStatusClass { totals[statusClass, default: 0] += count }
             totals["error", default: 0] += snapshot.transportFailures

@@ -18,8 +18,8 @@ struct AgentEndpoint: Sendable {
         do {
             try server.start()
         } catch {
-            throw ConfigurationError("--listen \(address): cannot listen there: \(error)",
-                                     hint: "Pick a free port, or an address of this machine (127.0.0.1, 0.0.0.0, [::]).")
+            throw AgentError(.configuration, "--listen \(address): cannot listen there: \(error)",
+                             hint: "Pick a free port, or an address of this machine (127.0.0.1, 0.0.0.0, [::]).")
         }
     }
 

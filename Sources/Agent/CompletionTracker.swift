@@ -7,7 +7,7 @@ import SyncCore
 /// is off (with `--wait` the executor already sees the completion). Frugal: each item is checked
 /// with a doubling interval (0.5 s up to 30 s), at most `maximumInFlight` items at a time, and
 /// given up after `giveUpAfter`.
-actor CompletionTracker {
+public actor CompletionTracker {
     private struct Pending {
         var changedAtNanoseconds: Int64
         var nextCheck: ContinuousClock.Instant
@@ -25,7 +25,7 @@ actor CompletionTracker {
     private var wake: AsyncStream<Void>.Continuation?
     private let clock = ContinuousClock()
 
-    init(client: AISearchClient, instance: String, giveUpAfter: Duration = .seconds(900), maximumInFlight: Int = 200,
+    public init(client: AISearchClient, instance: String, giveUpAfter: Duration = .seconds(900), maximumInFlight: Int = 200,
          observe: @escaping @Sendable (Duration) -> Void) {
         self.client = client
         self.instance = instance

@@ -4,7 +4,7 @@ import SyncCore
 
 /// A round as log records, for `watch`: one record per file changed on the instance or failed,
 /// then a summary. The same records in both formats, so `--log-format json` carries everything
-/// a person sees.
+/// a person sees. Files left out are reported by `LeftOutReporter`, once each.
 enum RoundLog {
     static func record(_ round: SyncEngine.Round, label: String, logger: Logger) {
         let report = round.report
@@ -29,10 +29,6 @@ enum RoundLog {
         for item in report.unindexed {
             logger.warning("item_not_indexed", "\(item.key) ended \(item.status.rawValue): \(item.lastLog ?? item.error ?? "no log message")",
                            key: item.key.description, itemID: item.itemID, errorCode: item.status.rawValue)
-        }
-        for skip in round.plan.skips {
-            guard case .ineligible(let reason) = skip.reason else { continue }
-            logger.notice(.fileSkipped, "left out \(skip.key): \(reason)", key: skip.key.description)
         }
         if let guardReason = round.plan.deleteGuard { logger.warning(.deleteLimitExceeded, "no deletes: \(guardReason)") }
         if let refusal = round.plan.deleteRefusal { logger.warning(.deleteLimitExceeded, "\(refusal)") }

@@ -1,0 +1,109 @@
+import AISearchAPI
+import FileWatch
+import Foundation
+import LinuxSystem
+import Observability
+import SyncCore
+
+/// One folder kept in step with one instance: the client, the instance's settings, the state,
+/// the ignore rules and the engine, built from `SessionSettings`. `plan`, `sync`, `status` and
+/// the watch loop all run through one of these, so they apply the very same rules.
+public struct AgentSession: Sendable {
+    public let engine: SyncEngine
+    public let root: FilePathBytes
+    public let settings: SessionSettings
+    /// The rules that hold before any rule file is read; the watcher and the scanner both start
+    /// from these and read `.aisearchignore` files from the tree (one source of truth).
+    public let ignoreRules: IgnoreRules
+    public let client: AISearchClient
+    /// Carries `instance` (and the root when several syncs run) on every record.
+    public let logger: Logger
+    /// The last agent on this state was killed: its requests in flight may still land.
+    public let previousRunInterrupted: Bool
+    /// Closed by a graceful stop: the executor starts no new request after it.
+    public let gate: WorkGate
+
+    public var instance: String { settings.instance }
+
+    /// Opens the state (taking its lock) and builds the engine.
+    /// - Throws: `AgentError` for a bad setup (missing instance, unusable prefix or state
+    ///   directory), and the client's errors for a failed `GET instance`.
+    public static func open(_ settings: SessionSettings, client: AISearchClient, logger: Logger,
+                            progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)? = nil) async throws -> AgentSession {
+        let root = FilePathBytes(URL(fileURLWithPath: settings.root).standardizedFileURL.path)
+        let instance = settings.instance
+        let instanceSettings: Instance
+        do {
+            instanceSettings = try await client.getInstance(instance)
+        } catch let error as APIError where error.status == 404 {
+            throw AgentError(.configuration, "instance '\(instance)' does not exist in namespace '\(client.configuration.namespace)'",
+                             hint: "Create it with: aisearch-sync instances create \(instance)")
+        }
+        let keyMapper: KeyMapper
+        do { keyMapper = try KeyMapper(prefix: settings.prefix) } catch {
+            throw AgentError(.usage, "\(settings.prefixSource): \(error)")
+        }
+        let (state, interrupted) = try await openState(settings, client: client, logger: logger)
+        let rules = IgnoreRules()
+        let policy = EligibilityPolicy()
+        let scanner = TreeScanner(root: root, keyMapper: keyMapper, policy: policy, ignoreRules: rules)
+        let declared = Set((instanceSettings.settings.customMetadata ?? []).filter { $0.dataType == .text }.map(\.fieldName))
+        let gate = WorkGate()
+        var executorOptions = PlanExecutor.Options(
+            concurrency: settings.concurrency,
+            waitForCompletion: settings.waitForCompletion,
+            uploadsDigestMetadata: declared.contains(SyncMetadata.sha256Field),
+            uploadsPathMetadata: declared.contains(KeyMapper.pathMetadataField))
+        executorOptions.progress = progress
+        executorOptions.gate = gate
+        let executor = PlanExecutor(store: ClientItemStore(client: client, instance: instance), root: root, keyMapper: keyMapper,
+                                    sizeLimit: policy.sizeLimit, options: executorOptions)
+        let engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: settings.maxDelete,
+                                                 allowEmptyRoot: settings.allowEmptyRoot)
+        let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
+        return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
+                            logger: logger, previousRunInterrupted: interrupted, gate: gate)
+    }
+
+    /// Saves the state and releases its lock.
+    public func close() async throws {
+        try await engine.close()
+    }
+
+    private static func openState(_ settings: SessionSettings, client: AISearchClient, logger: Logger) async throws -> (StateStore, interrupted: Bool) {
+        let configuration = client.configuration
+        var location: StateLocation
+        do {
+            location = try StateLocation.resolve(environment: settings.environment, account: configuration.accountID,
+                                                 namespace: configuration.namespace, instance: settings.instance,
+                                                 override: settings.stateDirectory)
+        } catch {
+            throw AgentError(.configuration, "state directory: \(error)")
+        }
+        // Two folders synced into one instance under different prefixes need a state each.
+        if settings.stateDirectory == nil, !settings.prefix.isEmpty {
+            location = StateLocation(directory: location.directory.appending(FilePathBytes("prefix-" + PathComponent.escape(settings.prefix))))
+        }
+        let store = StateStore(location: location, scope: StateScope(account: configuration.accountID, namespace: configuration.namespace,
+                                                                      instance: settings.instance))
+        let loaded: StateLoadResult
+        do { loaded = try await store.load() } catch { throw AgentError(.localState, "\(error)") }
+        if let warning = loaded.warning { logger.warning("state_warning", "\(warning)") }
+        return (store, loaded.previousRunInterrupted)
+    }
+}
+
+/// A prefix as one file name: `/` and `%` percent-encoded, so `a/b/` and `a%2Fb/` stay apart.
+public enum PathComponent {
+    public static func escape(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "/": escaped += "%2F"
+            case "%": escaped += "%25"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped.hasSuffix("%2F") ? String(escaped.dropLast(3)) : escaped
+    }
+}
