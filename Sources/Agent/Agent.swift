@@ -68,7 +68,7 @@ public struct Agent: Sendable {
         var configuration = configuration
         let logger = configuration.logger
         let telemetry = AgentTelemetry(instances: [], clients: [])
-        var sessions = try await Self.open(configuration)
+        guard var sessions = try await openRetrying(configuration) else { return }
         for session in sessions { telemetry.health.register(session.settings.root) }
         var endpoint: AgentEndpoint?
         if let address = configuration.listen {
@@ -175,6 +175,47 @@ public struct Agent: Sendable {
             }
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Opens the sessions; an outage (the API or the network down when the agent starts, as a
+    /// sidecar often does) is retried with backoff and logged, a fatal problem is thrown. Nil
+    /// when a stop was requested meanwhile.
+    private func openRetrying(_ configuration: AgentConfiguration) async throws -> [AgentSession]? {
+        var backoff = Backoff()
+        var attempts = 0
+        while true {
+            do {
+                return try await Self.open(configuration)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                let instances = configuration.syncs.map(\.settings.instance).joined(separator: ", ")
+                guard case .retryable(let reason) = FailureVerdict.classify(error, instance: instances) else { throw error }
+                attempts += 1
+                let delay = backoff.next()
+                configuration.logger.error("start_failed", "could not start (attempt \(attempts)): \(reason); trying again in \(delay)")
+                guard await sleepUnlessStopped(for: delay) else { return nil }
+            }
+        }
+    }
+
+    /// Sleeps on the agent's clock; false (at once) when a stop is requested.
+    private func sleepUnlessStopped(for delay: Duration) async -> Bool {
+        let (requests, post) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let token = control.addListener { post.yield() }
+        defer { control.removeListener(token) }
+        if control.isStopping { return false }
+        let clock = clock, control = control
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await clock.sleepUntil(clock.now() + delay)) != nil }
+            group.addTask {
+                for await _ in requests where control.isStopping { return false }
+                return false
+            }
+            let slept = await group.next() ?? false
+            group.cancelAll()
+            return slept && !control.isStopping
         }
     }
 

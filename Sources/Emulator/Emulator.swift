@@ -41,6 +41,10 @@ public final class Emulator: Sendable {
 
     public func clearRequestCounts() async { await traffic.clearCounts() }
 
+    /// API requests that have arrived, including those not answered yet: how a test knows a
+    /// request is in flight.
+    public func requestsArrived() async -> Int { await traffic.arrivals }
+
     public func faults() async -> FaultSettings { await traffic.currentFaults }
 
     /// Replaces the fault settings and restarts their generator from `settings.seed`.

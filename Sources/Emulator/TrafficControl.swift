@@ -47,6 +47,8 @@ actor TrafficControl {
     private var log: [LoggedRequest] = []
     private var logStart = 0
     private var lastSequence = 0
+    /// API requests that arrived, answered or not (an answer may be held back by a slow fault).
+    private(set) var arrivals = 0
     static let requestLogCapacity = 10_000
 
     private struct RequestCountKey: Hashable {
@@ -67,6 +69,7 @@ actor TrafficControl {
     /// answer carries. Order: rate limit (counted per presented credential, or per peer when none),
     /// authentication, account, then faults. A request refused for its rate does not count.
     func admit(_ request: HTTPRequest, account: String?) -> (decision: Decision, headers: HTTPHeaders) {
+        arrivals += 1
         let credential = Self.presentedCredential(request)
         let limiterKey = credential?.limiterKey ?? "anonymous:\(request.remoteAddress)"
         let now = configuration.clock.now

@@ -175,28 +175,6 @@ import Testing
 
     static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// The port from the `listener_started` log line.
-    private func listeningPort(_ agent: AgentProcess) async throws -> Int {
-        var port: Int?
-        _ = await eventually(within: .seconds(20)) {
-            let line = agent.errors.split(separator: "\n").first { $0.contains(#""event":"listener_started""#) }
-            port = line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["port"] as? Int
-            return port != nil
-        }
-        return try #require(port, "no listener_started line: \(agent.errors)")
-    }
-
-    private struct Answer {
-        var status: Int
-        var headers: TransportHeaders
-        var text: String
-    }
-
-    private func get(_ port: Int, _ path: String) async throws -> Answer {
-        let response = try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(port)\(path)", timeout: .seconds(10)))
-        return Answer(status: response.status, headers: response.headers, text: String(decoding: response.body, as: UTF8.self))
-    }
-
     private func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
