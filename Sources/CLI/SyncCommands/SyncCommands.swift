@@ -90,7 +90,7 @@ enum SyncCommands {
                    help: "Scan the folder this often instead of using inotify (chosen by itself on NFS, SMB, FUSE and 9p)."),
         ]
         return CommandSpec("watch", abstract: "Sync once, then follow changes to the folder until stopped.",
-                           discussion: "SIGINT or SIGTERM stops taking new work, lets requests in flight finish or be journaled, saves the state and exits 0.",
+                           discussion: "SIGINT or SIGTERM stops taking new work, lets requests in flight finish (up to 25 s), saves the state and exits 0; a second one stops at once. SIGHUP re-reads the config file and the ignore rules. Outages and a full state disk are retried with backoff and shown on /healthz.",
                            arguments: [SyncOptions.rootArgument], options: SyncOptions.options + watchOptions) { context in
             try await WatchCommand.run(context, dependencies: dependencies)
         }
