@@ -110,6 +110,12 @@ public struct OperationJournal: Hashable, Sendable {
         terminalFailures[key] = nil
     }
 
+    /// Sets or clears one key's pending operation and terminal failure (a journal record's rows).
+    mutating func restore(key: ItemKey, pending operation: PendingOperation?, terminalFailure failure: TerminalFailure?) {
+        pending[key] = operation
+        terminalFailures[key] = failure
+    }
+
     /// Replaces the contents wholesale (used by the state file decoder).
     mutating func restore(pending: [PendingOperation], terminalFailures: [TerminalFailure]) {
         self.pending = Dictionary(pending.map { ($0.key, $0) }, uniquingKeysWith: { $1 })

@@ -11,6 +11,8 @@ extension StateFileCodec {
         var instance: String
         var writtenAtNanoseconds: Int64?
         var checksumKind: InstanceChecksumKind
+        /// Which journal applies on top (see `StateJournal`); 0 in files written before journals.
+        var generation: Int
         var entryColumns: [String]
         var entries: [EntryRow]
         var pendingColumns: [String]
@@ -19,7 +21,7 @@ extension StateFileCodec {
         var terminal: [TerminalRow]
 
         enum CodingKeys: String, CodingKey {
-            case account, namespace, instance, entries, pending, terminal
+            case account, namespace, instance, entries, pending, terminal, generation
             case writtenAtNanoseconds = "written_at_ns"
             case checksumKind = "checksum_kind"
             case entryColumns = "entry_columns"
@@ -34,6 +36,7 @@ extension StateFileCodec {
             instance = try container.decode(String.self, forKey: .instance)
             writtenAtNanoseconds = try container.decodeIfPresent(Int64.self, forKey: .writtenAtNanoseconds)
             checksumKind = try container.decode(InstanceChecksumKind.self, forKey: .checksumKind)
+            generation = try container.decodeIfPresent(Int.self, forKey: .generation) ?? 0
             entryColumns = try container.decode([String].self, forKey: .entryColumns)
             pendingColumns = try container.decode([String].self, forKey: .pendingColumns)
             terminalColumns = try container.decode([String].self, forKey: .terminalColumns)
@@ -56,6 +59,66 @@ extension StateFileCodec {
             return SyncState(scope: StateScope(account: account, namespace: namespace, instance: instance),
                              checksumKind: checksumKind, entries: table, journal: journal,
                              lastWriteNanoseconds: writtenAtNanoseconds)
+        }
+    }
+
+    /// A journal record's body, as `StateFileWriter.journalRecord` writes it.
+    struct JournalRecordBody: Decodable {
+        var writtenAtNanoseconds: Int64
+        var checksumKind: InstanceChecksumKind
+        var entries: [EntryRow]
+        var removed: [String]
+        var pending: [PendingRow]
+        var pendingRemoved: [String]
+        var terminal: [TerminalRow]
+        var terminalRemoved: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case entries, removed, pending, terminal
+            case writtenAtNanoseconds = "written_at_ns"
+            case checksumKind = "checksum_kind"
+            case pendingRemoved = "pending_removed"
+            case terminalRemoved = "terminal_removed"
+            case entryColumns = "entry_columns"
+            case pendingColumns = "pending_columns"
+            case terminalColumns = "terminal_columns"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard try container.decode([String].self, forKey: .entryColumns) == StateFileCodec.entryColumns,
+                  try container.decode([String].self, forKey: .pendingColumns) == StateFileCodec.pendingColumns,
+                  try container.decode([String].self, forKey: .terminalColumns) == StateFileCodec.terminalColumns else {
+                throw StateFileProblem.corrupt("unexpected column layout in a journal record")
+            }
+            writtenAtNanoseconds = try container.decode(Int64.self, forKey: .writtenAtNanoseconds)
+            checksumKind = try container.decode(InstanceChecksumKind.self, forKey: .checksumKind)
+            entries = try container.decode([EntryRow].self, forKey: .entries)
+            removed = try container.decode([String].self, forKey: .removed)
+            pending = try container.decode([PendingRow].self, forKey: .pending)
+            pendingRemoved = try container.decode([String].self, forKey: .pendingRemoved)
+            terminal = try container.decode([TerminalRow].self, forKey: .terminal)
+            terminalRemoved = try container.decode([String].self, forKey: .terminalRemoved)
+        }
+
+        /// Applies the record's rows to `state`.
+        func apply(to state: inout SyncState) {
+            for row in entries { state.entries[row.key] = row.entry }
+            for key in removed { state.entries[ItemKey(key)] = nil }
+            var journal = state.journal
+            for row in pending {
+                journal.restore(key: row.operation.key, pending: row.operation, terminalFailure: journal.terminalFailures[row.operation.key])
+            }
+            for key in pendingRemoved.map({ ItemKey($0) }) {
+                journal.restore(key: key, pending: nil, terminalFailure: journal.terminalFailures[key])
+            }
+            for row in terminal { journal.restore(key: row.failure.key, pending: journal.pending[row.failure.key], terminalFailure: row.failure) }
+            for key in terminalRemoved.map({ ItemKey($0) }) {
+                journal.restore(key: key, pending: journal.pending[key], terminalFailure: nil)
+            }
+            state.journal = journal
+            state.checksumKind = checksumKind
+            state.lastWriteNanoseconds = writtenAtNanoseconds
         }
     }
 

@@ -32,8 +32,8 @@ enum StateFileCodec {
         }
     }
 
-    static func encode(_ state: SyncState) -> [UInt8] {
-        let body = StateFileWriter.body(state)
+    static func encode(_ state: SyncState, generation: Int = 0) -> [UInt8] {
+        let body = StateFileWriter.body(state, generation: generation)
         // Written by hand so the field order is fixed: the magic comes first, always.
         let header = "{\"format\":\"\(formatName)\",\"version\":\(SyncState.formatVersion),"
             + "\"body_bytes\":\(body.count),\"body_fnv1a64\":\"\(fnv1a64Hex(body))\"}\n"
@@ -43,6 +43,11 @@ enum StateFileCodec {
     }
 
     static func decode(_ bytes: [UInt8], expectedScope: StateScope) throws(StateFileProblem) -> SyncState {
+        try decodeSnapshot(bytes, expectedScope: expectedScope).state
+    }
+
+    /// The state and the generation of the journal that applies on top of it.
+    static func decodeSnapshot(_ bytes: [UInt8], expectedScope: StateScope) throws(StateFileProblem) -> (state: SyncState, generation: Int) {
         let headerLimit = min(bytes.count, 4096)
         guard let newline = bytes[..<headerLimit].firstIndex(of: UInt8(ascii: "\n")) else {
             if bytes.starts(with: Array("{\"format\":\"\(formatName)\"".utf8)) {
@@ -73,7 +78,18 @@ enum StateFileCodec {
         }
         let scope = StateScope(account: decoded.account, namespace: decoded.namespace, instance: decoded.instance)
         guard scope == expectedScope else { throw .foreign(expected: expectedScope, found: scope) }
-        return decoded.state
+        return (decoded.state, decoded.generation)
+    }
+
+    /// One journal record's payload (its frame's checksum already verified).
+    static func decodeJournalRecord(_ payload: ArraySlice<UInt8>) throws(StateFileProblem) -> JournalRecordBody {
+        do {
+            return try JSONDecoder().decode(JournalRecordBody.self, from: Data(payload))
+        } catch let error as StateFileProblem {
+            throw error
+        } catch {
+            throw .corrupt("a journal record does not parse: \(oneLine(error))")
+        }
     }
 
     /// FNV-1a, 64 bits, as 16 lowercase hex digits.

@@ -4,7 +4,7 @@
 struct StateFileWriter {
     private(set) var bytes: [UInt8] = []
 
-    static func body(_ state: SyncState) -> [UInt8] {
+    static func body(_ state: SyncState, generation: Int = 0) -> [UInt8] {
         var writer = StateFileWriter()
         writer.bytes.reserveCapacity(160 + state.entries.count * 240)
         writer.raw("{\"account\":"); writer.string(state.scope.account)
@@ -12,29 +12,65 @@ struct StateFileWriter {
         writer.raw(",\"instance\":"); writer.string(state.scope.instance)
         writer.raw(",\"written_at_ns\":"); writer.optional(state.lastWriteNanoseconds) { $0.integer($1) }
         writer.raw(",\"checksum_kind\":"); writer.string(state.checksumKind.rawValue)
+        writer.raw(",\"generation\":"); writer.integer(generation)
 
         // Entries in dictionary order: sorting 100,000 string keys would cost more than the rest
         // of the write, and readers do not depend on order.
         writer.table("entry", StateFileCodec.entryColumns, state.entries) { $0.entry($1.key, $1.value) }
-        writer.table("pending", StateFileCodec.pendingColumns, state.journal.pending.values.sorted { $0.key < $1.key }) { writer, operation in
-            writer.string(operation.key.rawValue); writer.comma()
-            writer.string(operation.kind.rawValue); writer.comma()
-            writer.optional(operation.contentSHA256) { $0.digest($1) }; writer.comma()
-            writer.optional(operation.itemID) { $0.string($1) }; writer.comma()
-            writer.integer(operation.attempts); writer.comma()
-            writer.integer(operation.nextAttemptNanoseconds); writer.comma()
-            writer.optional(operation.lastError) { $0.string($1) }
-        }
-        writer.table("terminal", StateFileCodec.terminalColumns, state.journal.terminalFailures.values.sorted { $0.key < $1.key }) { writer, failure in
-            writer.string(failure.key.rawValue); writer.comma()
-            writer.string(failure.kind.rawValue); writer.comma()
-            writer.optional(failure.contentSHA256) { $0.digest($1) }; writer.comma()
-            writer.optional(failure.httpStatus) { $0.integer($1) }; writer.comma()
-            writer.string(failure.message); writer.comma()
-            writer.integer(failure.recordedAtNanoseconds)
+        writer.table("pending", StateFileCodec.pendingColumns, state.journal.pending.values.sorted { $0.key < $1.key }) { $0.pending($1) }
+        writer.table("terminal", StateFileCodec.terminalColumns, state.journal.terminalFailures.values.sorted { $0.key < $1.key }) {
+            $0.terminal($1)
         }
         writer.raw("}\n")
         return writer.bytes
+    }
+
+    /// One journal record (see `StateJournal`): the current rows of `keys` (a key without an entry,
+    /// operation or failure is listed as removed from that table), the checksum kind and the write
+    /// time. Its size grows with the keys changed, never with the table.
+    static func journalRecord(_ state: SyncState, keys: some Collection<ItemKey>, writtenAt: Int64) -> [UInt8] {
+        var writer = StateFileWriter()
+        writer.bytes.reserveCapacity(96 + keys.count * 260)
+        writer.raw("{\"written_at_ns\":"); writer.integer(writtenAt)
+        writer.raw(",\"checksum_kind\":"); writer.string(state.checksumKind.rawValue)
+        writer.table("entry", StateFileCodec.entryColumns, keys.compactMap { key in state.entries[key].map { (key: key, value: $0) } }) {
+            $0.entry($1.key, $1.value)
+        }
+        writer.keyList("removed", keys.filter { state.entries[$0] == nil })
+        writer.table("pending", StateFileCodec.pendingColumns, keys.compactMap { state.journal.pending[$0] }) { $0.pending($1) }
+        writer.keyList("pending_removed", keys.filter { state.journal.pending[$0] == nil })
+        writer.table("terminal", StateFileCodec.terminalColumns, keys.compactMap { state.journal.terminalFailures[$0] }) { $0.terminal($1) }
+        writer.keyList("terminal_removed", keys.filter { state.journal.terminalFailures[$0] == nil })
+        writer.raw("}")
+        return writer.bytes
+    }
+
+    private mutating func keyList(_ name: StaticString, _ keys: [ItemKey]) {
+        raw(",\""); raw(name); raw("\":[")
+        for (index, key) in keys.enumerated() {
+            if index > 0 { comma() }
+            string(key.rawValue)
+        }
+        raw("]")
+    }
+
+    private mutating func pending(_ operation: PendingOperation) {
+        string(operation.key.rawValue); comma()
+        string(operation.kind.rawValue); comma()
+        optional(operation.contentSHA256) { $0.digest($1) }; comma()
+        optional(operation.itemID) { $0.string($1) }; comma()
+        integer(operation.attempts); comma()
+        integer(operation.nextAttemptNanoseconds); comma()
+        optional(operation.lastError) { $0.string($1) }
+    }
+
+    private mutating func terminal(_ failure: TerminalFailure) {
+        string(failure.key.rawValue); comma()
+        string(failure.kind.rawValue); comma()
+        optional(failure.contentSHA256) { $0.digest($1) }; comma()
+        optional(failure.httpStatus) { $0.integer($1) }; comma()
+        string(failure.message); comma()
+        integer(failure.recordedAtNanoseconds)
     }
 
     private mutating func entry(_ key: ItemKey, _ entry: StateEntry) {

@@ -65,6 +65,23 @@ enum StateFiles {
         try syncDirectory(path.parent)
     }
 
+    /// Appends `bytes` at the end of `path` (which must exist) and `fdatasync`s it: once this
+    /// returns, the bytes survive a crash or power loss.
+    static func appendAndSync(_ path: FilePathBytes, _ bytes: [UInt8]) throws(SystemError) {
+        let descriptor = try FileDescriptor.open(path, flags: O_WRONLY | O_APPEND)
+        defer { descriptor.close() }
+        try descriptor.writeAll(bytes)
+        try descriptor.sync()
+    }
+
+    /// Cuts `path` to `length` bytes (a torn journal record) and syncs it.
+    static func truncate(_ path: FilePathBytes, to length: Int) throws(SystemError) {
+        let descriptor = try FileDescriptor.open(path, flags: O_WRONLY)
+        defer { descriptor.close() }
+        _ = try retryingOnInterrupt("ftruncate", subject: path.description) { ftruncate(descriptor.rawValue, off_t(length)) }
+        try descriptor.sync()
+    }
+
     static func rename(_ source: FilePathBytes, to destination: FilePathBytes) throws(SystemError) {
         _ = try source.withCString { (from) throws(SystemError) -> Int32 in
             try destination.withCString { (to) throws(SystemError) -> Int32 in

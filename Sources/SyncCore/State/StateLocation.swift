@@ -14,6 +14,8 @@ public struct StateLocation: Hashable, Sendable {
     public var stateFile: FilePathBytes { directory.appending(Self.fileName) }
     public var lockFile: FilePathBytes { directory.appending(Self.lockFileName) }
     /// Exists while an agent has the state open (see `StateLoadResult.previousRunInterrupted`).
+    /// The append-only journal of changes since `stateFile` was written (see `StateJournal`).
+    public var journalFile: FilePathBytes { directory.appending("state.journal") }
     public var runningMarker: FilePathBytes { directory.appending("running") }
 
     /// The explicit `override` directory when given; otherwise

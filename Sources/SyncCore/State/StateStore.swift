@@ -7,12 +7,18 @@ import LinuxSystem
 /// snapshots, takes changes, and writes them back crash-safely, debounced so a burst of changes
 /// costs one write.
 ///
+/// On disk: a snapshot (`state.json`) and a journal of the changes since (`state.journal`, see
+/// `StateJournal`). A save appends the rows of the keys changed since the last save as one
+/// journal record and `fdatasync`s it, so an edit costs a few hundred bytes whatever the size of
+/// the table; once the journal outgrows the snapshot (and 64 KiB), the save writes a new snapshot
+/// and starts an empty journal instead.
+///
 /// Guarantees:
 /// - One process per state directory: `load()` takes an exclusive `flock` on `<dir>/lock`, held
 ///   until `close()` or the store is released.
-/// - A write is all or nothing: a SIGKILL or power loss at any point leaves the previous file or
-///   the new one (see `StateFiles.replaceAtomically`); a temporary file left behind is removed at
-///   the next load.
+/// - A save is all or nothing: a SIGKILL or power loss at any point leaves the state of the previous
+///   save or of this one. A snapshot is replaced atomically (see `StateFiles.replaceAtomically`); a
+///   torn journal record is cut off at the next load; a temporary file left behind is removed.
 /// - A file that is truncated, corrupt, of another instance or of a newer format is never used:
 ///   it is renamed `state.json.corrupt-<UTC time>` and `load()` reports `.rebuilt`, telling the
 ///   caller to rescan (a rescan plus one remote listing rebuilds everything the state holds; the
@@ -30,6 +36,22 @@ public actor StateStore {
     private var pendingSave: Task<Void, Never>?
     private var lock: FileDescriptor?
     private var writeCount = 0
+    /// Keys whose rows changed since the last save: the next journal record's contents.
+    private var dirtyKeys = Set<ItemKey>()
+    /// The generation of the snapshot on disk; the journal on disk applies to it.
+    private var generation = 0
+    /// The next save must write a snapshot (none on disk yet, the state was replaced, or the
+    /// journal could not be trusted or repaired).
+    private var needsSnapshot = true
+    /// The journal on disk is of another generation or missing: start a new one before appending.
+    private var journalNeedsReset = true
+    private var snapshotBytes = 0
+    private var journalBytes = 0
+    /// Bytes appended to the journal by saves since the store was made (tests check that an edit
+    /// costs O(1) bytes).
+    public private(set) var journalBytesAppended = 0
+    /// Snapshots written since the store was made.
+    public private(set) var snapshotsWritten = 0
     /// The last failure of a debounced save (a direct `save()` throws instead); cleared by a
     /// successful save.
     public private(set) var lastSaveError: StateStoreError?
@@ -85,19 +107,45 @@ public actor StateStore {
         }
         isLoaded = true
         isDirty = false
+        dirtyKeys = []
+        needsSnapshot = true
+        journalNeedsReset = true
         guard let bytes else {
             state = SyncState(scope: scope)
             return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
         do throws(StateFileProblem) {
-            state = try StateFileCodec.decode(bytes, expectedScope: scope)
+            let snapshot = try StateFileCodec.decodeSnapshot(bytes, expectedScope: scope)
+            state = snapshot.state
+            generation = snapshot.generation
+            snapshotBytes = bytes.count
+            needsSnapshot = false
+            try replayJournal()
             return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
             let aside = try moveAside()
             state = SyncState(scope: scope)
+            needsSnapshot = true
             return StateLoadResult(state: state, origin: .rebuilt(problem: error, movedAsideTo: aside),
                                    removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
+    }
+
+    /// Applies the journal of the loaded snapshot's generation and cuts off a torn last record.
+    /// A journal of another generation is left alone (its records are in the snapshot already);
+    /// the next save starts a new one.
+    private func replayJournal() throws(StateFileProblem) {
+        guard let bytes = try? StateFiles.readFile(location.journalFile) else { return }
+        let contents = StateJournal.read(bytes)
+        guard contents.generation == generation else { return }
+        for payload in contents.payloads {
+            try StateFileCodec.decodeJournalRecord(payload).apply(to: &state)
+        }
+        if contents.validLength < bytes.count {
+            do { try StateFiles.truncate(location.journalFile, to: contents.validLength) } catch { return }
+        }
+        journalBytes = contents.validLength
+        journalNeedsReset = false
     }
 
     /// The current state, including changes not yet written.
@@ -107,6 +155,7 @@ public actor StateStore {
     public func apply(_ changes: [StateChange]) {
         guard !changes.isEmpty else { return }
         state.apply(changes)
+        for change in changes { if let key = change.key { dirtyKeys.insert(key) } }
         isDirty = true
         scheduleSave()
     }
@@ -115,27 +164,76 @@ public actor StateStore {
     public func replace(with newState: SyncState) {
         state = newState
         state.scope = scope
+        needsSnapshot = true
         isDirty = true
         scheduleSave()
     }
 
-    /// Writes now, whether or not anything changed.
+    /// Writes what changed since the last save: a journal record, or a new snapshot when one is
+    /// due. Nothing is written when nothing changed (the racy-file guard then keeps the previous
+    /// write's time, which only makes more files look racy).
     public func save() throws(StateStoreError) {
         guard isLoaded else { throw .notLoaded }
+        guard isDirty || needsSnapshot else { return }
         // Stamped before the write: a file changed while we write counts as racy at the next load.
         let stamp = wallClock()
-        var written = state
-        written.lastWriteNanoseconds = stamp
-        let bytes = StateFileCodec.encode(written)
+        if needsSnapshot || journalBytes > max(snapshotBytes, 64 << 10) {
+            try writeSnapshot(stamp: stamp)
+        } else {
+            try appendRecord(stamp: stamp)
+        }
+        state.lastWriteNanoseconds = stamp
+        dirtyKeys = []
+        isDirty = false
+        lastSaveError = nil
+    }
+
+    private func appendRecord(stamp: Int64) throws(StateStoreError) {
         writeCount += 1
         do {
-            try StateFiles.replaceAtomically(location.stateFile, with: bytes, temporarySuffix: "\(getpid())-\(writeCount)")
+            if journalNeedsReset {
+                let header = StateJournal.header(generation: generation)
+                try StateFiles.replaceAtomically(location.journalFile, with: header, temporarySuffix: "\(getpid())-\(writeCount)")
+                journalBytes = header.count
+                journalNeedsReset = false
+            }
         } catch {
             throw .io(error)
         }
-        state.lastWriteNanoseconds = stamp
-        isDirty = false
-        lastSaveError = nil
+        let record = StateJournal.frame(StateFileWriter.journalRecord(state, keys: dirtyKeys, writtenAt: stamp))
+        do {
+            try StateFiles.appendAndSync(location.journalFile, record)
+        } catch {
+            // A partial append (a full disk) must not stay in front of the next record.
+            do { try StateFiles.truncate(location.journalFile, to: journalBytes) } catch { needsSnapshot = true }
+            throw .io(error)
+        }
+        journalBytes += record.count
+        journalBytesAppended += record.count
+    }
+
+    /// A new snapshot of the next generation, then an empty journal of that generation. A crash
+    /// between the two leaves the old journal, which the new generation number tells to ignore.
+    private func writeSnapshot(stamp: Int64) throws(StateStoreError) {
+        var written = state
+        written.lastWriteNanoseconds = stamp
+        let next = generation + 1
+        let bytes = StateFileCodec.encode(written, generation: next)
+        writeCount += 1
+        do {
+            try StateFiles.replaceAtomically(location.stateFile, with: bytes, temporarySuffix: "\(getpid())-\(writeCount)")
+            generation = next
+            snapshotBytes = bytes.count
+            needsSnapshot = false
+            snapshotsWritten += 1
+            let header = StateJournal.header(generation: next)
+            journalNeedsReset = true
+            try StateFiles.replaceAtomically(location.journalFile, with: header, temporarySuffix: "\(getpid())-\(writeCount)-journal")
+            journalBytes = header.count
+            journalNeedsReset = false
+        } catch {
+            throw .io(error)
+        }
     }
 
     /// Cancels the pending debounced write and writes now if anything changed.
@@ -186,10 +284,10 @@ public actor StateStore {
     }
 
     private func removeTemporaryFiles() -> [FilePathBytes] {
-        let prefix = StateLocation.fileName.bytes + Array(".tmp-".utf8)
+        let prefixes = [StateLocation.fileName.bytes + Array(".tmp-".utf8), Array("state.journal.tmp-".utf8)]
         guard let entries = try? directoryEntries(of: location.directory) else { return [] }
         var removed: [FilePathBytes] = []
-        for entry in entries where entry.name.bytes.starts(with: prefix) {
+        for entry in entries where prefixes.contains(where: { entry.name.bytes.starts(with: $0) }) {
             let path = location.directory.appending(entry.name)
             if (try? StateFiles.remove(path)) != nil { removed.append(path) }
         }
@@ -206,6 +304,9 @@ public actor StateStore {
         }
         do {
             try StateFiles.rename(location.stateFile, to: candidate)
+            if StateFiles.exists(location.journalFile) {
+                try StateFiles.rename(location.journalFile, to: FilePathBytes(candidate.bytes + Array(".journal".utf8)))
+            }
             try StateFiles.syncDirectory(location.directory)
         } catch {
             throw .io(error)

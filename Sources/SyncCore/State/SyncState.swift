@@ -6,7 +6,8 @@ import LinuxSystem
 /// it, the planner reads it, and changes go through `apply(_:)` so they can be logged and tested.
 public struct SyncState: Hashable, Sendable {
     /// The current state file format version (see `StateFileCodec`).
-    public static let formatVersion = 1
+    /// 2: a journal (`state.journal`) of the generation named in the file applies on top.
+    public static let formatVersion = 2
 
     /// How far before the state's write time a file's change stamps still count as racy: the
     /// kernel stamps files from a coarse clock that lags the real-time clock by up to a tick, and
@@ -84,6 +85,20 @@ public struct SyncState: Hashable, Sendable {
 
     public mutating func apply(_ changes: some Sequence<StateChange>) {
         for change in changes { apply(change) }
+    }
+}
+
+extension StateChange {
+    /// The key whose rows the change touches; nil for instance-wide changes.
+    var key: ItemKey? {
+        switch self {
+        case .hashed(let key, _, _, _), .recordRemote(let key, _, _), .remoteStatus(let key, _), .reindexRequested(let key),
+             .forget(let key), .completed(let key), .retryableFailure(let key, _, _):
+            key
+        case .enqueue(let operation): operation.key
+        case .terminalFailure(let failure): failure.key
+        case .checksumKind: nil
+        }
     }
 }
 

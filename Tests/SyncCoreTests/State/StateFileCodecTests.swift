@@ -11,7 +11,7 @@ import Testing
         let bytes = StateFileCodec.encode(sampleState(count: 3))
         let header = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         #expect(header.hasPrefix("{\"format\":\"aisearch-sync-state\""))
-        #expect(header.contains("\"version\":1"))
+        #expect(header.contains("\"version\":2"))
     }
 
     @Test func everyFieldSurvivesARoundTrip() throws {

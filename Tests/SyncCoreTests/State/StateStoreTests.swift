@@ -111,11 +111,11 @@ import Testing
     @Test func fileOfAFutureVersionIsNotUsed() async throws {
         let directory = TemporaryDirectory()
         let body = Array("{}".utf8)
-        let header = "{\"format\":\"aisearch-sync-state\",\"version\":2,\"body_bytes\":2,\"body_fnv1a64\":\"\(StateFileCodec.fnv1a64Hex(body))\"}\n"
+        let header = "{\"format\":\"aisearch-sync-state\",\"version\":3,\"body_bytes\":2,\"body_fnv1a64\":\"\(StateFileCodec.fnv1a64Hex(body))\"}\n"
         try directory.write(Array(header.utf8) + body, to: "state.json")
 
         let result = try await store(directory).load()
-        guard case .rebuilt(.futureVersion(found: 2, supported: 1), _) = result.origin else {
+        guard case .rebuilt(.futureVersion(found: 3, supported: 2), _) = result.origin else {
             Issue.record("expected futureVersion, got \(result.origin)")
             return
         }

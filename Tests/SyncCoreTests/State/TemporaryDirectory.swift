@@ -8,8 +8,10 @@ import LinuxSystem
 final class TemporaryDirectory {
     let path: FilePathBytes
 
-    init() {
-        var template = Array("/tmp/aisearch-sync-state-XXXXXX".utf8CString)
+    /// - Parameter base: where to make it; `/dev/shm` (memory) for tests that fsync thousands of
+    ///   times, where a disk's flushes would dominate.
+    init(base: String = "/tmp") {
+        var template = Array("\(base)/aisearch-sync-state-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(created != nil, "mkdtemp failed")
         path = FilePathBytes(template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
