@@ -112,8 +112,9 @@ final class LoopHarness: Sendable {
         try Data(text.utf8).write(to: folder.appendingPathComponent("root").appendingPathComponent(name))
     }
 
-    /// Polls `condition` until it holds; fails after `seconds` of real time (a hang, not a timing).
-    func waitUntil(_ what: String, seconds: Double = 30, _ condition: @Sendable () async -> Bool) async throws {
+    /// Polls `condition` until it holds; fails after `seconds` of real time: a hang guard, not a
+    /// timing (generous: the whole suite shares two cores, and CPU-heavy tests can hold both).
+    func waitUntil(_ what: String, seconds: Double = 180, _ condition: @Sendable () async -> Bool) async throws {
         let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
         while !(await condition()) {
             if ContinuousClock.now > deadline { throw HarnessTimeout(what: what, logs: logs.text) }

@@ -47,9 +47,10 @@ import Testing
                                       "--log-format", "json", "--state-dir", state.path], harness: harness, stateDirectoryFlag: false)
         let port = try await listeningPort(agent)
         #expect(await eventually(within: .seconds(30)) { (try? await get(port, "/readyz"))?.status == 200 }, "\(agent.errors)")
-        // Fill the disk: the next save fails with ENOSPC.
+        // Fill the disk: the next save fails with ENOSPC (sixty new rows need new pages; a few
+        // could still fit in the journal's last page).
         _ = shell("dd if=/dev/zero of='\(disk.path)/filler' bs=4k 2>/dev/null")
-        try harness.write("b.md", "beta")
+        for index in 0..<60 { try harness.write("b\(index).md", "beta \(index)") }
         #expect(await eventually(within: .seconds(30)) {
             let health = try? await get(port, "/healthz")
             return health?.status == 503 && health?.text.contains("No space left") == true

@@ -61,50 +61,46 @@ public actor SyncEngine {
     /// A full local scan against what the state records of the instance: after an inotify
     /// overflow. Unchanged files cost neither a hash nor a request.
     public func rescan() async -> Round {
-        await runRound(kind: .rescan, items: recordedItems(await state.snapshot), scope: nil, dryRun: false)
+        let snapshot = await state.snapshot
+        return await runRound(kind: .rescan, items: recordedItems(snapshot), scope: nil, dryRun: false)
     }
 
     /// A round for the paths a watch batch names (relative to the root; directories included),
     /// planned against the state's record of those keys only.
+    ///
+    /// Its rows are found by path through the store's index, so an edit costs O(batch), not
+    /// O(table). A directory among the paths (a changed rule file's folder) needs every recorded
+    /// file below it: that rarer round scans the table once.
     public func apply(changed: Set<FilePathBytes>, removed: Set<FilePathBytes>) async -> Round {
-        let snapshot = await state.snapshot
         let touched = changed.union(removed)
-        // A recorded file at or below a touched path, or one a touched path now lies below (the
-        // file was replaced by a directory of its name, whose children are all the watcher saw).
-        // Sets of paths and their ancestors keep this linear in the entries, not entries × paths.
-        let ancestorsOfTouched = Set(touched.flatMap(Self.ancestors))
-        var keys = Set<ItemKey>()
-        for (key, entry) in snapshot.entries {
-            if touched.contains(entry.path) || ancestorsOfTouched.contains(entry.path)
-                || Self.ancestors(of: entry.path).contains(where: touched.contains) {
+        let root = scanner.root
+        let names = touched.contains { path in (try? FileStatus.of(path.isEmpty ? root : root.appending(path)))?.kind == .directory }
+        var keys = await state.keys(atOrAbove: touched)
+        if names {
+            let snapshot = await state.snapshot
+            for (key, entry) in snapshot.entries where touched.contains(where: { entry.path.isWithin($0) && entry.path != $0 }) {
                 keys.insert(key)
             }
         }
-        // Only these keys' records can matter: a file the scan finds that is not among them has
-        // no state entry, so no recorded item either. Building all N would make each edit cost
-        // O(N) allocations (and, at 100,000 files, tens of megabytes of short-lived items).
-        let owned = snapshot.entries.reduce(0) { count, element in
-            count + (element.value.remote != nil && element.key.rawValue.hasPrefix(settings.keyPrefix) ? 1 : 0)
-        }
-        return await runRound(kind: .incremental, items: recordedItems(snapshot, keys: keys),
-                              scope: (paths: changed, keys: keys, owned: owned), dryRun: false)
+        // New files in the batch: their keys, so a recorded row for the same key (another path
+        // that maps to it) is seen by the scan's conflict check.
+        for path in touched { if let key = try? scanner.keyMapper.mapping(for: path).key { keys.insert(key) } }
+        let view = await state.view(keys: keys)
+        let owned = await state.itemsOwned
+        return await runRound(kind: .incremental, items: recordedItems(view), scope: (paths: changed, keys: keys, owned: owned, view: view),
+                              dryRun: false)
     }
 
-    /// Keys with a pending, retryable operation whose back-off has passed: the watch loop retries
-    /// them on a timer.
+    /// Paths with a pending, retryable operation whose back-off has passed: the watch loop retries
+    /// them when they are due.
     public func keysDueForRetry(nowNanoseconds: Int64) async -> Set<FilePathBytes> {
-        let snapshot = await state.snapshot
-        var paths = Set<FilePathBytes>()
-        for operation in snapshot.journal.pending.values where operation.attempts > 0 && operation.nextAttemptNanoseconds <= nowNanoseconds {
-            if let path = snapshot.entries[operation.key]?.path { paths.insert(path) }
-        }
-        return paths
+        await state.pathsDueForRetry(nowNanoseconds: nowNanoseconds)
     }
 
     /// The earliest wall-clock time (nanoseconds since the epoch) at which a failed operation
     /// may be retried, or nil when none waits: the watch loop sleeps until then, not on a timer.
     public func nextRetryDueNanoseconds() async -> Int64? {
-        await state.snapshot.journal.pending.values.lazy.filter { $0.attempts > 0 }.map(\.nextAttemptNanoseconds).min()
+        await state.nextRetryDueNanoseconds
     }
 
     /// What the agent's gauges show: files whose content is recorded, and operations owed.
@@ -114,12 +110,10 @@ public actor SyncEngine {
         public var pendingRetries: Int
     }
 
+    /// Kept by the store as rows change: reading them costs nothing per tracked file.
     public func counts() async -> Counts {
-        let snapshot = await state.snapshot
-        var tracked = 0
-        for entry in snapshot.entries.values where entry.sha256 != nil && entry.identity != nil { tracked += 1 }
-        let retries = snapshot.journal.pending.values.count { $0.attempts > 0 }
-        return Counts(filesTracked: tracked, pendingOperations: snapshot.journal.pending.count, pendingRetries: retries)
+        let pending = await state.pendingOperations
+        return Counts(filesTracked: await state.filesTracked, pendingOperations: pending.all, pendingRetries: pending.retrying)
     }
 
     public func save() async throws {
@@ -142,9 +136,11 @@ public actor SyncEngine {
 
     // MARK: - Rounds
 
-    private func runRound(kind: Round.Kind, items: [Item], scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int)?,
+    private func runRound(kind: Round.Kind, items: [Item],
+                          scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
                           dryRun: Bool) async -> Round {
-        let before = await state.snapshot
+        // A scoped round reads only its rows (no copy of the table is held while the store changes).
+        let before = if let scope { scope.view } else { await state.snapshot }
         let remoteByKey = Dictionary(items.map { (ItemKey($0.key), $0) }, uniquingKeysWith: { first, _ in first })
         let scanner = self.scanner
         let scan: TreeScanner.Result = await Task.detached {
@@ -152,7 +148,7 @@ public actor SyncEngine {
             else { scanner.scanAll(state: before, remoteItems: remoteByKey) }
         }.value
         if !dryRun { await state.apply(scan.stateChanges) }
-        var current = before
+        var current = consume before
         current.apply(scan.stateChanges)
 
         var options = PlanOptions(keyPrefix: settings.keyPrefix, nowNanoseconds: executor.now(), maxDelete: settings.maxDelete,
@@ -167,7 +163,7 @@ public actor SyncEngine {
             // counts every owned item.
             let scopedKeys = scope.keys.union(scan.snapshot.files.map(\.key))
             remote.items = items.filter { scopedKeys.contains(ItemKey($0.key)) }
-            planState.entries = current.entries.filter { scopedKeys.contains($0.key) }
+            planState.entries = planState.entries.filter { scopedKeys.contains($0.key) }
             options.maxDelete = .count(settings.maxDelete.limit(owned: scope.owned))
             options.allowEmptyRoot = true
         }
@@ -178,13 +174,12 @@ public actor SyncEngine {
     }
 
     /// The instance as the state last saw it: enough to plan without a listing request.
-    private func recordedItems(_ snapshot: SyncState, keys: Set<ItemKey>? = nil) -> [Item] {
+    private func recordedItems(_ snapshot: SyncState) -> [Item] {
         func item(_ key: ItemKey, _ entry: StateEntry) -> Item? {
             guard let record = entry.remote else { return nil }
             return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
                         fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: "builtin", status: record.status)
         }
-        guard let keys else { return snapshot.entries.compactMap(item) }
-        return keys.compactMap { key in snapshot.entries[key].flatMap { item(key, $0) } }
+        return snapshot.entries.compactMap(item)
     }
 }

@@ -76,7 +76,7 @@ public struct PlanExecutor: Sendable {
     /// cancellation what is in flight finishes or fails as the transport decides.
     public func execute(_ plan: SyncPlan, state: StateStore) async -> ExecutionReport {
         await state.apply(plan.bookkeeping)
-        let kind = await state.snapshot.checksumKind
+        let kind = await state.checksumKind
         var queue: [Work] = plan.deletes.map(Work.delete) + plan.verifications.map(Work.verify)
             + plan.uploads.map(Work.upload) + plan.reindexes.map(Work.reindex)
         await state.apply(queue.compactMap { work -> StateChange? in

@@ -36,6 +36,7 @@ public actor StateStore {
     private var pendingSave: Task<Void, Never>?
     private var lock: FileDescriptor?
     private var writeCount = 0
+    private var index = StateIndex()
     /// Keys whose rows changed since the last save: the next journal record's contents.
     private var dirtyKeys = Set<ItemKey>()
     /// The generation of the snapshot on disk; the journal on disk applies to it.
@@ -110,6 +111,7 @@ public actor StateStore {
         dirtyKeys = []
         needsSnapshot = true
         journalNeedsReset = true
+        index = StateIndex()
         guard let bytes else {
             state = SyncState(scope: scope)
             return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
@@ -121,6 +123,7 @@ public actor StateStore {
             snapshotBytes = bytes.count
             needsSnapshot = false
             try replayJournal()
+            index = StateIndex(state)
             return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
             let aside = try moveAside()
@@ -148,14 +151,61 @@ public actor StateStore {
         journalNeedsReset = false
     }
 
-    /// The current state, including changes not yet written.
+    /// The current state, including changes not yet written. A copy that is kept while the store
+    /// changes costs a copy of the whole table: take `view(keys:)` for a few rows.
     public var snapshot: SyncState { state }
+
+    /// The state with only the entries of `keys` (and the whole operation journal): what a round
+    /// about a few paths plans against, without copying the table.
+    public func view(keys: Set<ItemKey>) -> SyncState {
+        var entries: [ItemKey: StateEntry] = [:]
+        for key in keys { if let entry = state.entries[key] { entries[key] = entry } }
+        return SyncState(scope: state.scope, checksumKind: state.checksumKind, entries: entries, journal: state.journal,
+                         lastWriteNanoseconds: state.lastWriteNanoseconds)
+    }
+
+    /// The keys recorded at `paths` or at one of their ancestors, by index (no scan).
+    public func keys(atOrAbove paths: Set<FilePathBytes>) -> Set<ItemKey> { index.keys(atOrAbove: paths) }
+
+    /// The recorded path of `key`, if any.
+    public func path(of key: ItemKey) -> FilePathBytes? { state.entries[key]?.path }
+
+    public var checksumKind: InstanceChecksumKind { state.checksumKind }
+
+    /// Entries whose content is recorded, and entries with a remote item: kept up to date per change.
+    public var filesTracked: Int { index.filesTracked }
+    public var itemsOwned: Int { index.itemsOwned }
+
+    /// Operations owed, and of those the ones that failed and wait for their back-off.
+    public var pendingOperations: (all: Int, retrying: Int) {
+        (state.journal.pending.count, state.journal.pending.values.count { $0.attempts > 0 })
+    }
+
+    /// The earliest retry time of a failed operation (wall-clock nanoseconds), if any.
+    public var nextRetryDueNanoseconds: Int64? {
+        state.journal.pending.values.lazy.filter { $0.attempts > 0 }.map(\.nextAttemptNanoseconds).min()
+    }
+
+    /// The paths of failed operations whose back-off has passed.
+    public func pathsDueForRetry(nowNanoseconds: Int64) -> Set<FilePathBytes> {
+        var paths = Set<FilePathBytes>()
+        for operation in state.journal.pending.values where operation.attempts > 0 && operation.nextAttemptNanoseconds <= nowNanoseconds {
+            if let path = state.entries[operation.key]?.path { paths.insert(path) }
+        }
+        return paths
+    }
 
     /// Applies `changes` and schedules a debounced write.
     public func apply(_ changes: [StateChange]) {
         guard !changes.isEmpty else { return }
+        var before: [ItemKey: StateEntry?] = [:]
+        for change in changes {
+            guard let key = change.key else { continue }
+            dirtyKeys.insert(key)
+            if before[key] == nil { before[key] = .some(state.entries[key]) }
+        }
         state.apply(changes)
-        for change in changes { if let key = change.key { dirtyKeys.insert(key) } }
+        for (key, old) in before { index.update(key, from: old, to: state.entries[key]) }
         isDirty = true
         scheduleSave()
     }
@@ -164,6 +214,7 @@ public actor StateStore {
     public func replace(with newState: SyncState) {
         state = newState
         state.scope = scope
+        index = StateIndex(state)
         needsSnapshot = true
         isDirty = true
         scheduleSave()
