@@ -94,6 +94,7 @@ public struct Agent: Sendable {
             if control.isStopping || finalError != nil {
                 logger.notice(.agentStopping, "stopping: saving the state")
             }
+            if finalError == nil { await checkpoint(sessions) }
             if let failure = await Self.close(sessions, logger: logger), finalError == nil { finalError = failure }
             guard finalError == nil, !control.isStopping, control.takeReload() else { break }
             logger.notice(.configurationLoaded, "SIGHUP: reloading the configuration and the ignore rules")
@@ -151,6 +152,22 @@ public struct Agent: Sendable {
             }
         } catch is CancellationError where control.request != .none {
             // Stopped by the deadline or a second signal: the states are saved by the caller.
+        }
+    }
+
+    /// Records fresh evidence of each instance this run changed, so the next start can trust it
+    /// with one request instead of a full listing; given at most 5 s, as a stop must be quick.
+    private func checkpoint(_ sessions: [AgentSession]) async {
+        let clock = clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskGroup(of: Void.self) { each in
+                    for session in sessions { each.addTask { await session.engine.checkpointRemote() } }
+                }
+            }
+            group.addTask { try? await clock.sleepUntil(clock.now() + .seconds(5)) }
+            await group.next()
+            group.cancelAll()
         }
     }
 

@@ -59,7 +59,8 @@ public struct AgentSession: Sendable {
         let executor = PlanExecutor(store: ClientItemStore(client: client, instance: instance), root: root, keyMapper: keyMapper,
                                     sizeLimit: policy.sizeLimit, options: executorOptions)
         let engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: settings.maxDelete,
-                                                 allowEmptyRoot: settings.allowEmptyRoot)
+                                                 allowEmptyRoot: settings.allowEmptyRoot,
+                                                 alwaysListEverything: settings.alwaysListEverything)
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)

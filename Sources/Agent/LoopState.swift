@@ -33,7 +33,7 @@ struct LoopState {
     /// Forgets what a finished round covered.
     mutating func record(_ kind: RoundKind) {
         switch kind {
-        case .full:
+        case .full, .fullListing:
             owesFullComparison = false
             owesRescan = nil
             ruleDirectories = []

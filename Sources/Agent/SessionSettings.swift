@@ -24,12 +24,15 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxSettle: Duration
     /// Watching only: a full comparison this often; nil for never.
     public var safetyRescan: Duration?
+    /// `--full`: list the whole instance in every full round (no fingerprint shortcut).
+    public var alwaysListEverything: Bool
 
     public init(root: String, instance: String, prefix: String = "", prefixSource: String = "--prefix",
                 stateDirectory: FilePathBytes? = nil, environment: [String: String] = [:],
                 maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false, concurrency: Int = 4,
                 waitForCompletion: Bool = false, settle: Duration = .milliseconds(200), maxSettle: Duration = .seconds(10),
-                safetyRescan: Duration? = .seconds(3600)) {
+                safetyRescan: Duration? = .seconds(3600), alwaysListEverything: Bool = false) {
+        self.alwaysListEverything = alwaysListEverything
         self.root = root
         self.instance = instance
         self.prefix = prefix

@@ -190,7 +190,7 @@ public struct WatchLoop: Sendable {
             while let (label, reason, kind) = nextRound(&state, now: clock.now()) {
                 let round = try await run(kind)
                 state.record(kind)
-                if kind == .full {
+                if kind == .full || kind == .fullListing {
                     state.initialDone = true
                     telemetry.health.markInitialReconcileDone(root: name)
                     state.safetyDue = timing.safetyRescan.map { clock.now() + $0 }
@@ -233,9 +233,9 @@ public struct WatchLoop: Sendable {
         if !state.initialDone { return ("initial sync", .startup, .full) }
         if state.recoveryDue.map({ now >= $0 }) == true {
             state.recoveryDue = nil
-            return ("recovery check", .manual, .full)
+            return ("recovery check", .recovery, .fullListing)
         }
-        if state.owesFullComparison { return ("full comparison", .manual, .full) }
+        if state.owesFullComparison { return ("full comparison", .watcherRestarted, .full) }
         if state.safetyDue.map({ now >= $0 }) == true { return ("safety rescan", .safety, .full) }
         if let reason = state.owesRescan { return (reason == .overflow ? "rescan" : "rescan", reason, .rescan) }
         if !state.ruleDirectories.isEmpty { return ("ignore rules changed", nil, .paths(state.ruleDirectories, [], latency: false)) }
@@ -250,6 +250,7 @@ public struct WatchLoop: Sendable {
     private func run(_ kind: RoundKind) async throws -> SyncEngine.Round {
         switch kind {
         case .full: try await session.engine.reconcile()
+        case .fullListing: try await session.engine.reconcile(listEverything: true)
         case .rescan: await session.engine.rescan()
         case .paths(let changed, let removed, _): await session.engine.apply(changed: changed, removed: removed)
         case .retries:
@@ -303,8 +304,10 @@ public struct WatchLoop: Sendable {
 
 /// What a round covers.
 enum RoundKind: Sendable, Equatable {
-    /// List the instance, scan the tree.
+    /// Know the instance (one request when its evidence matches the record), scan the tree.
     case full
+    /// List the whole instance, scan the tree (the recovery check after a kill).
+    case fullListing
     /// Scan the tree against the state's record of the instance.
     case rescan
     /// Scan these paths (directories whole).

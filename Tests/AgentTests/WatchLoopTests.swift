@@ -112,8 +112,10 @@ import Testing
         try harness.write("c.md", "gamma")
         harness.send.yield(WatchBatch(changed: ["c.md"]))
         try await harness.waitUntil("the later upload") { await harness.instance.uploads == 2 }
+        try await harness.waitUntil("the gauge after that round") {
+            harness.telemetry.metrics.registry.render().contains("aisearch_sync_files_tracked{instance=\"docs\"} 2")
+        }
         let reports = harness.logs.lines.filter { $0.contains("left out tool.exe") }
         #expect(reports.count == 1)
-        #expect(harness.telemetry.metrics.registry.render().contains("aisearch_sync_files_tracked{instance=\"docs\"} 2"))
     }
 }

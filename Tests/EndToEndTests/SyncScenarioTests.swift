@@ -29,12 +29,12 @@ import LinuxSystem
             #expect(round.report.verifiedEqual.count == 12)  // recognised by size + download, never re-uploaded
         } else {
             #expect(round.plan.adoptions.count == 12)  // recognised from the checksum alone
-            #expect(round.report.requests == 0)
+            #expect(round.report.requests == 1)  // no item request: only the evidence recorded after the listing
         }
         #expect(await harness.remoteContents() == (try harness.localContents()))
     }
 
-    @Test func restartWithNoChangeCostsOnlyTheListing() async throws {
+    @Test func restartWithNoChangeCostsOneRequest() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
         _ = try await harness.client.createInstance(id: "docs")
@@ -46,9 +46,11 @@ import LinuxSystem
 
         let round = try await harness.makeEngine().reconcile()
         #expect(round.filesHashed == 0)
-        #expect(round.report.requests == 0)
+        #expect(round.remoteComparison == .unchangedSinceRecorded)
+        #expect(round.report.requests == 1)
         let requests = await harness.server.emulator.requestCounts()
         #expect(requests.allSatisfy { $0.method == "GET" })
+        #expect(requests.reduce(0) { $0 + $1.count } == 1, "\(requests)")
     }
 
     @Test func editsDeletesRenamesAndDirectoryMovesConverge() async throws {

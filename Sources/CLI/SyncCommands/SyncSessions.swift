@@ -22,6 +22,7 @@ enum SyncOptions {
         .flag("--wait", help: "Wait for each uploaded item to be indexed and report the ones that end in error."),
         .value("--rate-limit", valueName: "n/seconds", help: "The client's request budget (default 1200/300, Cloudflare's limit)."),
         .flag("--emulator", help: "Run against a built-in emulator of the API on loopback (no account needed)."),
+        .flag("--full", help: "List the whole instance even when one request shows it unchanged since the last full comparison."),
     ]
 }
 
@@ -69,6 +70,7 @@ struct SyncSessions: Sendable {
         let syncs = try settings.requireSyncs()
         let useEmulator = try context.arguments.flag("--emulator")
         let allowEmptyRoot = try context.arguments.flag("--allow-empty-root")
+        let listEverything = try context.arguments.flag("--full")
         var emulator = existingEmulator
         var prepared: [AgentConfiguration.Sync] = []
         do {
@@ -102,7 +104,8 @@ struct SyncSessions: Sendable {
                     environment: context.environment,
                     maxDelete: sync.maxDelete.value.deletionLimit,
                     allowEmptyRoot: allowEmptyRoot, concurrency: sync.concurrency.value, waitForCompletion: settings.wait.value,
-                    settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value)
+                    settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value,
+                    alwaysListEverything: listEverything)
                 prepared.append(AgentConfiguration.Sync(settings: sessionSettings, client: client, logger: logger.with(fields)))
             }
         } catch {

@@ -31,7 +31,8 @@ enum SyncSummary {
         printGuards(round.plan, context: context)
         context.print("\(label): \(report.uploaded.count) uploaded, \(report.deleted.count) deleted, \(report.reindexed.count) re-indexed, "
                       + "\(report.verifiedEqual.count) verified, \(round.plan.adoptions.count) adopted, \(report.failures.count) failed; "
-                      + "\(round.filesScanned) file(s) scanned, \(round.filesHashed) hashed, \(report.requests) request(s)")
+                      + "\(round.filesScanned) file(s) scanned, \(round.filesHashed) hashed, \(report.requests) request(s)"
+                      + (round.remoteComparison == .unchangedSinceRecorded ? " (the instance was unchanged since the last full comparison; --full lists it all)" : ""))
     }
 
     private static func printSkips(_ plan: SyncPlan, context: CommandContext) {
@@ -61,8 +62,10 @@ enum SyncSummary {
         var report: ExecutionReport
         var filesScanned: Int
         var filesHashed: Int
+        var remoteComparison: SyncEngine.Round.RemoteComparison?
 
         init(_ round: SyncEngine.Round) {
+            remoteComparison = round.remoteComparison
             inSync = round.isInSync
             plan = round.plan
             report = round.report
@@ -75,6 +78,7 @@ enum SyncSummary {
             case inSync = "in_sync"
             case filesScanned = "files_scanned"
             case filesHashed = "files_hashed"
+            case remoteComparison = "remote_comparison"
         }
     }
 }

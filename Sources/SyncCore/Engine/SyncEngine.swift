@@ -12,9 +12,12 @@ public actor SyncEngine {
         public var allowEmptyRoot: Bool
         public var maxReindexAttempts: Int
         public var budget: BudgetForecast
+        /// Always list the whole instance (`--full`), never trust a matching fingerprint.
+        public var alwaysListEverything: Bool
 
         public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
-                    maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast()) {
+                    maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false) {
+            self.alwaysListEverything = alwaysListEverything
             self.keyPrefix = keyPrefix
             self.maxDelete = maxDelete
             self.allowEmptyRoot = allowEmptyRoot
@@ -33,6 +36,14 @@ public actor SyncEngine {
         public var filesHashed: Int
         public var bytesHashed: Int64
         public var snapshot: LocalSnapshot
+        /// How a full round knew the instance: its whole listing, or one request whose evidence
+        /// matched what was recorded (`RemoteFingerprint`); nil for rounds that do not ask.
+        public var remoteComparison: RemoteComparison?
+
+        public enum RemoteComparison: String, Sendable, Codable {
+            case fullListing = "full_listing"
+            case unchangedSinceRecorded = "unchanged_since_recorded"
+        }
 
         /// Every eligible file is in sync: nothing failed, nothing refused.
         public var isInSync: Bool { report.succeeded && plan.deleteRefusal == nil }
@@ -51,11 +62,45 @@ public actor SyncEngine {
         self.settings = settings
     }
 
-    /// A full round: list every item, scan the whole tree, plan, and (unless `dryRun`) execute.
+    /// A full round: know the instance, scan the whole tree, plan, and (unless `dryRun`) execute.
     /// A failed listing throws: without it nothing can be decided.
-    public func reconcile(dryRun: Bool = false) async throws -> Round {
+    ///
+    /// The instance is known from one request when its evidence matches what was recorded after
+    /// the last full comparison, less than a day ago (see `RemoteFingerprint`); otherwise, or with
+    /// `listEverything` (a recovery check) or `Settings.alwaysListEverything` (`--full`), from its
+    /// whole listing. Either way the round ends by recording fresh evidence (one more request)
+    /// when it changed the instance or listed it.
+    public func reconcile(dryRun: Bool = false, listEverything: Bool = false) async throws -> Round {
+        let now = executor.now()
+        if !listEverything, !settings.alwaysListEverything, let recorded = await state.remoteFingerprint, recorded.evidence != nil,
+           let probe = try await store.fingerprintEvidence(), recorded.vouches(for: probe, nowNanoseconds: now) {
+            var round = await runRound(kind: .full, items: recordedItems(await state.snapshot), scope: nil, dryRun: dryRun)
+            round.remoteComparison = .unchangedSinceRecorded
+            round.report.requests += 1
+            if !dryRun, round.report.changedRemote {
+                await recordFingerprint(fullComparisonAt: recorded.fullComparisonAtNanoseconds, round: &round)
+            }
+            return round
+        }
         let items = try await store.listAll()
-        return await runRound(kind: .full, items: items, scope: nil, dryRun: dryRun)
+        var round = await runRound(kind: .full, items: items, scope: nil, dryRun: dryRun)
+        round.remoteComparison = .fullListing
+        if !dryRun, round.report.succeeded { await recordFingerprint(fullComparisonAt: now, round: &round) }
+        return round
+    }
+
+    /// Reads fresh evidence of the instance if this agent changed it since the last reading (so a
+    /// restart can trust it): what `watch` does before it stops. Errors leave the evidence unset.
+    public func checkpointRemote() async {
+        guard let recorded = await state.remoteFingerprint, recorded.evidence == nil,
+              let evidence = try? await store.fingerprintEvidence() else { return }
+        await state.apply([.remoteFingerprint(RemoteFingerprint(evidence: evidence, fullComparisonAtNanoseconds: recorded.fullComparisonAtNanoseconds))])
+    }
+
+    private func recordFingerprint(fullComparisonAt: Int64, round: inout Round) async {
+        round.report.requests += 1
+        let evidence = try? await store.fingerprintEvidence()
+        await state.apply([.remoteFingerprint(evidence.flatMap { $0 }.map { RemoteFingerprint(evidence: $0, fullComparisonAtNanoseconds: fullComparisonAt) })])
     }
 
     /// A full local scan against what the state records of the instance: after an inotify
@@ -169,6 +214,7 @@ public actor SyncEngine {
         }
         let syncPlan = plan(local: scan.snapshot, remote: remote, state: planState, options: options)
         let report = dryRun ? ExecutionReport() : await executor.execute(syncPlan, state: state)
+        if report.changedRemote { await state.apply([.remoteChanged]) }
         return Round(kind: kind, plan: syncPlan, report: report, filesScanned: scan.snapshot.files.count,
                      filesHashed: scan.filesHashed, bytesHashed: scan.bytesHashed, snapshot: scan.snapshot)
     }

@@ -2,6 +2,12 @@ import AISearchAPI
 
 /// What executing one plan did, for the command's summary, `--json`, logs and metrics.
 public struct ExecutionReport: Sendable, Codable, Hashable {
+    /// Whether this agent may have changed the instance: a request that changes items succeeded,
+    /// or failed (it may have landed all the same).
+    public var changedRemote: Bool {
+        !uploaded.isEmpty || !deleted.isEmpty || !reindexed.isEmpty || !failures.isEmpty
+    }
+
     /// One action that did not succeed.
     public struct Failure: Sendable, Codable, Hashable, CustomStringConvertible {
         public var key: ItemKey

@@ -10,6 +10,13 @@ public protocol RemoteItemStore: Sendable {
     func download(itemID: String) async throws -> [UInt8]
     func get(itemID: String) async throws -> Item
     func lastLogMessage(itemID: String) async throws -> String?
+    /// One cheap request's evidence of the instance (see `RemoteFingerprint`); nil when this store
+    /// cannot give any (the engine then always lists everything).
+    func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence?
+}
+
+extension RemoteItemStore {
+    public func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence? { nil }
 }
 
 /// `RemoteItemStore` over the real client.
@@ -49,6 +56,12 @@ public struct ClientItemStore: RemoteItemStore {
 
     public func get(itemID: String) async throws -> Item {
         try await client.getItem(itemID, in: instance)
+    }
+
+    public func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence? {
+        let page = try await client.listItems(in: instance, query: ItemListQuery(sortBy: .modifiedAt, page: 1, perPage: 50))
+        guard let total = page.totalCount else { return nil }
+        return RemoteFingerprint.Evidence(totalCount: total, newest: page.items)
     }
 
     public func lastLogMessage(itemID: String) async throws -> String? {

@@ -13,6 +13,7 @@ extension StateFileCodec {
         var checksumKind: InstanceChecksumKind
         /// Which journal applies on top (see `StateJournal`); 0 in files written before journals.
         var generation: Int
+        var remoteFingerprint: RemoteFingerprint?
         var entryColumns: [String]
         var entries: [EntryRow]
         var pendingColumns: [String]
@@ -22,6 +23,7 @@ extension StateFileCodec {
 
         enum CodingKeys: String, CodingKey {
             case account, namespace, instance, entries, pending, terminal, generation
+            case remoteFingerprint = "remote_fingerprint"
             case writtenAtNanoseconds = "written_at_ns"
             case checksumKind = "checksum_kind"
             case entryColumns = "entry_columns"
@@ -37,6 +39,7 @@ extension StateFileCodec {
             writtenAtNanoseconds = try container.decodeIfPresent(Int64.self, forKey: .writtenAtNanoseconds)
             checksumKind = try container.decode(InstanceChecksumKind.self, forKey: .checksumKind)
             generation = try container.decodeIfPresent(Int.self, forKey: .generation) ?? 0
+            remoteFingerprint = try container.decodeIfPresent(FingerprintRow.self, forKey: .remoteFingerprint)?.fingerprint
             entryColumns = try container.decode([String].self, forKey: .entryColumns)
             pendingColumns = try container.decode([String].self, forKey: .pendingColumns)
             terminalColumns = try container.decode([String].self, forKey: .terminalColumns)
@@ -56,9 +59,11 @@ extension StateFileCodec {
             var table: [ItemKey: StateEntry] = [:]
             table.reserveCapacity(entries.count)
             for row in entries { table[row.key] = row.entry }
-            return SyncState(scope: StateScope(account: account, namespace: namespace, instance: instance),
-                             checksumKind: checksumKind, entries: table, journal: journal,
-                             lastWriteNanoseconds: writtenAtNanoseconds)
+            var state = SyncState(scope: StateScope(account: account, namespace: namespace, instance: instance),
+                                  checksumKind: checksumKind, entries: table, journal: journal,
+                                  lastWriteNanoseconds: writtenAtNanoseconds)
+            state.remoteFingerprint = remoteFingerprint
+            return state
         }
     }
 
@@ -72,9 +77,12 @@ extension StateFileCodec {
         var pendingRemoved: [String]
         var terminal: [TerminalRow]
         var terminalRemoved: [String]
+        /// Absent: unchanged; `.some(nil)`: cleared.
+        var remoteFingerprint: RemoteFingerprint??
 
         enum CodingKeys: String, CodingKey {
             case entries, removed, pending, terminal
+            case remoteFingerprint = "remote_fingerprint"
             case writtenAtNanoseconds = "written_at_ns"
             case checksumKind = "checksum_kind"
             case pendingRemoved = "pending_removed"
@@ -99,6 +107,9 @@ extension StateFileCodec {
             pendingRemoved = try container.decode([String].self, forKey: .pendingRemoved)
             terminal = try container.decode([TerminalRow].self, forKey: .terminal)
             terminalRemoved = try container.decode([String].self, forKey: .terminalRemoved)
+            if container.contains(.remoteFingerprint) {
+                remoteFingerprint = .some(try container.decodeIfPresent(FingerprintRow.self, forKey: .remoteFingerprint)?.fingerprint)
+            }
         }
 
         /// Applies the record's rows to `state`.
@@ -119,6 +130,29 @@ extension StateFileCodec {
             state.journal = journal
             state.checksumKind = checksumKind
             state.lastWriteNanoseconds = writtenAtNanoseconds
+            if let remoteFingerprint { state.remoteFingerprint = remoteFingerprint }
+        }
+    }
+
+    struct FingerprintRow: Decodable {
+        var fingerprint: RemoteFingerprint
+
+        enum CodingKeys: String, CodingKey {
+            case total
+            case newestSHA256 = "newest_sha256"
+            case fullAtNanoseconds = "full_at_ns"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let total = try container.decodeIfPresent(Int.self, forKey: .total)
+            let digestText = try container.decodeIfPresent(String.self, forKey: .newestSHA256)
+            var evidence: RemoteFingerprint.Evidence?
+            if let total, let digestText {
+                guard let digest = SHA256Digest(hex: digestText) else { throw StateFileProblem.corrupt("bad remote fingerprint digest") }
+                evidence = RemoteFingerprint.Evidence(totalCount: total, newestDigest: digest)
+            }
+            fingerprint = RemoteFingerprint(evidence: evidence, fullComparisonAtNanoseconds: try container.decode(Int64.self, forKey: .fullAtNanoseconds))
         }
     }
 

@@ -13,6 +13,7 @@ struct StateFileWriter {
         writer.raw(",\"written_at_ns\":"); writer.optional(state.lastWriteNanoseconds) { $0.integer($1) }
         writer.raw(",\"checksum_kind\":"); writer.string(state.checksumKind.rawValue)
         writer.raw(",\"generation\":"); writer.integer(generation)
+        writer.raw(",\"remote_fingerprint\":"); writer.fingerprint(state.remoteFingerprint)
 
         // Entries in dictionary order: sorting 100,000 string keys would cost more than the rest
         // of the write, and readers do not depend on order.
@@ -28,11 +29,13 @@ struct StateFileWriter {
     /// One journal record (see `StateJournal`): the current rows of `keys` (a key without an entry,
     /// operation or failure is listed as removed from that table), the checksum kind and the write
     /// time. Its size grows with the keys changed, never with the table.
-    static func journalRecord(_ state: SyncState, keys: some Collection<ItemKey>, writtenAt: Int64) -> [UInt8] {
+    static func journalRecord(_ state: SyncState, keys: some Collection<ItemKey>, writtenAt: Int64,
+                              includingFingerprint: Bool = false) -> [UInt8] {
         var writer = StateFileWriter()
         writer.bytes.reserveCapacity(96 + keys.count * 260)
         writer.raw("{\"written_at_ns\":"); writer.integer(writtenAt)
         writer.raw(",\"checksum_kind\":"); writer.string(state.checksumKind.rawValue)
+        if includingFingerprint { writer.raw(",\"remote_fingerprint\":"); writer.fingerprint(state.remoteFingerprint) }
         writer.table("entry", StateFileCodec.entryColumns, keys.compactMap { key in state.entries[key].map { (key: key, value: $0) } }) {
             $0.entry($1.key, $1.value)
         }
@@ -43,6 +46,15 @@ struct StateFileWriter {
         writer.keyList("terminal_removed", keys.filter { state.journal.terminalFailures[$0] == nil })
         writer.raw("}")
         return writer.bytes
+    }
+
+    /// `{"total":N,"newest_sha256":"…","full_at_ns":T}` (total and digest null without evidence), or null.
+    private mutating func fingerprint(_ fingerprint: RemoteFingerprint?) {
+        guard let fingerprint else { return raw("null") }
+        raw("{\"total\":"); optional(fingerprint.evidence?.totalCount) { $0.integer($1) }
+        raw(",\"newest_sha256\":"); optional(fingerprint.evidence?.newestDigest) { $0.digest($1) }
+        raw(",\"full_at_ns\":"); integer(fingerprint.fullComparisonAtNanoseconds)
+        raw("}")
     }
 
     private mutating func keyList(_ name: StaticString, _ keys: [ItemKey]) {

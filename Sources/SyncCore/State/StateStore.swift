@@ -37,6 +37,8 @@ public actor StateStore {
     private var lock: FileDescriptor?
     private var writeCount = 0
     private var index = StateIndex()
+    /// The remote fingerprint changed since the last save.
+    private var fingerprintDirty = false
     /// Keys whose rows changed since the last save: the next journal record's contents.
     private var dirtyKeys = Set<ItemKey>()
     /// The generation of the snapshot on disk; the journal on disk applies to it.
@@ -172,6 +174,8 @@ public actor StateStore {
 
     public var checksumKind: InstanceChecksumKind { state.checksumKind }
 
+    public var remoteFingerprint: RemoteFingerprint? { state.remoteFingerprint }
+
     /// Entries whose content is recorded, and entries with a remote item: kept up to date per change.
     public var filesTracked: Int { index.filesTracked }
     public var itemsOwned: Int { index.itemsOwned }
@@ -199,6 +203,7 @@ public actor StateStore {
     public func apply(_ changes: [StateChange]) {
         guard !changes.isEmpty else { return }
         var before: [ItemKey: StateEntry?] = [:]
+        let fingerprintBefore = state.remoteFingerprint
         for change in changes {
             guard let key = change.key else { continue }
             dirtyKeys.insert(key)
@@ -206,6 +211,7 @@ public actor StateStore {
         }
         state.apply(changes)
         for (key, old) in before { index.update(key, from: old, to: state.entries[key]) }
+        if state.remoteFingerprint != fingerprintBefore { fingerprintDirty = true }
         isDirty = true
         scheduleSave()
     }
@@ -235,6 +241,7 @@ public actor StateStore {
         }
         state.lastWriteNanoseconds = stamp
         dirtyKeys = []
+        fingerprintDirty = false
         isDirty = false
         lastSaveError = nil
     }
@@ -251,7 +258,8 @@ public actor StateStore {
         } catch {
             throw .io(error)
         }
-        let record = StateJournal.frame(StateFileWriter.journalRecord(state, keys: dirtyKeys, writtenAt: stamp))
+        let record = StateJournal.frame(StateFileWriter.journalRecord(state, keys: dirtyKeys, writtenAt: stamp,
+                                                                      includingFingerprint: fingerprintDirty))
         do {
             try StateFiles.appendAndSync(location.journalFile, record)
         } catch {

@@ -21,6 +21,8 @@ public struct SyncState: Hashable, Sendable {
     /// Wall-clock time (nanoseconds since the epoch) taken just before the state was last written;
     /// nil for a state never saved.
     public var lastWriteNanoseconds: Int64?
+    /// What the agent last saw of the instance as a whole (see `RemoteFingerprint`).
+    public var remoteFingerprint: RemoteFingerprint?
 
     public init(scope: StateScope, checksumKind: InstanceChecksumKind = .unknown,
                 entries: [ItemKey: StateEntry] = [:], journal: OperationJournal = OperationJournal(),
@@ -80,6 +82,10 @@ public struct SyncState: Hashable, Sendable {
             journal.recordRetryableFailure(key, error: error, nextAttemptNanoseconds: next)
         case .terminalFailure(let failure):
             journal.recordTerminalFailure(failure)
+        case .remoteFingerprint(let fingerprint):
+            remoteFingerprint = fingerprint
+        case .remoteChanged:
+            remoteFingerprint?.evidence = nil
         }
     }
 
@@ -97,7 +103,7 @@ extension StateChange {
             key
         case .enqueue(let operation): operation.key
         case .terminalFailure(let failure): failure.key
-        case .checksumKind: nil
+        case .checksumKind, .remoteFingerprint, .remoteChanged: nil
         }
     }
 }
@@ -121,4 +127,8 @@ public enum StateChange: Hashable, Sendable {
     case completed(ItemKey)
     case retryableFailure(ItemKey, error: String, nextAttemptNanoseconds: Int64)
     case terminalFailure(TerminalFailure)
+    /// The instance was read whole (or probed) and looks like this.
+    case remoteFingerprint(RemoteFingerprint?)
+    /// This agent changed the instance: the recorded evidence no longer describes it.
+    case remoteChanged
 }
