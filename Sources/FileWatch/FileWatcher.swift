@@ -14,14 +14,14 @@ import Synchronization
 /// ```
 ///
 /// Each call to `events()` starts an independent watch (its own inotify descriptor and reader
-/// thread); the first batch has `rescan == true` once every watch is in place (or
+/// thread); the first batch has `rescanReason == .startup` once every watch is in place (or
 /// `rootState == .missing`), which is the moment for the consumer's initial full scan: nothing
-/// that changes after it is missed. Cancelling the consuming task (or dropping the iterator)
+/// that changes after it is missed. Later rescans say why (`RescanReason`). Cancelling the consuming task (or dropping the iterator)
 /// ends the stream, stops the thread and closes the descriptor. The stream ends with a
 /// `WatchError` when watching cannot go on (e.g. the watch limit); the caller may fall back to
 /// periodic scans.
 ///
-/// With `.polling(interval:)` the stream has the same shape: the first batch (`rescan`, or
+/// With `.polling(interval:)` the stream has the same shape: the first batch (`.startup`, or
 /// `.missing`) comes after the first scan, then one batch per scan that found a difference;
 /// nothing is sent for a scan that found none.
 ///

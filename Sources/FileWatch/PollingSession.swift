@@ -84,7 +84,8 @@ final class PollingSession {
             rootIdentity = identity
             diff.reset()
             _ = diff.take(snapshot, at: clock.now)
-            emit(WatchBatch(rescan: true, rootState: .present))
+            // The first batch of the watch is the startup scan; after a `.missing` the root returned.
+            emit(WatchBatch(rescanReason: hasReported ? .rootReturned : .startup))
             return
         }
         let (changed, removed, rulesChanged) = diff.take(snapshot, at: clock.now)

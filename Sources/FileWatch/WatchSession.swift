@@ -74,7 +74,7 @@ final class WatchSession {
 
     private func loop() throws(WatchError) {
         if try attachRoot() {
-            emit(WatchBatch(rescan: true, rootState: .present))
+            emit(WatchBatch(rescanReason: .startup))
         } else {
             nextRootPoll = clock.now.advanced(by: configuration.rootPollInterval)
             emit(WatchBatch(rootState: .missing))
@@ -134,7 +134,7 @@ final class WatchSession {
         if nextRootPoll != nil {
             if let poll = nextRootPoll, poll <= now {
                 if try attachRoot() {
-                    emit(WatchBatch(rescan: true, rootState: .present))
+                    emit(WatchBatch(rescanReason: .rootReturned))
                 } else {
                     nextRootPoll = now.advanced(by: configuration.rootPollInterval)
                 }
@@ -148,7 +148,7 @@ final class WatchSession {
             tree = DirectoryTree()
             try crawl(from: "", report: false)
             _ = backoff.takeIfDue(at: now)
-            emit(WatchBatch(rescan: true))
+            emit(WatchBatch(rescanReason: .overflow))
         }
         if let next = settle.nextDeadline, next <= now {
             let root = root

@@ -15,7 +15,7 @@ struct FileWatcherTests {
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
         let log = await harness.log
-        #expect(log.batches.first == WatchBatch(rescan: true, rootState: .present))
+        #expect(log.batches.first == WatchBatch(rescanReason: .startup, rootState: .present))
     }
 
     @Test func mkdirParentsThenImmediateWritesAtDepthFive() async throws {
@@ -225,7 +225,7 @@ struct FileWatcherTests {
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))
         try TemporaryTree.makeDirectory(tree.root)
-        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescan: true, rootState: .present) }
+        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescanReason: .rootReturned, rootState: .present) }
         try tree.write("x")
         try await harness.waitForReports(changed: ["x"])
     }

@@ -21,7 +21,7 @@ struct PollingWatcherTests {
         try await Task.sleep(for: .milliseconds(200))
         try tree.write("marker")
         let log = try await harness.waitForReports(changed: ["marker"])
-        #expect(log.batches == [WatchBatch(rescan: true, rootState: .present), WatchBatch(changed: ["marker"])])
+        #expect(log.batches == [WatchBatch(rescanReason: .startup, rootState: .present), WatchBatch(changed: ["marker"])])
     }
 
     @Test func createModifyDeleteAndRename() async throws {
@@ -81,7 +81,7 @@ struct PollingWatcherTests {
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))
         try TemporaryTree.makeDirectory(tree.root)
-        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescan: true, rootState: .present) }
+        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescanReason: .rootReturned, rootState: .present) }
     }
 
     @Test func cancellingTheConsumerEndsTheStream() async throws {

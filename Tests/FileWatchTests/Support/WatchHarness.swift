@@ -8,7 +8,9 @@ struct WatchLog: Sendable {
     var batches: [WatchBatch] = []
     var everChanged: Set<FilePathBytes> = []
     var everRemoved: Set<FilePathBytes> = []
-    var rescans = 0
+    /// Every batch's rescan reason, in order (a batch without one adds nothing).
+    var rescanReasons: [RescanReason] = []
+    var rescans: Int { rescanReasons.count }
     var rootStates: [WatchBatch.RootState] = []
     var finished = false
     var failure: String?
@@ -20,7 +22,7 @@ actor WatchLogBox {
         log.batches.append(batch)
         log.everChanged.formUnion(batch.changed)
         log.everRemoved.formUnion(batch.removed)
-        if batch.rescan { log.rescans += 1 }
+        if let reason = batch.rescanReason { log.rescanReasons.append(reason) }
         if log.rootStates.last != batch.rootState || batch.rescan { log.rootStates.append(batch.rootState) }
     }
     func finish(_ failure: String?) {

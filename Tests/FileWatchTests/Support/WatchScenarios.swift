@@ -15,9 +15,10 @@ enum WatchScenarios {
         try TemporaryTree.makeDirectory(tree.root)
         try tree.write("c", "3\n")
         let log = try await harness.waitUntil("root back with a rescan") {
-            $0.batches.last?.rootState == .present && $0.rescans >= 2
+            $0.batches.last?.rootState == .present && $0.rescanReasons.contains(.rootReturned)
         }
         #expect(log.everRemoved.isEmpty)
+        #expect(log.rescanReasons == [.startup, .rootReturned])
         #expect(log.rootStates == [.present, .missing, .present])
         // And it watches again.
         try tree.write("d", "4\n")
