@@ -100,12 +100,25 @@ public struct FileWatcher: Sendable {
 }
 
 /// Holds a running watch's reader back while suspended (tests use it to force an overflow).
+///
+/// `suspend()` only asks: the reader finishes what it is handling and then parks, reading
+/// nothing more, which `isHoldingReader` confirms. Only from then on does every event stay in the
+/// kernel's queue, so a test that needs the queue to fill waits for it. While a gate is
+/// configured the reader wakes at least every 10 ms to look at it.
 public final class WatchReadGate: Sendable {
     private let suspended = Atomic(false)
+    private let holding = Atomic(false)
     public init() {}
     public func suspend() { suspended.store(true, ordering: .releasing) }
     public func resume() { suspended.store(false, ordering: .releasing) }
     public var isSuspended: Bool { suspended.load(ordering: .acquiring) }
+    /// True while the reader is parked at the gate.
+    public var isHoldingReader: Bool { holding.load(ordering: .acquiring) }
+
+    func setHoldingReader(_ value: Bool) { holding.store(value, ordering: .releasing) }
+
+    /// How often a reader with a gate looks at it while nothing else wakes it.
+    static let checkIntervalMilliseconds: Int32 = 10
 }
 
 /// The consumer's way to stop the reader thread: a flag plus a wake-up for its `poll`.

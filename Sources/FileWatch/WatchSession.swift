@@ -82,9 +82,11 @@ final class WatchSession {
         while !stop.isRequested {
             if let gate = configuration.readGate, gate.isSuspended {
                 // Leave the kernel queue alone (tests force an overflow this way).
+                gate.setHoldingReader(true)
                 while gate.isSuspended && !stop.isRequested {
-                    _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: 10)
+                    _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: WatchReadGate.checkIntervalMilliseconds)
                 }
+                gate.setHoldingReader(false)
                 continue
             }
             do {
@@ -116,6 +118,9 @@ final class WatchSession {
         if let next = backoff.dueTime { deadlines.append(next) }
         if let next = nextRootPoll { deadlines.append(next) }
         if output.hasUndelivered { deadlines.append(clock.now.advanced(by: .milliseconds(20))) }
+        if configuration.readGate != nil {
+            deadlines.append(clock.now.advanced(by: .milliseconds(WatchReadGate.checkIntervalMilliseconds)))
+        }
         guard let earliest = deadlines.min() else { return -1 }
         let wait = clock.now.duration(to: earliest)
         if wait <= .zero { return 0 }

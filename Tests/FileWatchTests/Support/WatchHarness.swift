@@ -102,6 +102,20 @@ struct WatchHarness: Sendable {
 
 struct WaitTimeout: Error {}
 
+/// Waits until `condition` holds, polling; fails the test after `timeout`. For state outside the
+/// watch log (a gate, the mount table).
+func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while !condition() {
+        if clock.now >= deadline {
+            Issue.record("timed out waiting for \(what)")
+            throw WaitTimeout()
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
 extension Set<FilePathBytes> {
     init(_ strings: [String]) { self.init(strings.map { FilePathBytes($0) }) }
 }
