@@ -89,10 +89,8 @@ final class PollingSession {
             return
         }
         let (changed, removed, rulesChanged) = diff.take(snapshot, at: clock.now)
-        if rulesChanged {
-            emit(WatchBatch(rescan: true))
-        } else if !changed.isEmpty || !removed.isEmpty {
-            emit(WatchBatch(changed: changed, removed: removed))
+        if !changed.isEmpty || !removed.isEmpty || !rulesChanged.isEmpty {
+            emit(WatchBatch(changed: changed, removed: removed, rulesChanged: rulesChanged))
         }
     }
 
@@ -105,7 +103,7 @@ final class PollingSession {
     }
 
     /// `lstat`s every file the ignore rules keep, reading rule files afresh (a changed rule file
-    /// shows up as changed rules, which the caller turns into a rescan).
+    /// shows up as changed rules, which the batch lists in `rulesChanged`).
     private func scan() throws(Stopped) -> ScanSnapshot {
         var rules = configuration.ignoreRules
         var snapshot = ScanSnapshot(rules: rules)

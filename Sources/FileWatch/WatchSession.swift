@@ -32,6 +32,8 @@ final class WatchSession {
     private var settle: SettleQueue<Instant>
     private var backoff: RescanBackoff<Instant>
     private var pendingMoves: [UInt32: PendingMove] = [:]
+    /// Directories whose rule file changed in this read round; re-crawled in `tick()`.
+    private var pendingRuleDirectories: Set<FilePathBytes> = []
     private var rootIdentity: (device: UInt64, inode: UInt64)?
     private var nextRootPoll: Instant?
 
@@ -136,6 +138,7 @@ final class WatchSession {
             pendingMoves[cookie] = nil
             departed(move.path, isDirectory: move.isDirectory, removeWatches: true)
         }
+        try applyRuleChanges()
         if nextRootPoll != nil {
             if let poll = nextRootPoll, poll <= now {
                 if try attachRoot() {
@@ -265,25 +268,60 @@ final class WatchSession {
         tree.files(under: new).forEach { note($0, isNew: true) }
     }
 
-    /// A rule file was written, removed or renamed: reload it, re-crawl (newly included
-    /// directories need watches) and ask for a rescan, since what is eligible changed.
+    /// A rule file was written, removed or renamed: reload it at once (the rest of this round's
+    /// events are judged by it) and re-crawl its subtree at the end of the round.
     private func ruleFileChanged(in directory: FilePathBytes) {
         rules.loadRuleFile(root: root, directory: directory)
-        backoff.request(at: clock.now)
+        pendingRuleDirectories.insert(directory)
+    }
+
+    /// Re-crawls the subtree of every directory whose rule file changed, so the watches follow
+    /// the new rules, then says which directories they were (`WatchBatch.rulesChanged`); the
+    /// consumer re-evaluates those subtrees. No rescan: no event was lost.
+    private func applyRuleChanges() throws(WatchError) {
+        guard !pendingRuleDirectories.isEmpty else { return }
+        let directories = pendingRuleDirectories.outermostInTree
+        pendingRuleDirectories = []
+        for directory in directories where tree.contains(directory) { try recrawl(directory) }
+        let reported = directories.filter { tree.contains($0) }
+        if !reported.isEmpty { emit(WatchBatch(rulesChanged: reported)) }
+    }
+
+    /// Crawls `directory` again under the current rules. Directories now included get watches
+    /// (their files are left to the consumer's scan of the subtree); directories now ignored lose
+    /// their watches and entries, unreported; a directory that vanished meanwhile departs as usual.
+    /// Paths still settling that are now ignored are dropped, so no ignored path is reported.
+    private func recrawl(_ directory: FilePathBytes) throws(WatchError) {
+        let before = tree.directories(under: directory)
+        let entered = try crawl(from: directory, report: false)
+        for stale in before.subtracting(entered).sorted() where tree.contains(stale) {
+            if rules.isIgnored(stale, isDirectory: true) {
+                tree.removeSubtree(stale).watches.forEach(inotify.removeWatch)
+                rules.removeRuleFiles(under: stale)
+            } else {
+                departed(stale, isDirectory: true, removeWatches: true)
+            }
+        }
+        let rules = rules
+        settle.removeAll { $0.isWithin(inTree: directory) && rules.isIgnored($0, isDirectory: false) }
     }
 
     // MARK: Crawling and the root
 
     /// Watches `start` and every directory below it that is not ignored, each watch added before
-    /// its directory is listed. With `report`, every file found is noted.
-    private func crawl(from start: FilePathBytes, report: Bool) throws(WatchError) {
+    /// its directory is listed. With `report`, every file found is noted. Returns the directories
+    /// watched.
+    @discardableResult
+    private func crawl(from start: FilePathBytes, report: Bool) throws(WatchError) -> Set<FilePathBytes> {
         let root = root, configuredRules = configuration.ignoreRules
+        var watched: Set<FilePathBytes> = []
         try walkTree(root: root, from: start, rules: &rules) { (directory) throws(WatchError) -> Bool in
             do throws(SystemError) {
                 // The root may be a link to a directory (see directoryIdentity(of:)); nothing below it.
                 let mask = directory.isEmpty ? Self.watchMask.subtracting(.dontFollow) : Self.watchMask
                 let watch = try inotify.addWatch(directory.absolute(under: root), mask: mask)
                 tree.insert(directory, watch: watch)
+                watched.insert(directory)
                 return true
             } catch where [Errno.noSuchFile, .notDirectory, .permissionDenied].contains(error.errno) {
                 return false  // gone already, replaced by a file, or unreadable: nothing to watch
@@ -295,6 +333,7 @@ final class WatchSession {
             tree.insertFile(file)
             if report { note(file, isNew: true) }
         }
+        return watched
     }
 
     /// Watches the root if it is a directory; false when it is missing.
@@ -320,6 +359,7 @@ final class WatchSession {
         tree = DirectoryTree()
         settle.removeAll()
         pendingMoves.removeAll()
+        pendingRuleDirectories.removeAll()
         rootIdentity = nil
         nextRootPoll = clock.now.advanced(by: configuration.rootPollInterval)
         emit(WatchBatch(rootState: .missing))

@@ -60,14 +60,16 @@ struct PollingWatcherTests {
         try await WatchScenarios.ignoredPathsAreNotReported(Self.configuration())
     }
 
-    @Test func changedRuleFileAsksForARescan() async throws {
-        let tree = try TemporaryTree()
-        try tree.write("a.log")
-        let harness = try await WatchHarness(root: tree.root, configuration: Self.configuration())
-        defer { harness.stop() }
-        try tree.write(".aisearchignore", "*.log\n")
-        let log = try await harness.waitUntil("a rescan") { $0.rescans >= 2 }
-        #expect(!log.everRemoved.contains("a.log"))
+    @Test func ruleFileChangesAreReportedWithoutARescan() async throws {
+        try await WatchScenarios.ruleFileChangesAreReportedWithoutARescan(Self.configuration())
+    }
+
+    @Test func directoryNewlyIncludedIsScanned() async throws {
+        try await WatchScenarios.directoryNewlyIncludedIsWatched(Self.configuration())
+    }
+
+    @Test func directoryNewlyIgnoredIsNotReported() async throws {
+        try await WatchScenarios.directoryNewlyIgnoredIsNotReported(Self.configuration())
     }
 
     @Test func rootDeletedIsMissingThenBackWithARescan() async throws {

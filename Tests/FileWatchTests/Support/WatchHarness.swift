@@ -8,6 +8,7 @@ struct WatchLog: Sendable {
     var batches: [WatchBatch] = []
     var everChanged: Set<FilePathBytes> = []
     var everRemoved: Set<FilePathBytes> = []
+    var everRulesChanged: Set<FilePathBytes> = []
     /// Every batch's rescan reason, in order (a batch without one adds nothing).
     var rescanReasons: [RescanReason] = []
     var rescans: Int { rescanReasons.count }
@@ -22,6 +23,7 @@ actor WatchLogBox {
         log.batches.append(batch)
         log.everChanged.formUnion(batch.changed)
         log.everRemoved.formUnion(batch.removed)
+        log.everRulesChanged.formUnion(batch.rulesChanged)
         if let reason = batch.rescanReason { log.rescanReasons.append(reason) }
         if log.rootStates.last != batch.rootState || batch.rescan { log.rootStates.append(batch.rootState) }
     }
