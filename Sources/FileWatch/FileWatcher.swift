@@ -135,3 +135,13 @@ final class WatchStop: Sendable {
         wake.signal()
     }
 }
+
+extension Duration {
+    /// A `poll(2)` timeout for this wait: whole milliseconds rounded up, so a thread does not
+    /// wake just before its deadline and spin; 0 for a deadline already passed.
+    var pollMilliseconds: Int32 {
+        if self <= .zero { return 0 }
+        let (seconds, attoseconds) = components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+}

@@ -137,9 +137,7 @@ final class PollingSession {
         while !stop.isRequested {
             let remaining = clock.now.duration(to: deadline)
             if remaining <= .zero { return }
-            let (seconds, attoseconds) = remaining.components
-            let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-            _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: Int32(clamping: milliseconds))
+            _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: remaining.pollMilliseconds)
         }
     }
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxSystem
 
 /// One running watch: reads inotify events, keeps the tree model, settles paths and emits
@@ -124,11 +121,7 @@ final class WatchSession {
             deadlines.append(clock.now.advanced(by: .milliseconds(WatchReadGate.checkIntervalMilliseconds)))
         }
         guard let earliest = deadlines.min() else { return -1 }
-        let wait = clock.now.duration(to: earliest)
-        if wait <= .zero { return 0 }
-        let (seconds, attoseconds) = wait.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        return clock.now.duration(to: earliest).pollMilliseconds
     }
 
     /// Everything timed: expired move pairs, settled paths, the rescan signal, the root poll.
@@ -373,7 +366,6 @@ final class WatchSession {
 /// The device and inode of `root` if it is a directory. The root itself may be a symbolic link to
 /// one (a configured path like /srv/docs → /data/docs); links below it are never followed.
 func directoryIdentity(of root: FilePathBytes) -> (device: UInt64, inode: UInt64)? {
-    var raw = stat()
-    guard root.withCString({ stat($0, &raw) }) == 0, raw.st_mode & S_IFMT == S_IFDIR else { return nil }
-    return (UInt64(raw.st_dev), UInt64(raw.st_ino))
+    guard let status = try? FileStatus.followingLinks(root), status.kind == .directory else { return nil }
+    return (status.device, status.inode)
 }
