@@ -16,7 +16,9 @@ import Synchronization
 /// Each call to `events()` starts an independent watch (its own inotify descriptor and reader
 /// thread); the first batch has `rescanReason == .startup` once every watch is in place (or
 /// `rootState == .missing`), which is the moment for the consumer's initial full scan: nothing
-/// that changes after it is missed. Later rescans say why (`RescanReason`). Cancelling the consuming task (or dropping the iterator)
+/// that changes after it is missed. Later rescans say why (`RescanReason`). A file system mounted
+/// or unmounted at, above or below the root, which inotify cannot see, is noticed through the
+/// mount table: the watcher re-crawls and sends a `.mountChanged` rescan. Cancelling the consuming task (or dropping the iterator)
 /// ends the stream, stops the thread and closes the descriptor. The stream ends with a
 /// `WatchError` when watching cannot go on (e.g. the watch limit); the caller may fall back to
 /// periodic scans.

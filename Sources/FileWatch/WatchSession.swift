@@ -32,6 +32,7 @@ final class WatchSession {
     /// Directories whose rule file changed in this read round; re-crawled in `tick()`.
     private var pendingRuleDirectories: Set<FilePathBytes> = []
     private var rootIdentity: (device: UInt64, inode: UInt64)?
+    private var mounts: RootMountWatch
     private var nextRootPoll: Instant?
 
     /// The thread's body: runs until the consumer goes away or watching fails.
@@ -63,6 +64,7 @@ final class WatchSession {
         self.stop = stop
         self.output = BatchOutput(output, maximumUndeliveredPaths: configuration.maximumUndeliveredPaths)
         rules = configuration.ignoreRules
+        mounts = RootMountWatch(root: root)
         settle = SettleQueue(settleWindow: configuration.settleWindow,
                              closeWriteSettleWindow: configuration.closeWriteSettleWindow,
                              maximumDelay: configuration.maximumDelay)
@@ -89,8 +91,15 @@ final class WatchSession {
                 continue
             }
             do {
-                var events = try inotify.readEvents(timeoutMilliseconds: pollTimeout(), wake: stop.wake)
+                var requests = [PollRequest(descriptor: inotify.descriptor, events: .readable),
+                                PollRequest(descriptor: stop.wake.readEnd, events: .readable)]
+                if let request = mounts.pollRequest { requests.append(request) }
+                _ = try FileDescriptor.poll(&requests, timeoutMilliseconds: pollTimeout())
+                if requests[0].returnedEvents.contains(.invalid) { throw SystemError("poll", errno: .badDescriptor) }
                 stop.wake.drain()
+                // Mounts first: the events queued meanwhile are about watches a remount drops.
+                if requests.count > 2 && mounts.changeTouchesRoot(requests[2].returnedEvents) { try remount() }
+                var events = requests[0].returnedEvents.contains(.readable) ? try inotify.readAvailable() : []
                 var reads = 0
                 while !events.isEmpty {
                     try handle(events)
@@ -181,11 +190,14 @@ final class WatchSession {
                 continue
             }
             if event.name.isEmpty {
-                if directory.isEmpty && !event.mask.isDisjoint(with: [.deleteSelf, .moveSelf, .unmount]) {
+                if directory.isEmpty && !event.mask.isDisjoint(with: [.deleteSelf, .moveSelf]) {
                     detachRoot()
                     return
                 }
-                if event.mask.contains(.unmount) { backoff.request(at: clock.now) }
+                if event.mask.contains(.unmount) {
+                    try remount()  // the rest of the events are about the dropped watches
+                    return
+                }
                 continue  // a subdirectory's own deletion or move is handled through its parent
             }
             let path = directory.appending(inTree: event.name)
@@ -338,6 +350,27 @@ final class WatchSession {
         try crawl(from: "", report: false)
         if !tree.contains("") { return false }
         return true
+    }
+
+    /// A file system was mounted or unmounted at, above or below the root (the mount table says
+    /// so, or `IN_UNMOUNT` came): watches may be on inodes that are covered now, or on a file
+    /// system that is gone. Drops them all, crawls again from the root and asks for a rescan, or
+    /// detaches a root that is no longer a directory. A missing root is looked for at once.
+    private func remount() throws(WatchError) {
+        mounts.refresh()
+        if nextRootPoll != nil {
+            nextRootPoll = clock.now
+            return
+        }
+        tree.allWatches.forEach(inotify.removeWatch)
+        tree = DirectoryTree()
+        pendingMoves.removeAll()
+        pendingRuleDirectories.removeAll()
+        if try attachRoot() {
+            emit(WatchBatch(rescanReason: .mountChanged))
+        } else {
+            detachRoot()
+        }
     }
 
     private func rootStillHere() -> Bool {

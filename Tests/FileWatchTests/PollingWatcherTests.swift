@@ -72,6 +72,27 @@ struct PollingWatcherTests {
         try await WatchScenarios.directoryNewlyIgnoredIsNotReported(Self.configuration())
     }
 
+    /// Polling needs nothing for mounts (every scan stats afresh); it must just keep working.
+    @Test(.enabled(if: TemporaryTree.canMount, "needs root and permission to mount tmpfs"))
+    func tmpfsMountedOverTheRootIsScannedAndUnmountedToo() async throws {
+        let tree = try TemporaryTree()
+        defer { tree.unmountAll() }
+        try tree.write("original")
+        let harness = try await WatchHarness(root: tree.root, configuration: Self.configuration())
+        defer { harness.stop() }
+        try tree.mount("")
+        // A new root directory: a fresh baseline (and rescan) first, then changes on it count.
+        try await harness.waitUntil("a rescan of the tmpfs") { $0.rescans >= 2 }
+        try tree.write("mounted")
+        try await harness.waitForReports(changed: ["mounted"])
+        try tree.unmount("")
+        try await harness.waitUntil("a rescan of the original directory") { $0.rescans >= 3 }
+        try tree.write("after")
+        let log = try await harness.waitForReports(changed: ["after"])
+        #expect(log.batches.last?.rootState == .present)
+        #expect(log.everRemoved.isEmpty)
+    }
+
     @Test func rootDeletedIsMissingThenBackWithARescan() async throws {
         try await WatchScenarios.rootDeletedAndRecreated(Self.configuration())
     }
