@@ -1,7 +1,8 @@
 /// The watcher thread's end of the stream, shared by the inotify and the polling session.
 /// Hands batches to the consumer; while the consumer is behind (the buffer is full), later
-/// batches are merged into one undelivered batch, which becomes a bare rescan once it holds more
-/// paths than are worth keeping. Confined to the watcher's thread.
+/// batches are merged into one undelivered batch, which becomes a bare `.overflow` rescan once it
+/// holds more paths than are worth keeping (the paths are lost, as in a kernel queue overflow).
+/// Confined to the watcher's thread.
 struct BatchOutput {
     let continuation: AsyncThrowingStream<WatchBatch, any Error>.Continuation
     let maximumUndeliveredPaths: Int
@@ -21,7 +22,7 @@ struct BatchOutput {
         }
         undelivered!.merge(batch)
         if undelivered!.changed.count + undelivered!.removed.count > maximumUndeliveredPaths {
-            undelivered = WatchBatch(rescan: true, rootState: undelivered!.rootState)
+            undelivered = WatchBatch(rescanReason: .overflow, rootState: undelivered!.rootState)
         }
         flush()
     }

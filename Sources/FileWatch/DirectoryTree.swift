@@ -47,6 +47,18 @@ struct DirectoryTree {
         nodes[path.parent(inTree: ())]?.files.remove(path.lastComponent)
     }
 
+    /// Every watched directory at or below `path`.
+    func directories(under path: FilePathBytes) -> Set<FilePathBytes> {
+        var result: Set<FilePathBytes> = []
+        var stack = [path]
+        while let directory = stack.popLast() {
+            guard let node = nodes[directory] else { continue }
+            result.insert(directory)
+            stack += node.subdirectories.map { directory.appending(inTree: $0) }
+        }
+        return result
+    }
+
     /// Every non-directory path at or below `path`.
     func files(under path: FilePathBytes) -> [FilePathBytes] {
         var result: [FilePathBytes] = []

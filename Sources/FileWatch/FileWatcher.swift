@@ -14,14 +14,16 @@ import Synchronization
 /// ```
 ///
 /// Each call to `events()` starts an independent watch (its own inotify descriptor and reader
-/// thread); the first batch has `rescan == true` once every watch is in place (or
+/// thread); the first batch has `rescanReason == .startup` once every watch is in place (or
 /// `rootState == .missing`), which is the moment for the consumer's initial full scan: nothing
-/// that changes after it is missed. Cancelling the consuming task (or dropping the iterator)
+/// that changes after it is missed. Later rescans say why (`RescanReason`). A file system mounted
+/// or unmounted at, above or below the root, which inotify cannot see, is noticed through the
+/// mount table: the watcher re-crawls and sends a `.mountChanged` rescan. Cancelling the consuming task (or dropping the iterator)
 /// ends the stream, stops the thread and closes the descriptor. The stream ends with a
 /// `WatchError` when watching cannot go on (e.g. the watch limit); the caller may fall back to
 /// periodic scans.
 ///
-/// With `.polling(interval:)` the stream has the same shape: the first batch (`rescan`, or
+/// With `.polling(interval:)` the stream has the same shape: the first batch (`.startup`, or
 /// `.missing`) comes after the first scan, then one batch per scan that found a difference;
 /// nothing is sent for a scan that found none.
 ///
@@ -100,12 +102,25 @@ public struct FileWatcher: Sendable {
 }
 
 /// Holds a running watch's reader back while suspended (tests use it to force an overflow).
+///
+/// `suspend()` only asks: the reader finishes what it is handling and then parks, reading
+/// nothing more, which `isHoldingReader` confirms. Only from then on does every event stay in the
+/// kernel's queue, so a test that needs the queue to fill waits for it. While a gate is
+/// configured the reader wakes at least every 10 ms to look at it.
 public final class WatchReadGate: Sendable {
     private let suspended = Atomic(false)
+    private let holding = Atomic(false)
     public init() {}
     public func suspend() { suspended.store(true, ordering: .releasing) }
     public func resume() { suspended.store(false, ordering: .releasing) }
     public var isSuspended: Bool { suspended.load(ordering: .acquiring) }
+    /// True while the reader is parked at the gate.
+    public var isHoldingReader: Bool { holding.load(ordering: .acquiring) }
+
+    func setHoldingReader(_ value: Bool) { holding.store(value, ordering: .releasing) }
+
+    /// How often a reader with a gate looks at it while nothing else wakes it.
+    static let checkIntervalMilliseconds: Int32 = 10
 }
 
 /// The consumer's way to stop the reader thread: a flag plus a wake-up for its `poll`.
@@ -120,5 +135,15 @@ final class WatchStop: Sendable {
     func request() {
         requested.store(true, ordering: .releasing)
         wake.signal()
+    }
+}
+
+extension Duration {
+    /// A `poll(2)` timeout for this wait: whole milliseconds rounded up, so a thread does not
+    /// wake just before its deadline and spin; 0 for a deadline already passed.
+    var pollMilliseconds: Int32 {
+        if self <= .zero { return 0 }
+        let (seconds, attoseconds) = components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

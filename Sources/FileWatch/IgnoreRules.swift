@@ -109,6 +109,12 @@ public struct IgnoreRules: Hashable, Sendable {
     /// The directories (relative to the root) whose rule files are loaded.
     public var ruleFileDirectories: [FilePathBytes] { fileRules.keys.sorted() }
 
+    /// The directories whose rule file (its rules, not its bytes) differs between `self` and
+    /// `other`, including files present in only one of them.
+    func ruleFileDirectories(differingFrom other: IgnoreRules) -> Set<FilePathBytes> {
+        Set(fileRules.keys).union(other.fileRules.keys).filter { fileRules[$0] != other.fileRules[$0] }
+    }
+
     /// Moves the rule files loaded below `old` to the same places below `new` (after a rename).
     mutating func rebaseRuleFiles(from old: FilePathBytes, to new: FilePathBytes) {
         for directory in fileRules.keys where directory.isWithin(old) && !old.isEmpty {

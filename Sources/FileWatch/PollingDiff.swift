@@ -46,26 +46,26 @@ struct PollingDiff<Instant: InstantProtocol> where Instant.Duration == Duration 
         held = [:]
     }
 
-    /// Takes the scan made at `now`; returns what to report. `rulesChanged` says the ignore rules
-    /// differ from the previous scan's: what is eligible changed, which only a rescan covers.
+    /// Takes the scan made at `now`; returns what to report. `rulesChanged` holds the directories
+    /// whose rule file reads differently from the previous scan (the outermost ones): what is
+    /// eligible below them changed, which the consumer re-evaluates by scanning them, so no path
+    /// below them is reported (files newly ignored would otherwise look removed) and none is held.
     mutating func take(_ scan: ScanSnapshot, at now: Instant)
-        -> (changed: Set<FilePathBytes>, removed: Set<FilePathBytes>, rulesChanged: Bool) {
+        -> (changed: Set<FilePathBytes>, removed: Set<FilePathBytes>, rulesChanged: Set<FilePathBytes>) {
         var scan = scan
         guard let previous else {
             self.previous = scan
-            return ([], [], false)
+            return ([], [], [])
         }
         scan.carryOverUnreadable(from: previous)
         defer { self.previous = scan }
-        if scan.rules != previous.rules {
-            changedLastScan = []
-            held = [:]
-            return ([], [], true)
-        }
+        let rulesChanged = scan.rules.ruleFileDirectories(differingFrom: previous.rules).outermostInTree
+        let isGoverned = { (path: FilePathBytes) in rulesChanged.contains { path.isWithin(inTree: $0) } }
+        for path in Array(held.keys) where isGoverned(path) { held[path] = nil }
         var changed: Set<FilePathBytes> = []
         var removed: Set<FilePathBytes> = []
         var changedNow: Set<FilePathBytes> = []
-        for (path, status) in scan.files where previous.files[path] != status {
+        for (path, status) in scan.files where previous.files[path] != status && !isGoverned(path) {
             changedNow.insert(path)
             if let since = held[path] {
                 if since.advanced(by: maximumDelay) <= now {
@@ -82,11 +82,11 @@ struct PollingDiff<Instant: InstantProtocol> where Instant.Duration == Duration 
             held[path] = nil
             if scan.files[path] != nil { changed.insert(path) }  // quiet for a whole interval
         }
-        for path in previous.files.keys where scan.files[path] == nil {
+        for path in previous.files.keys where scan.files[path] == nil && !isGoverned(path) {
             removed.insert(path)
         }
         changedLastScan = changedNow
-        return (changed, removed, false)
+        return (changed, removed, rulesChanged)
     }
 }
 
@@ -94,5 +94,13 @@ extension FilePathBytes {
     /// `isWithin` for root-relative paths, where "" is the root and contains everything.
     func isWithin(inTree directory: FilePathBytes) -> Bool {
         directory.isEmpty || isWithin(directory)
+    }
+}
+
+extension Set<FilePathBytes> {
+    /// The root-relative directories that lie inside no other of the set (the subtrees they head
+    /// cover the rest).
+    var outermostInTree: Set<FilePathBytes> {
+        filter { directory in !contains { $0 != directory && directory.isWithin(inTree: $0) } }
     }
 }

@@ -84,14 +84,13 @@ final class PollingSession {
             rootIdentity = identity
             diff.reset()
             _ = diff.take(snapshot, at: clock.now)
-            emit(WatchBatch(rescan: true, rootState: .present))
+            // The first batch of the watch is the startup scan; after a `.missing` the root returned.
+            emit(WatchBatch(rescanReason: hasReported ? .rootReturned : .startup))
             return
         }
         let (changed, removed, rulesChanged) = diff.take(snapshot, at: clock.now)
-        if rulesChanged {
-            emit(WatchBatch(rescan: true))
-        } else if !changed.isEmpty || !removed.isEmpty {
-            emit(WatchBatch(changed: changed, removed: removed))
+        if !changed.isEmpty || !removed.isEmpty || !rulesChanged.isEmpty {
+            emit(WatchBatch(changed: changed, removed: removed, rulesChanged: rulesChanged))
         }
     }
 
@@ -104,7 +103,7 @@ final class PollingSession {
     }
 
     /// `lstat`s every file the ignore rules keep, reading rule files afresh (a changed rule file
-    /// shows up as changed rules, which the caller turns into a rescan).
+    /// shows up as changed rules, which the batch lists in `rulesChanged`).
     private func scan() throws(Stopped) -> ScanSnapshot {
         var rules = configuration.ignoreRules
         var snapshot = ScanSnapshot(rules: rules)
@@ -138,9 +137,7 @@ final class PollingSession {
         while !stop.isRequested {
             let remaining = clock.now.duration(to: deadline)
             if remaining <= .zero { return }
-            let (seconds, attoseconds) = remaining.components
-            let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-            _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: Int32(clamping: milliseconds))
+            _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: remaining.pollMilliseconds)
         }
     }
 }

@@ -76,6 +76,11 @@ struct SettleQueue<Instant: InstantProtocol> where Instant.Duration == Duration 
 
     mutating func removeAll() { entries.removeAll() }
 
+    /// Forgets the held paths for which `shouldRemove` is true; they are never reported.
+    mutating func removeAll(where shouldRemove: (FilePathBytes) -> Bool) {
+        for path in entries.keys where shouldRemove(path) { entries[path] = nil }
+    }
+
     private func deadline(of entry: Entry) -> Instant {
         let quiet = entry.lastEvent.advanced(by: entry.closeWritten ? closeWriteSettleWindow : settleWindow)
         return min(quiet, entry.firstEvent.advanced(by: maximumDelay))

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LinuxSystem
 
 /// One running watch: reads inotify events, keeps the tree model, settles paths and emits
@@ -32,7 +29,10 @@ final class WatchSession {
     private var settle: SettleQueue<Instant>
     private var backoff: RescanBackoff<Instant>
     private var pendingMoves: [UInt32: PendingMove] = [:]
+    /// Directories whose rule file changed in this read round; re-crawled in `tick()`.
+    private var pendingRuleDirectories: Set<FilePathBytes> = []
     private var rootIdentity: (device: UInt64, inode: UInt64)?
+    private var mounts: RootMountWatch
     private var nextRootPoll: Instant?
 
     /// The thread's body: runs until the consumer goes away or watching fails.
@@ -64,6 +64,7 @@ final class WatchSession {
         self.stop = stop
         self.output = BatchOutput(output, maximumUndeliveredPaths: configuration.maximumUndeliveredPaths)
         rules = configuration.ignoreRules
+        mounts = RootMountWatch(root: root)
         settle = SettleQueue(settleWindow: configuration.settleWindow,
                              closeWriteSettleWindow: configuration.closeWriteSettleWindow,
                              maximumDelay: configuration.maximumDelay)
@@ -74,7 +75,7 @@ final class WatchSession {
 
     private func loop() throws(WatchError) {
         if try attachRoot() {
-            emit(WatchBatch(rescan: true, rootState: .present))
+            emit(WatchBatch(rescanReason: .startup))
         } else {
             nextRootPoll = clock.now.advanced(by: configuration.rootPollInterval)
             emit(WatchBatch(rootState: .missing))
@@ -82,14 +83,23 @@ final class WatchSession {
         while !stop.isRequested {
             if let gate = configuration.readGate, gate.isSuspended {
                 // Leave the kernel queue alone (tests force an overflow this way).
+                gate.setHoldingReader(true)
                 while gate.isSuspended && !stop.isRequested {
-                    _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: 10)
+                    _ = try? stop.wake.readEnd.poll(for: .readable, timeoutMilliseconds: WatchReadGate.checkIntervalMilliseconds)
                 }
+                gate.setHoldingReader(false)
                 continue
             }
             do {
-                var events = try inotify.readEvents(timeoutMilliseconds: pollTimeout(), wake: stop.wake)
+                var requests = [PollRequest(descriptor: inotify.descriptor, events: .readable),
+                                PollRequest(descriptor: stop.wake.readEnd, events: .readable)]
+                if let request = mounts.pollRequest { requests.append(request) }
+                _ = try FileDescriptor.poll(&requests, timeoutMilliseconds: pollTimeout())
+                if requests[0].returnedEvents.contains(.invalid) { throw SystemError("poll", errno: .badDescriptor) }
                 stop.wake.drain()
+                // Mounts first: the events queued meanwhile are about watches a remount drops.
+                if requests.count > 2 && mounts.changeTouchesRoot(requests[2].returnedEvents) { try remount() }
+                var events = requests[0].returnedEvents.contains(.readable) ? try inotify.readAvailable() : []
                 var reads = 0
                 while !events.isEmpty {
                     try handle(events)
@@ -116,12 +126,11 @@ final class WatchSession {
         if let next = backoff.dueTime { deadlines.append(next) }
         if let next = nextRootPoll { deadlines.append(next) }
         if output.hasUndelivered { deadlines.append(clock.now.advanced(by: .milliseconds(20))) }
+        if configuration.readGate != nil {
+            deadlines.append(clock.now.advanced(by: .milliseconds(WatchReadGate.checkIntervalMilliseconds)))
+        }
         guard let earliest = deadlines.min() else { return -1 }
-        let wait = clock.now.duration(to: earliest)
-        if wait <= .zero { return 0 }
-        let (seconds, attoseconds) = wait.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        return clock.now.duration(to: earliest).pollMilliseconds
     }
 
     /// Everything timed: expired move pairs, settled paths, the rescan signal, the root poll.
@@ -131,10 +140,11 @@ final class WatchSession {
             pendingMoves[cookie] = nil
             departed(move.path, isDirectory: move.isDirectory, removeWatches: true)
         }
+        try applyRuleChanges()
         if nextRootPoll != nil {
             if let poll = nextRootPoll, poll <= now {
                 if try attachRoot() {
-                    emit(WatchBatch(rescan: true, rootState: .present))
+                    emit(WatchBatch(rescanReason: .rootReturned))
                 } else {
                     nextRootPoll = now.advanced(by: configuration.rootPollInterval)
                 }
@@ -148,7 +158,7 @@ final class WatchSession {
             tree = DirectoryTree()
             try crawl(from: "", report: false)
             _ = backoff.takeIfDue(at: now)
-            emit(WatchBatch(rescan: true))
+            emit(WatchBatch(rescanReason: .overflow))
         }
         if let next = settle.nextDeadline, next <= now {
             let root = root
@@ -180,11 +190,14 @@ final class WatchSession {
                 continue
             }
             if event.name.isEmpty {
-                if directory.isEmpty && !event.mask.isDisjoint(with: [.deleteSelf, .moveSelf, .unmount]) {
+                if directory.isEmpty && !event.mask.isDisjoint(with: [.deleteSelf, .moveSelf]) {
                     detachRoot()
                     return
                 }
-                if event.mask.contains(.unmount) { backoff.request(at: clock.now) }
+                if event.mask.contains(.unmount) {
+                    try remount()  // the rest of the events are about the dropped watches
+                    return
+                }
                 continue  // a subdirectory's own deletion or move is handled through its parent
             }
             let path = directory.appending(inTree: event.name)
@@ -260,25 +273,60 @@ final class WatchSession {
         tree.files(under: new).forEach { note($0, isNew: true) }
     }
 
-    /// A rule file was written, removed or renamed: reload it, re-crawl (newly included
-    /// directories need watches) and ask for a rescan, since what is eligible changed.
+    /// A rule file was written, removed or renamed: reload it at once (the rest of this round's
+    /// events are judged by it) and re-crawl its subtree at the end of the round.
     private func ruleFileChanged(in directory: FilePathBytes) {
         rules.loadRuleFile(root: root, directory: directory)
-        backoff.request(at: clock.now)
+        pendingRuleDirectories.insert(directory)
+    }
+
+    /// Re-crawls the subtree of every directory whose rule file changed, so the watches follow
+    /// the new rules, then says which directories they were (`WatchBatch.rulesChanged`); the
+    /// consumer re-evaluates those subtrees. No rescan: no event was lost.
+    private func applyRuleChanges() throws(WatchError) {
+        guard !pendingRuleDirectories.isEmpty else { return }
+        let directories = pendingRuleDirectories.outermostInTree
+        pendingRuleDirectories = []
+        for directory in directories where tree.contains(directory) { try recrawl(directory) }
+        let reported = directories.filter { tree.contains($0) }
+        if !reported.isEmpty { emit(WatchBatch(rulesChanged: reported)) }
+    }
+
+    /// Crawls `directory` again under the current rules. Directories now included get watches
+    /// (their files are left to the consumer's scan of the subtree); directories now ignored lose
+    /// their watches and entries, unreported; a directory that vanished meanwhile departs as usual.
+    /// Paths still settling that are now ignored are dropped, so no ignored path is reported.
+    private func recrawl(_ directory: FilePathBytes) throws(WatchError) {
+        let before = tree.directories(under: directory)
+        let entered = try crawl(from: directory, report: false)
+        for stale in before.subtracting(entered).sorted() where tree.contains(stale) {
+            if rules.isIgnored(stale, isDirectory: true) {
+                tree.removeSubtree(stale).watches.forEach(inotify.removeWatch)
+                rules.removeRuleFiles(under: stale)
+            } else {
+                departed(stale, isDirectory: true, removeWatches: true)
+            }
+        }
+        let rules = rules
+        settle.removeAll { $0.isWithin(inTree: directory) && rules.isIgnored($0, isDirectory: false) }
     }
 
     // MARK: Crawling and the root
 
     /// Watches `start` and every directory below it that is not ignored, each watch added before
-    /// its directory is listed. With `report`, every file found is noted.
-    private func crawl(from start: FilePathBytes, report: Bool) throws(WatchError) {
+    /// its directory is listed. With `report`, every file found is noted. Returns the directories
+    /// watched.
+    @discardableResult
+    private func crawl(from start: FilePathBytes, report: Bool) throws(WatchError) -> Set<FilePathBytes> {
         let root = root, configuredRules = configuration.ignoreRules
+        var watched: Set<FilePathBytes> = []
         try walkTree(root: root, from: start, rules: &rules) { (directory) throws(WatchError) -> Bool in
             do throws(SystemError) {
                 // The root may be a link to a directory (see directoryIdentity(of:)); nothing below it.
                 let mask = directory.isEmpty ? Self.watchMask.subtracting(.dontFollow) : Self.watchMask
                 let watch = try inotify.addWatch(directory.absolute(under: root), mask: mask)
                 tree.insert(directory, watch: watch)
+                watched.insert(directory)
                 return true
             } catch where [Errno.noSuchFile, .notDirectory, .permissionDenied].contains(error.errno) {
                 return false  // gone already, replaced by a file, or unreadable: nothing to watch
@@ -290,6 +338,7 @@ final class WatchSession {
             tree.insertFile(file)
             if report { note(file, isNew: true) }
         }
+        return watched
     }
 
     /// Watches the root if it is a directory; false when it is missing.
@@ -301,6 +350,27 @@ final class WatchSession {
         try crawl(from: "", report: false)
         if !tree.contains("") { return false }
         return true
+    }
+
+    /// A file system was mounted or unmounted at, above or below the root (the mount table says
+    /// so, or `IN_UNMOUNT` came): watches may be on inodes that are covered now, or on a file
+    /// system that is gone. Drops them all, crawls again from the root and asks for a rescan, or
+    /// detaches a root that is no longer a directory. A missing root is looked for at once.
+    private func remount() throws(WatchError) {
+        mounts.refresh()
+        if nextRootPoll != nil {
+            nextRootPoll = clock.now
+            return
+        }
+        tree.allWatches.forEach(inotify.removeWatch)
+        tree = DirectoryTree()
+        pendingMoves.removeAll()
+        pendingRuleDirectories.removeAll()
+        if try attachRoot() {
+            emit(WatchBatch(rescanReason: .mountChanged))
+        } else {
+            detachRoot()
+        }
     }
 
     private func rootStillHere() -> Bool {
@@ -315,6 +385,7 @@ final class WatchSession {
         tree = DirectoryTree()
         settle.removeAll()
         pendingMoves.removeAll()
+        pendingRuleDirectories.removeAll()
         rootIdentity = nil
         nextRootPoll = clock.now.advanced(by: configuration.rootPollInterval)
         emit(WatchBatch(rootState: .missing))
@@ -328,7 +399,6 @@ final class WatchSession {
 /// The device and inode of `root` if it is a directory. The root itself may be a symbolic link to
 /// one (a configured path like /srv/docs → /data/docs); links below it are never followed.
 func directoryIdentity(of root: FilePathBytes) -> (device: UInt64, inode: UInt64)? {
-    var raw = stat()
-    guard root.withCString({ stat($0, &raw) }) == 0, raw.st_mode & S_IFMT == S_IFDIR else { return nil }
-    return (UInt64(raw.st_dev), UInt64(raw.st_ino))
+    guard let status = try? FileStatus.followingLinks(root), status.kind == .directory else { return nil }
+    return (status.device, status.inode)
 }

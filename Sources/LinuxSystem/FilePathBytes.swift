@@ -57,6 +57,14 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
         return FilePathBytes(bytes.dropFirst(dropCount))
     }
 
+    /// The absolute path with every symbolic link, `.` and `..` resolved (`realpath(3)`), as the
+    /// mount table spells mount points; nil when a component does not exist or cannot be read.
+    public func resolvingSymbolicLinks() -> FilePathBytes? {
+        guard let real = withCString({ realpath($0, nil) }) else { return nil }
+        defer { free(real) }
+        return FilePathBytes(UnsafeRawBufferPointer(start: real, count: strlen(real)))
+    }
+
     /// Valid UTF-8 as a `String`, or nil; never a lossy repair.
     public var utf8String: String? { String(validating: bytes, as: UTF8.self) }
 

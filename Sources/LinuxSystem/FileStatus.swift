@@ -37,6 +37,15 @@ public struct FileStatus: Hashable, Sendable {
         return FileStatus(raw)
     }
 
+    /// `stat` of `path`: links followed, for a configured root that may be a link to a directory.
+    public static func followingLinks(_ path: FilePathBytes) throws(SystemError) -> FileStatus {
+        var raw = stat()
+        _ = try path.withCString { (cPath) throws(SystemError) -> Int32 in
+            try retryingOnInterrupt("stat", subject: path.description) { stat(cPath, &raw) }
+        }
+        return FileStatus(raw)
+    }
+
     /// `fstat` of an open descriptor.
     public static func of(_ descriptor: FileDescriptor) throws(SystemError) -> FileStatus {
         var raw = stat()

@@ -21,7 +21,7 @@ public struct FilesystemInfo: Sendable, Equatable {
         let magic = try fileSystemMagic(path)
         let fallback = name(forMagic: magic) ?? "unknown (0x\(String(magic, radix: 16)))"
         guard let entries = try? MountInfo.current(),
-              let mount = MountInfo.mount(containing: resolved(path), device: deviceOf(path), in: entries),
+              let mount = MountInfo.mount(containing: path.resolvingSymbolicLinks() ?? path, device: deviceOf(path), in: entries),
               !mount.fileSystemType.isEmpty else {
             return FilesystemInfo(typeName: fallback, magic: magic)
         }
@@ -70,14 +70,6 @@ public struct FilesystemInfo: Sendable, Equatable {
         0x9FA0: "proc",
         0x6265_6572: "sysfs",
     ]
-
-    /// The path with links and `..` resolved, as the mount table spells mount points; the path
-    /// itself when that fails.
-    private static func resolved(_ path: FilePathBytes) -> FilePathBytes {
-        guard let real = path.withCString({ realpath($0, nil) }) else { return path }
-        defer { free(real) }
-        return FilePathBytes(UnsafeRawBufferPointer(start: real, count: strlen(real)))
-    }
 
     /// `statfs(2)`'s `f_type`. Swift's Glibc module leaves out <sys/statfs.h> (it has `statvfs`,
     /// which has no type field), so the function is looked up in the C library and called

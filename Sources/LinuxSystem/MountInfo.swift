@@ -61,6 +61,12 @@ public enum MountInfo {
         return best
     }
 
+    /// The entries in one table and not the other (mounted, unmounted, or changed in a field
+    /// we parse), in no particular order.
+    public static func differences(between old: [MountInfoEntry], and new: [MountInfoEntry]) -> [MountInfoEntry] {
+        Array(Set(old).symmetricDifference(new))
+    }
+
     // "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue"
     private static func entry(_ line: [UInt8]) -> MountInfoEntry? {
         let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map(Array.init)

@@ -9,6 +9,8 @@ public struct PollEvents: OptionSet, Hashable, Sendable {
 
     public static let readable = PollEvents(rawValue: Int16(POLLIN))
     public static let writable = PollEvents(rawValue: Int16(POLLOUT))
+    /// "Priority data": what `/proc/self/mountinfo` reports when the mount table changed.
+    public static let priority = PollEvents(rawValue: Int16(POLLPRI))
     public static let error = PollEvents(rawValue: Int16(POLLERR))
     public static let hangUp = PollEvents(rawValue: Int16(POLLHUP))
     public static let invalid = PollEvents(rawValue: Int16(POLLNVAL))

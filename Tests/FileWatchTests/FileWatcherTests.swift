@@ -15,7 +15,7 @@ struct FileWatcherTests {
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
         let log = await harness.log
-        #expect(log.batches.first == WatchBatch(rescan: true, rootState: .present))
+        #expect(log.batches.first == WatchBatch(rescanReason: .startup, rootState: .present))
     }
 
     @Test func mkdirParentsThenImmediateWritesAtDepthFive() async throws {
@@ -225,29 +225,34 @@ struct FileWatcherTests {
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))
         try TemporaryTree.makeDirectory(tree.root)
-        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescan: true, rootState: .present) }
+        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescanReason: .rootReturned, rootState: .present) }
         try tree.write("x")
         try await harness.waitForReports(changed: ["x"])
     }
 
+    /// The flood directory exists before the watch starts, and the files are written only once the
+    /// reader is parked at the gate: every event then stays queued, so the queue overflows for
+    /// sure, however the threads are scheduled.
     @Test func overflowEndsInRescanAndNothingIsLost() async throws {
         let tree = try TemporaryTree()
         let queued = InotifyLimits.current().maxQueuedEvents ?? 16384
+        try tree.makeDirectory("flood")
         var configuration = WatchHarness.configuration()
         let gate = WatchReadGate()
         configuration.readGate = gate
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
         gate.suspend()
+        try await waitUntil("the reader parks at the gate") { gate.isHoldingReader }
         // Each creation queues IN_CREATE and IN_CLOSE_WRITE: this is well past the queue's limit.
-        try tree.makeDirectory("flood")
         var created: Set<FilePathBytes> = ["flood/after-rescan"]
         for index in 0..<(queued / 2 + 2000) {
             try tree.write(FilePathBytes("flood/\(index)"), "")
             created.insert(FilePathBytes("flood/\(index)"))
         }
         gate.resume()
-        try await harness.waitUntil("a rescan after the overflow") { $0.rescans >= 2 }
+        let rescanned = try await harness.waitUntil("a rescan after the overflow") { $0.rescanReasons.contains(.overflow) }
+        #expect(rescanned.rescanReasons == [.startup, .overflow])
         // The test's side of the rescan: a full scan. Together with the reported paths, nothing is lost.
         try tree.write("flood/after-rescan")
         let log = try await harness.waitForReports(changed: ["flood/after-rescan"])

@@ -21,7 +21,7 @@ struct PollingWatcherTests {
         try await Task.sleep(for: .milliseconds(200))
         try tree.write("marker")
         let log = try await harness.waitForReports(changed: ["marker"])
-        #expect(log.batches == [WatchBatch(rescan: true, rootState: .present), WatchBatch(changed: ["marker"])])
+        #expect(log.batches == [WatchBatch(rescanReason: .startup, rootState: .present), WatchBatch(changed: ["marker"])])
     }
 
     @Test func createModifyDeleteAndRename() async throws {
@@ -60,14 +60,37 @@ struct PollingWatcherTests {
         try await WatchScenarios.ignoredPathsAreNotReported(Self.configuration())
     }
 
-    @Test func changedRuleFileAsksForARescan() async throws {
+    @Test func ruleFileChangesAreReportedWithoutARescan() async throws {
+        try await WatchScenarios.ruleFileChangesAreReportedWithoutARescan(Self.configuration())
+    }
+
+    @Test func directoryNewlyIncludedIsScanned() async throws {
+        try await WatchScenarios.directoryNewlyIncludedIsWatched(Self.configuration())
+    }
+
+    @Test func directoryNewlyIgnoredIsNotReported() async throws {
+        try await WatchScenarios.directoryNewlyIgnoredIsNotReported(Self.configuration())
+    }
+
+    /// Polling needs nothing for mounts (every scan stats afresh); it must just keep working.
+    @Test(.enabled(if: TemporaryTree.canMount, "needs root and permission to mount tmpfs"))
+    func tmpfsMountedOverTheRootIsScannedAndUnmountedToo() async throws {
         let tree = try TemporaryTree()
-        try tree.write("a.log")
+        defer { tree.unmountAll() }
+        try tree.write("original")
         let harness = try await WatchHarness(root: tree.root, configuration: Self.configuration())
         defer { harness.stop() }
-        try tree.write(".aisearchignore", "*.log\n")
-        let log = try await harness.waitUntil("a rescan") { $0.rescans >= 2 }
-        #expect(!log.everRemoved.contains("a.log"))
+        try tree.mount("")
+        // A new root directory: a fresh baseline (and rescan) first, then changes on it count.
+        try await harness.waitUntil("a rescan of the tmpfs") { $0.rescans >= 2 }
+        try tree.write("mounted")
+        try await harness.waitForReports(changed: ["mounted"])
+        try tree.unmount("")
+        try await harness.waitUntil("a rescan of the original directory") { $0.rescans >= 3 }
+        try tree.write("after")
+        let log = try await harness.waitForReports(changed: ["after"])
+        #expect(log.batches.last?.rootState == .present)
+        #expect(log.everRemoved.isEmpty)
     }
 
     @Test func rootDeletedIsMissingThenBackWithARescan() async throws {
@@ -81,7 +104,7 @@ struct PollingWatcherTests {
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))
         try TemporaryTree.makeDirectory(tree.root)
-        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescan: true, rootState: .present) }
+        try await harness.waitUntil("root present") { $0.batches.last == WatchBatch(rescanReason: .rootReturned, rootState: .present) }
     }
 
     @Test func cancellingTheConsumerEndsTheStream() async throws {

@@ -24,7 +24,10 @@ final class TemporaryTree: Sendable {
         try Self.makeDirectory(outside)
     }
 
-    deinit { _ = try? Self.shell("rm -rf '\(base)'") }
+    deinit {
+        unmountAll()
+        _ = try? Self.shell("rm -rf '\(base)'")
+    }
 
     func path(_ relative: FilePathBytes) -> FilePathBytes { root.appending(relative) }
 
@@ -96,6 +99,42 @@ final class TemporaryTree: Sendable {
         }
         return text
     }
+
+    /// Mounts a fresh tmpfs on `relative` (below the root unless absolute; "" for the root
+    /// itself), or binds `source` (absolute) there.
+    func mount(_ relative: FilePathBytes, binding source: FilePathBytes? = nil) throws {
+        let target = mountPoint(relative)
+        if let source {
+            try Self.shell("mount --bind '\(source)' '\(target)'")
+        } else {
+            try Self.shell("mount -t tmpfs none '\(target)'")
+        }
+    }
+
+    func unmount(_ relative: FilePathBytes) throws {
+        try Self.shell("umount '\(mountPoint(relative))'")
+    }
+
+    private func mountPoint(_ relative: FilePathBytes) -> FilePathBytes {
+        relative.isEmpty ? root : relative.bytes.first == UInt8(ascii: "/") ? relative : path(relative)
+    }
+
+    /// Lazily unmounts everything still mounted in the tree, deepest first; for cleanup (a `defer`,
+    /// and the deinit as a safety net), so it never throws.
+    func unmountAll() {
+        let base = base.resolvingSymbolicLinks() ?? base
+        let mounted = ((try? MountInfo.current()) ?? []).map(\.mountPoint).filter { $0.isWithin(base) }
+        for point in mounted.sorted(by: { $0.bytes.count > $1.bytes.count }) {
+            _ = try? Self.shell("umount -l '\(point)'")
+        }
+    }
+
+    /// Whether this process may mount file systems (root with CAP_SYS_ADMIN): tried once.
+    static let canMount: Bool = {
+        guard let tree = try? TemporaryTree(), (try? tree.mount("")) != nil else { return false }
+        tree.unmountAll()
+        return true
+    }()
 
     static func isInstalled(_ tool: String) -> Bool {
         (try? shell("command -v \(tool)")) != nil

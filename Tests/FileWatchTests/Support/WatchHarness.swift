@@ -8,7 +8,10 @@ struct WatchLog: Sendable {
     var batches: [WatchBatch] = []
     var everChanged: Set<FilePathBytes> = []
     var everRemoved: Set<FilePathBytes> = []
-    var rescans = 0
+    var everRulesChanged: Set<FilePathBytes> = []
+    /// Every batch's rescan reason, in order (a batch without one adds nothing).
+    var rescanReasons: [RescanReason] = []
+    var rescans: Int { rescanReasons.count }
     var rootStates: [WatchBatch.RootState] = []
     var finished = false
     var failure: String?
@@ -20,7 +23,8 @@ actor WatchLogBox {
         log.batches.append(batch)
         log.everChanged.formUnion(batch.changed)
         log.everRemoved.formUnion(batch.removed)
-        if batch.rescan { log.rescans += 1 }
+        log.everRulesChanged.formUnion(batch.rulesChanged)
+        if let reason = batch.rescanReason { log.rescanReasons.append(reason) }
         if log.rootStates.last != batch.rootState || batch.rescan { log.rootStates.append(batch.rootState) }
     }
     func finish(_ failure: String?) {
@@ -99,6 +103,20 @@ struct WatchHarness: Sendable {
 }
 
 struct WaitTimeout: Error {}
+
+/// Waits until `condition` holds, polling; fails the test after `timeout`. For state outside the
+/// watch log (a gate, the mount table).
+func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while !condition() {
+        if clock.now >= deadline {
+            Issue.record("timed out waiting for \(what)")
+            throw WaitTimeout()
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
 
 extension Set<FilePathBytes> {
     init(_ strings: [String]) { self.init(strings.map { FilePathBytes($0) }) }
