@@ -2,10 +2,11 @@ import AISearchAPI
 import Foundation
 import Testing
 
-/// The port from the `listener_started` log line.
+/// The port from the `listener_started` log line (waited for up to 2 minutes: a hang guard on a
+/// loaded machine, not a timing).
 func listeningPort(_ agent: AgentProcess) async throws -> Int {
     var port: Int?
-    _ = await eventually(within: .seconds(20)) {
+    _ = await eventually(within: .seconds(120)) {
         let line = agent.errors.split(separator: "\n").first { $0.contains(#""event":"listener_started""#) }
         port = line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["port"] as? Int
         return port != nil

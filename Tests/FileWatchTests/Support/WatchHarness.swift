@@ -70,9 +70,10 @@ struct WatchHarness: Sendable {
         try await waitUntil("the first batch") { !$0.batches.isEmpty }
     }
 
-    /// Waits until `condition` holds for the log, polling; fails the test after `timeout`.
+    /// Waits until `condition` holds for the log, polling; fails the test after `timeout`, a hang
+    /// guard generous enough for a loaded two-core machine (the whole suite runs in parallel).
     @discardableResult
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30),
+    func waitUntil(_ what: String, timeout: Duration = .seconds(120),
                    _ condition: @Sendable (WatchLog) -> Bool) async throws -> WatchLog {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -91,7 +92,7 @@ struct WatchHarness: Sendable {
     /// test can assert the exact sets.
     @discardableResult
     func waitForReports(changed: Set<FilePathBytes> = [], removed: Set<FilePathBytes> = [],
-                        timeout: Duration = .seconds(30)) async throws -> WatchLog {
+                        timeout: Duration = .seconds(120)) async throws -> WatchLog {
         try await waitUntil("changed \(changed.count) / removed \(removed.count) paths", timeout: timeout) {
             $0.everChanged.isSuperset(of: changed) && $0.everRemoved.isSuperset(of: removed)
         }
@@ -106,7 +107,7 @@ struct WaitTimeout: Error {}
 
 /// Waits until `condition` holds, polling; fails the test after `timeout`. For state outside the
 /// watch log (a gate, the mount table).
-func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+func waitUntil(_ what: String, timeout: Duration = .seconds(120), _ condition: () -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while !condition() {
