@@ -84,7 +84,7 @@ public actor SyncEngine {
         // no state entry, so no recorded item either. Building all N would make each edit cost
         // O(N) allocations (and, at 100,000 files, tens of megabytes of short-lived items).
         let owned = snapshot.entries.reduce(0) { count, element in
-            count + (element.value.remote != nil && element.key.rawValue.hasPrefix(settings.keyPrefix) ? 1 : 0)
+            count + (element.value.remote != nil && element.key.hasPrefix(settings.keyPrefix) ? 1 : 0)
         }
         return await runRound(kind: .incremental, items: recordedItems(snapshot, keys: keys),
                               scope: (paths: changed, keys: keys, owned: owned), dryRun: false)
