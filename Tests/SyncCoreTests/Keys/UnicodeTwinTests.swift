@@ -91,4 +91,19 @@ enum Twins {
         #expect(plan.deletes.isEmpty && plan.withheldDeletes.isEmpty)
         #expect(plan.uploads.map(\.key) == [ItemKey("caf\u{E9}/b.md")])
     }
+
+    @Test func aRoundUploadsBothTwinsAndReportsEachOnce() async throws {
+        let fixture = try EngineFixture()
+        try fixture.write(Twins.composed, "composed")
+        try fixture.write(Twins.decomposed, "decomposed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.root.path).count == 2)
+        let round = try await fixture.makeEngine().reconcile()
+        #expect(round.isInSync)
+        #expect(Set(round.report.uploaded) == [ItemKey(Twins.composed), ItemKey(Twins.decomposed)])
+        #expect(Set(round.report.touched.keys) == [ItemKey(Twins.composed), ItemKey(Twins.decomposed)])
+        #expect(await fixture.store.items.count == 2)
+        // `--json` lists touched items, so both survive encoding.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(round.report)) as? [String: Any]
+        #expect((json?["touched"] as? [Any])?.count == 2)
+    }
 }
