@@ -65,4 +65,14 @@ import Testing
         #expect(again.id != decomposed.id && again.id != composed.id)
         #expect(await h.emulator.items(instance: "docs").count == 2)
     }
+
+    /// A name may start with a combining mark, which as a `Character` fuses with the `/` before it.
+    @Test func aKeyIsCutIntoFolderAndNameAtTheSlashByte() async throws {
+        let h = try Harness()
+        try await h.createInstance("docs")
+        let item = try await h.uploaded("docs", key: "dir/\u{301}x.md", text: "x")
+        #expect(item.metadata?["folder"] == .string("dir/"))
+        await h.emulator.settleAll()
+        #expect(await h.emulator.items(instance: "docs").first?.status == .completed, "indexed as Markdown")
+    }
 }
