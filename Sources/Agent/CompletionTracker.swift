@@ -35,7 +35,7 @@ public actor CompletionTracker {
     }
 
     /// Starts following the items a round uploaded (a re-upload restarts the item's clock).
-    func track(_ touched: [String: ExecutionReport.Touched]) {
+    func track(_ touched: [ItemKey: ExecutionReport.Touched]) {
         let now = clock.now
         for item in touched.values {
             guard let changed = item.changedAtNanoseconds, item.completedAtNanoseconds == nil else { continue }

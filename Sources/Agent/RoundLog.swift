@@ -9,11 +9,11 @@ enum RoundLog {
     static func record(_ round: SyncEngine.Round, label: String, logger: Logger) {
         let report = round.report
         for key in report.uploaded {
-            logger.info(.uploadDone, "uploaded \(key)", key: key.description, itemID: report.touched[key.description]?.itemID)
+            logger.info(.uploadDone, "uploaded \(key)", key: key.description, itemID: report.touched[key]?.itemID)
         }
         for key in report.deleted { logger.info(.deleteDone, "deleted \(key)", key: key.description) }
         for key in report.reindexed {
-            logger.info(.reindexDone, "re-index requested for \(key)", key: key.description, itemID: report.touched[key.description]?.itemID)
+            logger.info(.reindexDone, "re-index requested for \(key)", key: key.description, itemID: report.touched[key]?.itemID)
         }
         for failure in report.failures {
             let event: LogEvent = switch failure.operation {

@@ -33,7 +33,8 @@ public struct EmulatorConfiguration: Sendable {
     public var saveDebounce: Duration
     /// Largest accepted upload. The docs say "4 MB"; we read it as 4 MiB = 4,194,304 bytes.
     public var maxUploadBytes: Int
-    /// Keys whose processing is made to end in `error` (a log says it was injected).
+    /// Keys whose processing is made to end in `error` (a log says it was injected), matched
+    /// byte for byte like every key (see `failsOnPurpose(key:)`).
     public var failingKeys: Set<String>
     /// The clock for timestamps, processing and sleeps. Tests pass a `ManualEmulatorClock`.
     public var clock: any EmulatorClock
@@ -62,6 +63,12 @@ public struct EmulatorConfiguration: Sendable {
         self.failingKeys = failingKeys
         self.clock = clock
         self.makeIndex = makeIndex
+    }
+
+    /// Whether `key` is one of `failingKeys`, comparing bytes: injecting a failure for the NFC
+    /// spelling of a name must not fail its NFD twin.
+    func failsOnPurpose(key: String) -> Bool {
+        failingKeys.contains { KeyBytes($0) == KeyBytes(key) }
     }
 }
 

@@ -97,10 +97,10 @@ extension EmulatorService {
 
     static func itemQuery(_ request: HTTPRequest) throws(EmulatorError) -> ItemQuery {
         var query = ItemQuery()
-        query.key = request.queryValue("key")
+        query.key = request.queryValue("key").map(KeyBytes.init)
         query.itemID = request.queryValue("item_id")
         query.source = request.queryValue("source")
-        query.search = request.queryValue("search")
+        query.search = request.queryValue("search").map(KeyBytes.init)
         if let status = request.queryValue("status") {
             guard let parsed = Item.Status(rawValue: status) else {
                 throw .invalidRequest("status must be one of \(Item.Status.allCases.map(\.rawValue).joined(separator: ", "))")

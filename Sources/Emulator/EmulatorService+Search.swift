@@ -77,7 +77,8 @@ extension EmulatorStore {
         }
         merged.sort { lhs, rhs in
             if lhs.hit.keywordScore != rhs.hit.keywordScore { return lhs.hit.keywordScore > rhs.hit.keywordScore }
-            if lhs.hit.key != rhs.hit.key { return lhs.hit.key < rhs.hit.key }
+            let (left, right) = (KeyBytes(lhs.hit.key), KeyBytes(rhs.hit.key))
+            if left != right { return left < right }
             if lhs.instance != rhs.instance { return lhs.instance < rhs.instance }
             return lhs.hit.startByte < rhs.hit.startByte
         }

@@ -4,11 +4,11 @@ import Foundation
 /// What a listing asks for, already validated.
 struct ItemQuery: Sendable {
     enum SortOrder: String, Sendable { case status, modifiedAt = "modified_at" }
-    var key: String?
+    var key: KeyBytes?
     var itemID: String?
     var source: String?
     var status: Item.Status?
-    var search: String?
+    var search: KeyBytes?
     var sortBy: SortOrder = .status
     var metadataFilter: MetadataFilter?
 }
@@ -52,22 +52,23 @@ extension EmulatorStore {
         struct SortKey {
             var rank: Int
             var time: Date
-            var key: String
+            var key: KeyBytes
             var id: String
         }
         var keys: [SortKey] = []
         keys.reserveCapacity(state.items.count)
         for item in state.items.values {
-            guard (query.key.map { $0 == item.key } ?? true)
+            let itemKey = KeyBytes(item.key)
+            guard (query.key.map { $0 == itemKey } ?? true)
                 && (query.itemID.map { $0 == item.id } ?? true)
                 && (query.source.map { $0 == item.sourceID } ?? true)
                 && (query.status.map { $0 == item.status } ?? true)
-                && (query.search.map { item.key.contains($0) } ?? true)
+                && (query.search.map { itemKey.contains($0) } ?? true)
                 && (query.metadataFilter.map { $0.matches(metadata(of: item, in: state.record)) } ?? true)
             else { continue }
             switch query.sortBy {
-            case .status: keys.append(SortKey(rank: statusRank(item.status), time: item.lastSeenAt, key: item.key, id: item.id))
-            case .modifiedAt: keys.append(SortKey(rank: 0, time: item.modifiedAt, key: item.key, id: item.id))
+            case .status: keys.append(SortKey(rank: statusRank(item.status), time: item.lastSeenAt, key: itemKey, id: item.id))
+            case .modifiedAt: keys.append(SortKey(rank: 0, time: item.modifiedAt, key: itemKey, id: item.id))
             }
         }
         keys.sort { a, b in
@@ -254,7 +255,7 @@ extension EmulatorStore {
 
     private func settle(_ item: inout ItemRecord, in state: inout InstanceState, at time: Date) {
         let outcome = ItemProcessing.outcome(key: item.key, content: item.hasContent ? contents[item.id] : nil,
-                                             injectedFailure: settings.failingKeys.contains(item.key))
+                                             injectedFailure: settings.failsOnPurpose(key: item.key))
         let stamp = Timestamp.iso8601(time)
         let elapsedMs = Int((settings.processingDelay.timeInterval * 1000).rounded())
         switch outcome {

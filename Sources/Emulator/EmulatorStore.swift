@@ -34,8 +34,9 @@ actor EmulatorStore {
         var items: [String: ItemRecord] = [:] { didSet { version = Self.nextVersion() } }
         /// Unique across all instances, old and new, for the life of the process.
         private(set) var version = InstanceState.nextVersion()
-        /// `source_id + NUL + key` → item id.
-        var idByKey: [String: String] = [:]
+        /// `source_id + NUL + key` → item id; by bytes, so keys differing only in Unicode
+        /// normalisation are two items (see `KeyBytes`).
+        var idByKey: [KeyBytes: String] = [:]
         /// Items with a schedule, for a cheap `refresh`.
         var pending: Set<String> = []
         var jobs: [String: JobRecord] = [:]
@@ -80,11 +81,11 @@ actor EmulatorStore {
 
     // MARK: Inspection and administration
 
-    /// Every item of an instance as the API would list it (no filters, sorted by key).
+    /// Every item of an instance as the API would list it (no filters, sorted by key bytes).
     func allItems(_ key: InstanceKey) -> [Item] {
         refresh(key)
         guard let state = instances[key] else { return [] }
-        return state.items.values.sorted { $0.key < $1.key }.map { render($0, in: state) }
+        return state.items.values.sorted { KeyBytes($0.key) < KeyBytes($1.key) }.map { render($0, in: state) }
     }
 
     func content(ofItem itemID: String) -> [UInt8]? { contents[itemID] }
@@ -180,7 +181,7 @@ actor EmulatorStore {
     static let defaultChunkSize = 256
     static let defaultChunkOverlap = 10
 
-    static func lookupKey(source: String?, key: String) -> String { "\(source ?? "")\u{0}\(key)" }
+    static func lookupKey(source: String?, key: String) -> KeyBytes { KeyBytes("\(source ?? "")\u{0}\(key)") }
 
     /// The state of an instance after `refresh`, or a 404.
     func existing(_ key: InstanceKey) throws(EmulatorError) -> InstanceState {

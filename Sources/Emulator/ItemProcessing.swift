@@ -53,22 +53,26 @@ enum ItemProcessing {
         return .completed(text: "Converted content of \(name) (\(content.count) bytes).")
     }
 
+    // Keys are split on bytes, not `Character`s: a name may start with a combining mark, which
+    // as a `Character` would fuse with the `/` before it and hide that separator.
+
     /// The last path component of a key.
     static func fileName(of key: String) -> String {
-        key.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? key
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return key }
+        return String(decoding: key.utf8[key.utf8.index(after: slash)...], as: UTF8.self)
     }
 
     /// The folder of a key as the built-in `folder` metadata field has it: `docs/a/` for
     /// `docs/a/x.md`, empty for a top-level key.
     static func folder(of key: String) -> String {
-        guard let slash = key.lastIndex(of: "/") else { return "" }
-        return String(key[...slash])
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(decoding: key.utf8[...slash], as: UTF8.self)
     }
 
     /// Lowercased extension after the last dot, none for dot-files without another dot.
     static func fileExtension(of name: String) -> String? {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        let ext = name[name.index(after: dot)...]
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.utf8.startIndex else { return nil }
+        let ext = String(decoding: name.utf8[name.utf8.index(after: dot)...], as: UTF8.self)
         return ext.isEmpty ? nil : ext.lowercased()
     }
 }

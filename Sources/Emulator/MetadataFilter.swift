@@ -54,15 +54,18 @@ struct MetadataFilter: Sendable {
         }
     }
 
+    /// Strings compare by bytes (`KeyBytes`): `filename` and `folder` hold keys, and two keys that
+    /// differ only in Unicode normalisation are two items, which a filter must tell apart.
     private static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
         if let x = a.doubleValue, let y = b.doubleValue { return x == y }
+        if let x = a.stringValue, let y = b.stringValue { return KeyBytes(x) == KeyBytes(y) }
         return a == b
     }
 
     /// -1, 0, 1 for numbers or strings of the same kind; nil otherwise.
     private static func compare(_ a: JSONValue, _ b: JSONValue) -> Int? {
         if let x = a.doubleValue, let y = b.doubleValue { return x < y ? -1 : (x > y ? 1 : 0) }
-        if let x = a.stringValue, let y = b.stringValue { return x < y ? -1 : (x > y ? 1 : 0) }
+        if let x = a.stringValue.map(KeyBytes.init), let y = b.stringValue.map(KeyBytes.init) { return x < y ? -1 : (x > y ? 1 : 0) }
         return nil
     }
 }

@@ -47,4 +47,19 @@ import Testing
         #expect(fixed.status == 0, "\(fixed.output)\(fixed.error)")
         #expect(fixed.output.contains("tool.exe") && fixed.output.hasSuffix("every eligible file is searchable\n"))
     }
+
+    /// NFC and NFD `café.md` are two files, so two entries, each under its own bytes.
+    @Test func listsNamesThatDifferOnlyInNormalisationAsTwoFiles() async throws {
+        struct Report: Decodable { struct Entry: Decodable { var key: String; var state: String }; var files: [Entry] }
+        let h = try EmulatorHarness()
+        defer { Task { await h.stop() } }
+        _ = try await h.client.createInstance(id: "docs")
+        let twins = ["caf\u{E9}.md", "cafe\u{301}.md"]
+        for name in twins { try h.write(name, name) }
+        let run = await h.run(["status", h.root.path, "--json", "--instance", "docs", "--state-dir", h.stateDirectory.path])
+        let report = try JSONDecoder().decode(Report.self, from: Data(run.output.utf8))
+        #expect(report.files.map { Array($0.key.utf8) } == twins.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) },
+                "\(run.output)\(run.error)")
+        #expect(report.files.allSatisfy { $0.state == "new" })
+    }
 }

@@ -59,10 +59,12 @@ enum StatusCommand {
     static func build(_ session: AgentSession) async throws -> Report {
         let round = try await session.engine.reconcile(dryRun: true)
         let plan = round.plan
-        var entries: [String: Report.Entry] = [:]
+        // By `ItemKey`, which compares bytes: two names that differ only in Unicode normalisation
+        // are two files and two entries.
+        var entries: [ItemKey: Report.Entry] = [:]
         func note(_ key: ItemKey, _ state: String, _ reason: String?, blocking: Bool = true) {
-            if entries[key.rawValue] == nil {
-                entries[key.rawValue] = Report.Entry(key: key.rawValue, state: state, reason: reason, blocking: blocking)
+            if entries[key] == nil {
+                entries[key] = Report.Entry(key: key.rawValue, state: state, reason: reason, blocking: blocking)
             }
         }
         for upload in plan.uploads {
@@ -93,11 +95,11 @@ enum StatusCommand {
         }
 
         // Remote: one filtered listing per unfinished status, restricted to the folder's eligible files.
-        let eligible = Set(round.snapshot.files.filter(\.isEligible).map(\.key.rawValue))
+        let eligible = Set(round.snapshot.files.filter(\.isEligible).map(\.key))
         let client = session.client
         for status in [Item.Status.error, .queued, .running, .skipped, .outdated] {
             let items = try await client.listAllItems(in: session.instance, query: ItemListQuery(status: status, perPage: 50))
-            for item in items where eligible.contains(item.key) && item.status == status {
+            for item in items where eligible.contains(ItemKey(item.key)) && item.status == status {
                 var reason: String?
                 switch status {
                 case .queued: reason = "waiting to be indexed"
@@ -115,7 +117,7 @@ enum StatusCommand {
             }
         }
         let stats = try await client.instanceStats(session.instance)
-        let files = entries.values.sorted { $0.key < $1.key }
+        let files = entries.sorted { $0.key < $1.key }.map(\.value)
         return Report(instance: session.instance, files: files, stats: stats, searchable: !files.contains(where: \.blocking))
     }
 

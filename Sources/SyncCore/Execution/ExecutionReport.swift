@@ -1,7 +1,7 @@
 import AISearchAPI
 
 /// What executing one plan did, for the command's summary, `--json`, logs and metrics.
-public struct ExecutionReport: Sendable, Codable, Hashable {
+public struct ExecutionReport: Sendable, Encodable, Hashable {
     /// Whether this agent may have changed the instance: a request that changes items succeeded,
     /// or failed (it may have landed all the same).
     public var changedRemote: Bool {
@@ -32,6 +32,7 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
 
     /// An item this round uploaded or asked to re-index: for logs and the latency histogram.
     public struct Touched: Sendable, Codable, Hashable {
+        public var key: ItemKey
         public var itemID: String
         /// The file's modification time (ns since the epoch): when the change being synced was made.
         public var changedAtNanoseconds: Int64?
@@ -50,8 +51,10 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
     public var unindexed: [UnindexedItem] = []
     public var requests = 0
     public var bytesUploaded: Int64 = 0
-    /// By key text.
-    public var touched: [String: Touched] = [:]
+    /// By key. `--json` lists them sorted by key rather than as an object keyed by key text:
+    /// Foundation's encoder keys objects by `String`, which would merge two keys that differ only
+    /// in Unicode normalisation (see `ItemKey`).
+    public var touched: [ItemKey: Touched] = [:]
 
     public init() {}
 
@@ -67,5 +70,22 @@ public struct ExecutionReport: Sendable, Codable, Hashable {
         requests += other.requests
         bytesUploaded += other.bytesUploaded
         touched.merge(other.touched) { _, later in later }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uploaded, deleted, reindexed, verifiedEqual, failures, unindexed, requests, bytesUploaded, touched
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(uploaded, forKey: .uploaded)
+        try container.encode(deleted, forKey: .deleted)
+        try container.encode(reindexed, forKey: .reindexed)
+        try container.encode(verifiedEqual, forKey: .verifiedEqual)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(unindexed, forKey: .unindexed)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(bytesUploaded, forKey: .bytesUploaded)
+        try container.encode(touched.values.sorted { $0.key < $1.key }, forKey: .touched)
     }
 }

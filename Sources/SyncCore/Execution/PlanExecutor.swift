@@ -124,7 +124,7 @@ public struct PlanExecutor: Sendable {
                 let item = try await store.reindex(itemID: action.itemID, waitForCompletion: options.waitForCompletion)
                 await state.apply([.reindexRequested(action.key), .remoteStatus(action.key, item.status), .completed(action.key)])
                 report.reindexed.append(action.key)
-                report.touched[action.key.description] = .init(itemID: item.id)
+                report.touched[action.key] = .init(key: action.key, itemID: item.id)
                 if options.waitForCompletion { try await follow(item, key: action.key, state: state, report: &report) }
             case .verify(let action):
                 try await verify(action, state: state, checksumKind: checksumKind, report: &report)
@@ -151,8 +151,8 @@ public struct PlanExecutor: Sendable {
                                           waitForCompletion: options.waitForCompletion)
         report.uploaded.append(key)
         report.bytesUploaded += Int64(content.bytes.count)
-        report.touched[key.description] = .init(itemID: item.id, changedAtNanoseconds: content.status.modificationTimeNanoseconds,
-                                                acceptedAtNanoseconds: now())
+        report.touched[key] = .init(key: key, itemID: item.id, changedAtNanoseconds: content.status.modificationTimeNanoseconds,
+                                    acceptedAtNanoseconds: now())
         var changes: [StateChange] = [
             .hashed(key, path: path, status: content.status, sha256: digest),
             .recordRemote(key, path: path, record: RemoteRecord(itemID: item.id, checksum: item.checksum, status: item.status, contentSHA256: digest)),
@@ -208,7 +208,7 @@ public struct PlanExecutor: Sendable {
             item = try await store.get(itemID: item.id)
         }
         await state.apply([.remoteStatus(key, item.status)])
-        if item.status == .completed { report.touched[key.description]?.completedAtNanoseconds = now() }
+        if item.status == .completed { report.touched[key]?.completedAtNanoseconds = now() }
         guard item.status == .error || item.status == .skipped else { return }
         report.requests += 1
         let log = try? await store.lastLogMessage(itemID: item.id)

@@ -19,8 +19,8 @@ import LinuxSystem
 /// `path(for:)` inverts rules 1–2 exactly and refuses any key the mapper would not produce; a
 /// shortened key is resolved only through its metadata (or the caller's state records).
 ///
-/// Keys compare as Swift strings, so two paths whose keys are canonically equivalent (NFC and
-/// NFD spellings of `café`) share one `ItemKey`: `mapAll` reports them as a conflict.
+/// Keys compare by bytes (see `ItemKey`), so the NFC and NFD spellings of `café.md`, two files
+/// on Linux, get two keys and two items; neither is a conflict.
 public struct KeyMapper: Hashable, Sendable {
     /// The API's limit on a key, applied to UTF-8 bytes (which also bounds characters).
     public static let maximumKeyLength = 128

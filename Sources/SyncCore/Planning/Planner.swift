@@ -57,7 +57,7 @@ struct Planner {
 
     /// Ours to change: uploaded through built-in storage, under our prefix, not already being deleted.
     private func isOwned(_ item: Item) -> Bool {
-        item.sourceID == "builtin" && item.key.hasPrefix(options.keyPrefix) && item.nextAction != .delete
+        item.sourceID == "builtin" && ItemKey(item.key).hasPrefix(options.keyPrefix) && item.nextAction != .delete
     }
 
     mutating func run() -> SyncPlan {

@@ -11,11 +11,11 @@ actor FakeItemStore: RemoteItemStore {
     var calls: [String] = []
     private var nextID = 1
 
-    func listAll() async throws -> [Item] { calls.append("list"); return items.values.map(\.item).sorted { $0.key < $1.key } }
+    func listAll() async throws -> [Item] { calls.append("list"); return items.values.map(\.item).sorted { ItemKey($0.key) < ItemKey($1.key) } }
 
     func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
         calls.append("upload \(key)")
-        let id = items.values.first { $0.item.key == key.rawValue }?.item.id ?? { defer { nextID += 1 }; return "item-\(nextID)" }()
+        let id = items.values.first { ItemKey($0.item.key) == key }?.item.id ?? { defer { nextID += 1 }; return "item-\(nextID)" }()
         let item = Item(id: id, key: key.rawValue, checksum: "opaque-\(contents.count)-\(SHA256.hash(contents).hex.prefix(6))",
                         createdAt: "2026-01-01T00:00:00Z", lastSeenAt: "2026-01-01T00:00:00Z", fileSize: Int64(contents.count),
                         metadata: metadata, namespace: "default", status: .completed)

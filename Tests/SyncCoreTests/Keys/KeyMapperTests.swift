@@ -100,22 +100,6 @@ import Testing
         #expect(Array(mapping.fullKey.utf8).starts(with: key[..<hashStart]))
     }
 
-    @Test func canonicallyEquivalentNamesAreAConflictNotAnOverwrite() throws {
-        let composed = FilePathBytes("caf\u{E9}.md")
-        let decomposed = FilePathBytes("cafe\u{301}.md")
-        #expect(composed != decomposed)
-        let result = try KeyMapper().mapAll([composed, decomposed, "other.md"])
-        #expect(result.conflicts.count == 1)
-        #expect(result.conflicts.first?.paths == [composed, decomposed].sorted())
-        #expect(result.keys[composed] == nil && result.keys[decomposed] == nil)
-        #expect(result.keys["other.md"] == ItemKey("other.md"))
-        guard case .keyConflict(_, let with)? = result.ineligible[composed] else {
-            Issue.record("expected a keyConflict reason")
-            return
-        }
-        #expect(with == decomposed.description)
-    }
-
     @Test func aNameShapedLikeAShortenedKeyCannotTakeItsPlace() throws {
         let mapper = try KeyMapper()
         let long = FilePathBytes(String(repeating: "n", count: 140) + ".md")
