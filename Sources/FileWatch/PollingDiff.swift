@@ -47,9 +47,10 @@ struct PollingDiff<Instant: InstantProtocol> where Instant.Duration == Duration 
     }
 
     /// Takes the scan made at `now`; returns what to report. `rulesChanged` holds the directories
-    /// whose rule file reads differently from the previous scan (the outermost ones): what is
-    /// eligible below them changed, which the consumer re-evaluates by scanning them, so no path
-    /// below them is reported (files newly ignored would otherwise look removed) and none is held.
+    /// whose rule file reads differently from the previous scan, except those now ignored: what
+    /// is eligible below them changed, which the consumer re-evaluates by scanning them, so no
+    /// path below them is reported (files newly ignored would otherwise look removed) and none is
+    /// held.
     mutating func take(_ scan: ScanSnapshot, at now: Instant)
         -> (changed: Set<FilePathBytes>, removed: Set<FilePathBytes>, rulesChanged: Set<FilePathBytes>) {
         var scan = scan
@@ -59,8 +60,10 @@ struct PollingDiff<Instant: InstantProtocol> where Instant.Duration == Duration 
         }
         scan.carryOverUnreadable(from: previous)
         defer { self.previous = scan }
-        let rulesChanged = scan.rules.ruleFileDirectories(differingFrom: previous.rules).outermostInTree
-        let isGoverned = { (path: FilePathBytes) in rulesChanged.contains { path.isWithin(inTree: $0) } }
+        let rulesChanged = scan.rules.ruleFileDirectories(differingFrom: previous.rules)
+            .filter { $0.isEmpty || !scan.rules.isIgnored($0, isDirectory: true) }
+        let governing = rulesChanged.outermostInTree
+        let isGoverned = { (path: FilePathBytes) in governing.contains { path.isWithin(inTree: $0) } }
         for path in Array(held.keys) where isGoverned(path) { held[path] = nil }
         var changed: Set<FilePathBytes> = []
         var removed: Set<FilePathBytes> = []

@@ -36,9 +36,9 @@ public struct WatchBatch: Hashable, Sendable, CustomStringConvertible {
     public enum RootState: Hashable, Sendable {
         /// The root is a directory and is being watched.
         case present
-        /// The root was deleted, moved away or unmounted (or was absent at start). Nothing under it
-        /// is reported as removed; the watcher polls for it and, when it is back, sends a batch
-        /// with `.present` and `rescanReason == .rootReturned`.
+        /// The root was deleted or moved away, or an unmount left no directory at its path (or it
+        /// was absent at start). Nothing under it is reported as removed; the watcher polls for it
+        /// and, when it is back, sends a batch with `.present` and `rescanReason == .rootReturned`.
         case missing
     }
 

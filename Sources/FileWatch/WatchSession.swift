@@ -280,14 +280,15 @@ final class WatchSession {
         pendingRuleDirectories.insert(directory)
     }
 
-    /// Re-crawls the subtree of every directory whose rule file changed, so the watches follow
-    /// the new rules, then says which directories they were (`WatchBatch.rulesChanged`); the
-    /// consumer re-evaluates those subtrees. No rescan: no event was lost.
+    /// Re-crawls the subtree of every directory whose rule file changed (the outermost ones cover
+    /// the rest), so the watches follow the new rules, then says which directories they were
+    /// (`WatchBatch.rulesChanged`), leaving out any that is now ignored; the consumer re-evaluates
+    /// those subtrees. No rescan: no event was lost.
     private func applyRuleChanges() throws(WatchError) {
         guard !pendingRuleDirectories.isEmpty else { return }
-        let directories = pendingRuleDirectories.outermostInTree
+        let directories = pendingRuleDirectories
         pendingRuleDirectories = []
-        for directory in directories where tree.contains(directory) { try recrawl(directory) }
+        for directory in directories.outermostInTree where tree.contains(directory) { try recrawl(directory) }
         let reported = directories.filter { tree.contains($0) }
         if !reported.isEmpty { emit(WatchBatch(rulesChanged: reported)) }
     }

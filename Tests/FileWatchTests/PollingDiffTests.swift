@@ -87,7 +87,17 @@ import Testing
         rules.setRuleFile(Array("*.log\n".utf8), in: "sub")
         rules.setRuleFile(Array("x\n".utf8), in: "sub/deeper")
         let next = Self.scan(["top": Self.file(inode: 8, mtime: 2)], rules: rules)
-        #expect(diff.take(next, at: at(100)) == (["top"], [], ["sub"]))
+        #expect(diff.take(next, at: at(100)) == (["top"], [], ["sub", "sub/deeper"]))
+    }
+
+    @Test func aDirectoryNowIgnoredIsNotNamedForItsVanishedRules() {
+        var diff = PollingDiff<Instant>(maximumDelay: .seconds(10))
+        var before = IgnoreRules()
+        before.setRuleFile(Array("x\n".utf8), in: "sub")
+        _ = diff.take(Self.scan(["sub/a": Self.file()], rules: before), at: at(0))
+        var after = IgnoreRules()
+        after.setRuleFile(Array("sub/\n".utf8), in: "")
+        #expect(diff.take(Self.scan([:], rules: after), at: at(100)) == ([], [], [""]))
     }
 
     @Test func whatCouldNotBeReadKeepsItsLastState() {

@@ -10,7 +10,9 @@ enum WatchScenarios {
         try tree.run("mkdir -p sub && echo 1 > a && echo 2 > sub/b")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
-        try tree.run("rm -rf root", in: tree.base)
+        // Gone at once: a scan (or a settled event) in the middle of a recursive delete would
+        // rightly report the files deleted first, which is not what this is about.
+        try tree.run("mv root gone && rm -rf gone", in: tree.base)
         try await harness.waitUntil("root missing") { $0.batches.last?.rootState == .missing }
         try TemporaryTree.makeDirectory(tree.root)
         try tree.write("c", "3\n")
@@ -48,12 +50,15 @@ enum WatchScenarios {
         try tree.write(".aisearchignore", "*.log\n")
         var log = try await harness.waitUntil("the root's rules changed") { $0.everRulesChanged.contains("") }
         #expect(log.batches.contains { $0.rulesChanged == [""] && !$0.rescan })
+        // Events are reported in order: once the marker is in, the root file's last event is handled.
+        try tree.write("marker")
+        try await harness.waitForReports(changed: ["marker"])
         try tree.write("sub/.aisearchignore", "t\n")
         log = try await harness.waitUntil("sub's rules changed") { $0.everRulesChanged.contains("sub") }
         #expect(log.batches.contains { $0.rulesChanged == ["sub"] && !$0.rescan })
-        // Events are reported in order: once the marker is in, no rescan can still be on its way.
-        try tree.write("marker")
-        log = try await harness.waitForReports(changed: ["marker"])
+        // Likewise: once this marker is in, no rescan can still be on its way.
+        try tree.write("marker2")
+        log = try await harness.waitForReports(changed: ["marker2"])
         #expect(log.rescanReasons == [.startup])
         #expect(log.everRulesChanged == ["", "sub"])
         #expect(log.everRemoved.isEmpty)
