@@ -12,11 +12,16 @@ import Testing
         defer { Task { await harness.stop() } }
         _ = try await harness.client.createInstance(id: "docs")
         for index in 0..<250 { try harness.write("f\(index).md", "file \(index)") }
-        try await harness.server.emulator.setFaults(FaultSettings(slowRate: 1, slowDelayMilliseconds: 400))
+        // The instance already holds these items, so its listing takes five pages.
+        for index in 0..<250 { _ = try await harness.client.uploadItem(to: "docs", key: "f\(index).md", contents: Array("file \(index)".utf8)) }
+        try await harness.server.emulator.setFaults(FaultSettings(slowRate: 1, slowDelayMilliseconds: 2000))
+        let before = await harness.server.emulator.requestsArrived()
         let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--settle", "50ms", "--listen", "127.0.0.1:0",
                                       "--log-format", "json"], harness: harness)
         let port = try await listeningPort(agent)
-        // The listing (five pages at 400 ms each) is under way: the API goes down.
+        // The agent's GET instance, then the first of five listing pages (2 s each): once that has
+        // arrived, the API goes down for the rest of the listing.
+        #expect(await eventually(within: .seconds(120)) { await harness.server.emulator.requestsArrived() >= before + 2 })
         try await harness.server.emulator.setFaults(FaultSettings(serverErrorRate: 1))
         #expect(await eventually(within: .seconds(60)) { agent.errors.contains(#""event":"round_failed""#) }, "\(agent.errors)")
         let health = try await get(port, "/healthz")

@@ -85,6 +85,9 @@ public actor SyncEngine {
         let items = try await store.listAll()
         var round = await runRound(kind: .full, items: items, scope: nil, dryRun: dryRun)
         round.remoteComparison = .fullListing
+        // The evidence recorded after the round is one more request: the plan says so too.
+        round.plan.cost.requests += 1
+        round.plan.cost.worstCaseRequests += 1
         if !dryRun, round.report.succeeded { await recordFingerprint(fullComparisonAt: now, round: &round) }
         return round
     }
