@@ -33,7 +33,7 @@ import Emulator
         #expect(try await eventually(mirrored), "moves: \(agent.errors)")
 
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
     }
 
@@ -52,7 +52,7 @@ import Emulator
             // The point of this test is the moment of the kill: anywhere from start-up to mid-upload.
             try await Task.sleep(for: .milliseconds(20 + Int(random.next() % 380)))
             if agent.process.isRunning { agent.signal(SIGKILL); kills += 1 }
-            _ = await agent.exitStatus(within: .seconds(10))
+            _ = await agent.exitStatus(within: .seconds(120))
         }
         let final = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
         #expect(await final.exitStatus(within: .seconds(120)) == 0, "\(final.errors)")

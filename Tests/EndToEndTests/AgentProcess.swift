@@ -59,8 +59,10 @@ final class AgentProcess: @unchecked Sendable {
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
 
-/// Polls `condition` until it holds or `limit` passes; the answer is whether it held.
-func eventually(within limit: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` until it holds or `limit` passes; the answer is whether it held. Limits are
+/// hang guards, not timings: two minutes by default, since the whole suite shares two cores and the
+/// emulator answers on the test process's cooperative threads.
+func eventually(within limit: Duration = .seconds(120), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

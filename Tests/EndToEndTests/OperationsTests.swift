@@ -23,11 +23,11 @@ import Testing
         #expect(early.status == 503, "readyz answered \(early.status) before the initial reconcile finished")
         #expect(early.text.contains("initial reconcile has not finished"))
         #expect(try await get(port, "/healthz").status == 200)
-        #expect(try await eventually(within: .seconds(60)) { try await get(port, "/readyz").status == 200 }, "\(agent.errors)")
+        #expect(try await eventually(within: .seconds(120)) { try await get(port, "/readyz").status == 200 }, "\(agent.errors)")
         #expect(await harness.remoteContents() == (try harness.localContents()))
 
         try harness.write("f3.md", "edited")
-        #expect(try await eventually(within: .seconds(30)) { await harness.remoteContents() == (try harness.localContents()) })
+        #expect(try await eventually(within: .seconds(120)) { await harness.remoteContents() == (try harness.localContents()) })
         let metrics = try await get(port, "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.headers["Content-Type"] == PrometheusText.contentType)
@@ -46,7 +46,7 @@ import Testing
         #expect(try await get(port, "/nothing").status == 404)
 
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         let lines = agent.errors.split(separator: "\n")
         #expect(lines.count >= 5)
         for line in lines {
@@ -64,9 +64,9 @@ import Testing
         _ = try await harness.client.createInstance(id: "docs")
         for index in 0..<200 { try harness.write("d\(index % 8)/f\(index).md", "file \(index)") }
         let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--rate-limit", "100000/300"], harness: harness)
-        #expect(await eventually(within: .seconds(60)) { await harness.remoteContents().count >= 20 })
+        #expect(await eventually(within: .seconds(120)) { await harness.remoteContents().count >= 20 })
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         let uploadedBeforeExit = await harness.remoteContents().count
         #expect(uploadedBeforeExit < 200, "the signal came too late to test anything")
         #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
@@ -92,18 +92,18 @@ import Testing
                        {"root": "\(harness.root.lastPathComponent)/handbook", "instance": "docs", "prefix": "handbook/"}]}
             """.utf8).write(to: config)
         let agent = try AgentProcess(["sync", "--config", config.path], harness: harness, stateDirectoryFlag: false)
-        #expect(await agent.exitStatus(within: .seconds(60)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         #expect(Set(await harness.remoteContents().keys) == ["guides/a.md", "handbook/b.md"])
 
         // Removing a file from one folder deletes its item only, not the other folder's.
         try harness.remove("handbook/b.md")
         try harness.write("handbook/c.md", "handbook c")
         let second = try AgentProcess(["sync", "--config", config.path, "--max-delete", "100%"], harness: harness, stateDirectoryFlag: false)
-        #expect(await second.exitStatus(within: .seconds(60)) == 0, "\(second.errors)")
+        #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
         #expect(Set(await harness.remoteContents().keys) == ["guides/a.md", "handbook/c.md"])
 
         let bad = try AgentProcess(["sync", "--config", config.path, "--max-delete", "150%"], harness: harness, stateDirectoryFlag: false)
-        #expect(await bad.exitStatus(within: .seconds(20)) == 3)
+        #expect(await bad.exitStatus(within: .seconds(120)) == 3)
         #expect(bad.errors == "aisearch-sync: error: --max-delete: \"150%\" is not allowed; use a count like 100 or a percentage from 0% to 100%\n")
     }
 
@@ -122,10 +122,10 @@ import Testing
             """.utf8).write(to: config)
         let agent = try AgentProcess(["watch", "--config", config.path], harness: harness)
         let port = try await listeningPort(agent)
-        #expect(await eventually(within: .seconds(30)) { (try? await get(port, "/readyz").status) == 200 }, "\(agent.errors)")
+        #expect(await eventually(within: .seconds(120)) { (try? await get(port, "/readyz").status) == 200 }, "\(agent.errors)")
         try harness.write("guides/b.md", "guide b")
         try harness.write("notes/m.md", "note m")
-        #expect(await eventually(within: .seconds(30)) {
+        #expect(await eventually(within: .seconds(120)) {
             let docs = await harness.remoteContents(instance: "docs").keys.sorted()
             let notes = await harness.remoteContents(instance: "notes").keys.sorted()
             return docs == ["a.md", "b.md"] && notes == ["m.md", "n.md"]
@@ -134,7 +134,7 @@ import Testing
         #expect(metrics.contains(#"aisearch_sync_uploads_total{instance="docs",outcome="success"} 2"#))
         #expect(metrics.contains(#"aisearch_sync_uploads_total{instance="notes",outcome="success"} 2"#))
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         // One state per folder under --state-dir.
         for instance in ["docs", "notes"] {
             let state = harness.stateDirectory.appendingPathComponent("default/\(instance)/state.json")
@@ -150,24 +150,24 @@ import Testing
         _ = try await harness.client.createInstance(id: "docs")
         for index in 0..<3 { try harness.write("f\(index).md", "file \(index)") }
         let first = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
-        #expect(await first.exitStatus(within: .seconds(30)) == 0, "\(first.errors)")
+        #expect(await first.exitStatus(within: .seconds(120)) == 0, "\(first.errors)")
         // What a SIGKILL leaves behind: the marker a running agent keeps beside its state.
         let marker = harness.stateDirectory.appendingPathComponent("running")
         try Data("12345\n".utf8).write(to: marker)
 
         let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--timeout", "1s", "--log-format", "json"],
                                      harness: harness)
-        #expect(await eventually(within: .seconds(20)) { agent.errors.contains(#""event":"recovery_scheduled""#) }, "\(agent.errors)")
-        #expect(await eventually(within: .seconds(20)) { agent.errors.contains(#""round":"initial sync""#) })
+        #expect(await eventually(within: .seconds(120)) { agent.errors.contains(#""event":"recovery_scheduled""#) }, "\(agent.errors)")
+        #expect(await eventually(within: .seconds(120)) { agent.errors.contains(#""round":"initial sync""#) })
         // The dead agent's requests land now: an old version of f0.md and an item for a file gone.
         _ = try await harness.client.uploadItem(to: "docs", key: "f0.md", contents: Array("stale".utf8))
         _ = try await harness.client.uploadItem(to: "docs", key: "gone.md", contents: Array("gone".utf8))
-        #expect(await eventually(within: .seconds(30)) { await harness.remoteContents() == (try? harness.localContents()) },
+        #expect(await eventually(within: .seconds(120)) { await harness.remoteContents() == (try? harness.localContents()) },
                 "\(agent.errors)")
         // The round's record is written once its requests are done: just after the remote matches.
-        #expect(await eventually(within: .seconds(10)) { agent.errors.contains(#""round":"recovery check""#) }, "\(agent.errors)")
+        #expect(await eventually(within: .seconds(120)) { agent.errors.contains(#""round":"recovery check""#) }, "\(agent.errors)")
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0)
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0)
         #expect(!FileManager.default.fileExists(atPath: marker.path), "a clean stop removes the marker")
     }
 

@@ -49,18 +49,18 @@ import Testing
         for index in 0..<200 { try harness.write("f\(index).md", "file \(index)") }
         let arguments = ["watch", harness.root.path, "--instance", "docs", "--settle", "50ms", "--log-format", "json"]
         let first = try AgentProcess(arguments, harness: harness)
-        #expect(await eventually(within: .seconds(60)) { await harness.remoteContents() == (try? harness.localContents()) }, "\(first.errors)")
+        #expect(await eventually(within: .seconds(120)) { await harness.remoteContents() == (try? harness.localContents()) }, "\(first.errors)")
         try harness.write("f1.md", "edited while watching")
-        #expect(await eventually(within: .seconds(30)) { await harness.remoteContents()["f1.md"] == Array("edited while watching".utf8) })
+        #expect(await eventually(within: .seconds(120)) { await harness.remoteContents()["f1.md"] == Array("edited while watching".utf8) })
         first.signal(SIGTERM)
-        #expect(await first.exitStatus(within: .seconds(30)) == 0, "\(first.errors)")
+        #expect(await first.exitStatus(within: .seconds(120)) == 0, "\(first.errors)")
 
         await harness.server.emulator.clearRequestCounts()
         let second = try AgentProcess(arguments, harness: harness)
-        #expect(await eventually(within: .seconds(30)) { second.errors.contains(#""round":"initial sync""#) || second.errors.contains("initial sync") },
+        #expect(await eventually(within: .seconds(120)) { second.errors.contains(#""round":"initial sync""#) || second.errors.contains("initial sync") },
                 "\(second.errors)")
         second.signal(SIGTERM)
-        #expect(await second.exitStatus(within: .seconds(30)) == 0, "\(second.errors)")
+        #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
         let counts = await harness.server.emulator.requestCounts()
         let requests = counts.reduce(0) { $0 + $1.count }
         #expect(requests <= 5, "a warm restart made \(requests) requests: \(counts)")
@@ -68,7 +68,7 @@ import Testing
 
     private func sync(_ harness: EmulatorHarness, expecting comparison: String, extra: [String] = []) async throws {
         let agent = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--json", "--max-delete", "100%"] + extra, harness: harness)
-        #expect(await agent.exitStatus(within: .seconds(60)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         let answer = try JSONSerialization.jsonObject(with: Data(agent.output.utf8)) as? [String: Any]
         #expect(answer?["remote_comparison"] as? String == comparison, "\(agent.output.prefix(300))")
     }

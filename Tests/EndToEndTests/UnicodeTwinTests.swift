@@ -19,7 +19,7 @@ import Emulator
         try writeTwins(harness)
 
         let agent = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
-        #expect(await agent.exitStatus(within: .seconds(60)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         #expect(await Self.remote(harness) == [bytes(Self.composed): bytes("composed"), bytes(Self.decomposed): bytes("decomposed")])
     }
 
@@ -55,7 +55,7 @@ import Emulator
         await expectRemote([bytes(other): original[bytes(other)]!], "delete")
 
         agent.signal(SIGTERM)
-        #expect(await agent.exitStatus(within: .seconds(30)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
     }
 
     /// Writes both twins and checks that the folder really holds two entries with those bytes.
