@@ -144,7 +144,9 @@ public struct Agent: Sendable {
                 var running = loops.count
                 while running > 0, let finishedLoop = try await group.next() {
                     if finishedLoop { running -= 1 } else {
-                        configuration.logger.warning(.agentStopping, "requests still in flight after \(configuration.stopDeadline); cancelling them")
+                        if control.request != .immediateStop {
+                            configuration.logger.warning(.agentStopping, "requests still in flight after \(configuration.stopDeadline); cancelling them")
+                        }
                         group.cancelAll()
                     }
                 }
