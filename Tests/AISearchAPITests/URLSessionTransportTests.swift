@@ -34,11 +34,12 @@ import Testing
     }
 
     @Test func refusedConnectionIsATypedTransportError() async throws {
-        let port = LoopbackServer.closedPort()
+        let closed = ClosedPort()
         let error = try await #require(throws: TransportError.self) {
-            try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(port)/",
+            try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(closed.port)/",
                                                                   timeout: .seconds(30)))
         }
+        withExtendedLifetime(closed) {}
         #expect(error.code == .cannotConnect)
     }
 

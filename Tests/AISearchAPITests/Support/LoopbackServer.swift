@@ -84,11 +84,32 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     /// A port nothing listens on: bound, then closed.
-    static func closedPort() -> UInt16 {
-        let probe = try! LoopbackServer { _ in nil }
-        let port = probe.port
-        shutdown(probe.listener, Int32(SHUT_RDWR))
-        close(probe.listener)
-        return port
+}
+
+/// A loopback port that refuses connections for as long as this value lives: a socket bound to it
+/// but not listening, so no other test's server can take the port meanwhile (closing a probe
+/// listener left a window in which an emulator started elsewhere in the suite could bind it).
+final class ClosedPort: @unchecked Sendable {
+    let port: UInt16
+    private let socketDescriptor: Int32
+
+    init() {
+        socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let descriptor = socketDescriptor
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        precondition(bound == 0, "bind to 127.0.0.1:0 failed")
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
     }
+
+    deinit { close(socketDescriptor) }
 }
