@@ -3,6 +3,70 @@ import Foundation
 import LinuxSystem
 
 extension StateFileCodec {
+    /// The JSON body of a state file, as read back (`StateFileWriter` writes it). Rows are arrays, in
+    /// the column orders `StateFileCodec` names.
+    struct Body: Decodable {
+        var account: String
+        var namespace: String
+        var instance: String
+        var writtenAtNanoseconds: Int64?
+        var checksumKind: InstanceChecksumKind
+        /// Which journal applies on top (see `StateJournal`); 0 in files written before journals.
+        var generation: Int
+        var remoteFingerprint: RemoteFingerprint?
+        var entryColumns: [String]
+        var entries: [EntryRow]
+        var pendingColumns: [String]
+        var pending: [PendingRow]
+        var terminalColumns: [String]
+        var terminal: [TerminalRow]
+
+        enum CodingKeys: String, CodingKey {
+            case account, namespace, instance, entries, pending, terminal, generation
+            case remoteFingerprint = "remote_fingerprint"
+            case writtenAtNanoseconds = "written_at_ns"
+            case checksumKind = "checksum_kind"
+            case entryColumns = "entry_columns"
+            case pendingColumns = "pending_columns"
+            case terminalColumns = "terminal_columns"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            account = try container.decode(String.self, forKey: .account)
+            namespace = try container.decode(String.self, forKey: .namespace)
+            instance = try container.decode(String.self, forKey: .instance)
+            writtenAtNanoseconds = try container.decodeIfPresent(Int64.self, forKey: .writtenAtNanoseconds)
+            checksumKind = try container.decode(InstanceChecksumKind.self, forKey: .checksumKind)
+            generation = try container.decodeIfPresent(Int.self, forKey: .generation) ?? 0
+            remoteFingerprint = try container.decodeIfPresent(FingerprintRow.self, forKey: .remoteFingerprint)?.fingerprint
+            entryColumns = try container.decode([String].self, forKey: .entryColumns)
+            pendingColumns = try container.decode([String].self, forKey: .pendingColumns)
+            terminalColumns = try container.decode([String].self, forKey: .terminalColumns)
+            // A version-1 reader knows exactly these columns; anything else is not a file it wrote.
+            guard entryColumns == StateFileCodec.entryColumns, pendingColumns == StateFileCodec.pendingColumns,
+                  terminalColumns == StateFileCodec.terminalColumns else {
+                throw StateFileProblem.corrupt("unexpected column layout")
+            }
+            entries = try container.decode([EntryRow].self, forKey: .entries)
+            pending = try container.decode([PendingRow].self, forKey: .pending)
+            terminal = try container.decode([TerminalRow].self, forKey: .terminal)
+        }
+
+        var state: SyncState {
+            var journal = OperationJournal()
+            journal.restore(pending: pending.map(\.operation), terminalFailures: terminal.map(\.failure))
+            var table: [ItemKey: StateEntry] = [:]
+            table.reserveCapacity(entries.count)
+            for row in entries { table[row.key] = row.entry }
+            var state = SyncState(scope: StateScope(account: account, namespace: namespace, instance: instance),
+                                  checksumKind: checksumKind, entries: table, journal: journal,
+                                  lastWriteNanoseconds: writtenAtNanoseconds)
+            state.remoteFingerprint = remoteFingerprint
+            return state
+        }
+    }
+
     /// A journal record's body, as `StateFileWriter.journalRecord` writes it.
     struct JournalRecordBody: Decodable {
         var writtenAtNanoseconds: Int64

@@ -68,10 +68,15 @@ enum StateFileCodec {
         if body.count < length { throw .truncated(expectedBytes: length, foundBytes: body.count) }
         if body.count > length { throw .corrupt("\(body.count - length) bytes after the body") }
         guard fnv1a64Hex(body) == checksum else { throw .corrupt("body checksum mismatch") }
-        // Read by hand, row by row (StateBodyReader): JSONDecoder's intermediate objects set the
-        // agent's peak memory on a large table.
-        let decoded = try StateBodyReader.read(body)
-        let scope = decoded.state.scope
+        let decoded: Body
+        do {
+            decoded = try JSONDecoder().decode(Body.self, from: Data(body))
+        } catch let error as StateFileProblem {
+            throw error
+        } catch {
+            throw .corrupt("the body does not parse: \(oneLine(error))")
+        }
+        let scope = StateScope(account: decoded.account, namespace: decoded.namespace, instance: decoded.instance)
         guard scope == expectedScope else { throw .foreign(expected: expectedScope, found: scope) }
         return (decoded.state, decoded.generation)
     }
