@@ -173,15 +173,6 @@ public actor SyncEngine {
         try await state.close()
     }
 
-    /// `a/b/c` → `a`, `a/b`.
-    static func ancestors(of path: FilePathBytes) -> [FilePathBytes] {
-        var result: [FilePathBytes] = []
-        for (index, byte) in path.bytes.enumerated() where byte == UInt8(ascii: "/") && index > 0 {
-            result.append(FilePathBytes(Array(path.bytes[..<index])))
-        }
-        return result
-    }
-
     // MARK: - Rounds
 
     private func runRound(kind: Round.Kind, items: [Item],
