@@ -153,7 +153,7 @@ public struct WatchLoop: Sendable {
                 state.owesRescan = state.owesRescan ?? .overflow
             case .mountChanged:
                 session.logger.warning("mount_changed", "the mounts at or below \(session.root) changed; watching again and rescanning the folder")
-                state.owesRescan = state.owesRescan ?? .manual
+                state.owesRescan = state.owesRescan ?? .mountChanged
             case .rootReturned:
                 session.logger.notice("root_returned", "the folder \(session.root) is back; comparing everything")
                 state.owesFullComparison = true
@@ -162,7 +162,7 @@ public struct WatchLoop: Sendable {
         for directory in batch.rulesChanged {
             let file = directory.isEmpty ? IgnoreRules.fileName : directory.appending(IgnoreRules.fileName)
             session.logger.notice("ignore_rules_changed", "\(file) changed; re-evaluating \(directory.isEmpty ? "the whole folder" : "\(directory)/")")
-            if directory.isEmpty { state.owesRescan = state.owesRescan ?? .manual } else { state.ruleDirectories.insert(directory) }
+            if directory.isEmpty { state.owesRescan = state.owesRescan ?? .ignoreRules } else { state.ruleDirectories.insert(directory) }
         }
         for path in batch.changed {
             state.removed.remove(path)
@@ -237,7 +237,7 @@ public struct WatchLoop: Sendable {
         }
         if state.owesFullComparison { return ("full comparison", .watcherRestarted, .full) }
         if state.safetyDue.map({ now >= $0 }) == true { return ("safety rescan", .safety, .full) }
-        if let reason = state.owesRescan { return (reason == .overflow ? "rescan" : "rescan", reason, .rescan) }
+        if let reason = state.owesRescan { return ("rescan", reason, .rescan) }
         if !state.ruleDirectories.isEmpty { return ("ignore rules changed", nil, .paths(state.ruleDirectories, [], latency: false)) }
         if !state.changed.isEmpty || !state.removed.isEmpty { return ("change", nil, .paths(state.changed, state.removed, latency: true)) }
         if let due = state.retryDueWall, wallClock() >= due {

@@ -103,7 +103,7 @@ public actor SyncEngine {
     private func recordFingerprint(fullComparisonAt: Int64, round: inout Round) async {
         round.report.requests += 1
         let evidence = try? await store.fingerprintEvidence()
-        await state.apply([.remoteFingerprint(evidence.flatMap { $0 }.map { RemoteFingerprint(evidence: $0, fullComparisonAtNanoseconds: fullComparisonAt) })])
+        await state.apply([.remoteFingerprint(evidence.map { RemoteFingerprint(evidence: $0, fullComparisonAtNanoseconds: fullComparisonAt) })])
     }
 
     /// A full local scan against what the state records of the instance: after an inotify
@@ -122,9 +122,9 @@ public actor SyncEngine {
     public func apply(changed: Set<FilePathBytes>, removed: Set<FilePathBytes>) async -> Round {
         let touched = changed.union(removed)
         let root = scanner.root
-        let names = touched.contains { path in (try? FileStatus.of(path.isEmpty ? root : root.appending(path)))?.kind == .directory }
+        let namesADirectory = touched.contains { path in (try? FileStatus.of(path.isEmpty ? root : root.appending(path)))?.kind == .directory }
         var keys = await state.keys(atOrAbove: touched)
-        if names {
+        if namesADirectory {
             let snapshot = await state.snapshot
             for (key, entry) in snapshot.entries where touched.contains(where: { entry.path.isWithin($0) && entry.path != $0 }) {
                 keys.insert(key)
