@@ -21,26 +21,29 @@ let package = Package(
         .target(name: "FileWatch", dependencies: ["LinuxSystem"]),
         // Structured logs, Prometheus metrics, health: what operators see.
         .target(name: "Observability"),
-        // Keys, eligibility, hashing, state, planner, executor.
-        .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "LinuxSystem", "Observability"]),
+        // SHA-256, MD5, SHA-1 and HMAC in Swift: the sync engine's digests and request signing.
+        .target(name: "Hashing"),
+        // Keys, eligibility, file hashing, state, planner, executor.
+        .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability"]),
         // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
         .target(name: "Agent", dependencies: ["AISearchAPI", "FileWatch", "HTTPServer", "LinuxSystem", "Observability", "SyncCore"]),
         // Argument parsing and the commands.
         .target(name: "CLI", dependencies: ["Agent", "AISearchAPI", "Emulator", "FileWatch", "SyncCore", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
         // The torture suite: random workload, injected faults and SIGKILLs against the agent binary.
-        .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "SyncCore", "LinuxSystem"]),
+        .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"],
                     exclude: ["sdk_client_check.py"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "LinuxSystem", "Observability", "SyncCore"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability", "SyncCore"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Agent"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),

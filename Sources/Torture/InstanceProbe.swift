@@ -1,6 +1,7 @@
 import AISearchAPI
 import Emulator
 import Foundation
+import Hashing
 import SyncCore
 
 /// The torture's view of the instance, through the public API over HTTP like any client: the

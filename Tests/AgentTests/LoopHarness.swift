@@ -2,6 +2,7 @@
 import AISearchAPI
 import FileWatch
 import Foundation
+import Hashing
 import LinuxSystem
 import Observability
 import SyncCore

@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 
 /// Carries out a `SyncPlan`: at most `concurrency` requests at once (the client's shared budget

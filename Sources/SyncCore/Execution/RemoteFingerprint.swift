@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 
 /// What one cheap request shows of an instance, and what the agent recorded of it after its last
 /// full comparison: enough to tell, without listing 2,000 pages, that nobody else changed it.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Hashing
 import LinuxSystem
 
 /// The digests of one file's content.

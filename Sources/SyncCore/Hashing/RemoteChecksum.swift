@@ -1,3 +1,5 @@
+import Hashing
+
 /// What a server `checksum` string looks like it could be. The API does not document its
 /// algorithm, so a kind found from the format is only a *candidate*: it is confirmed only when
 /// the bytes equal our own digest of that kind (`RemoteChecksum.matches`).

@@ -1,3 +1,4 @@
+import Hashing
 /// The byte-level rules behind `KeyMapper`: the reversible escape of one path component, and the
 /// deterministic shortened form of an over-long key. Pure functions on UTF-8 bytes.
 ///

@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 
 /// What the planner could establish about an item's content against a file's.
 enum ContentComparison: Hashable {

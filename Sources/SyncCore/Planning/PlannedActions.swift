@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 
 /// Why a file is uploaded.

@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 
 /// Decides what one sync round does: compares the scan, the item listing and the state, and

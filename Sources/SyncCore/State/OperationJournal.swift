@@ -1,3 +1,4 @@
+import Hashing
 /// A request the agent owes the server for one key.
 public enum OperationKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// `POST …/items` with the file's content (new or changed).

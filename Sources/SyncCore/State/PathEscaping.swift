@@ -1,3 +1,4 @@
+import Hashing
 import LinuxSystem
 
 /// Writes raw path bytes as a `String` that round-trips exactly: valid UTF-8 passes through, `%`

@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 
 /// What the agent knows of one key: the local file as last hashed, and the remote item as last

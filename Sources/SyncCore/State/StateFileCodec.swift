@@ -1,5 +1,6 @@
 import AISearchAPI
 import Foundation
+import Hashing
 import LinuxSystem
 
 /// The state file format, version 1:

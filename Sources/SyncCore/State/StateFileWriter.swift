@@ -1,3 +1,4 @@
+import Hashing
 /// Writes the state file body (see `StateFileCodec`) straight into bytes: one record per line, in
 /// the documented column order. Hand-written because `JSONEncoder` spends most of a 100,000-key
 /// save in container bookkeeping; `JSONDecoder` reads the result back.

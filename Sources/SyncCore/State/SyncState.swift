@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 
 /// Everything the agent remembers about one instance between runs: per-key records, the

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Hashing
 import LinuxSystem
 import SyncCore
 import Testing

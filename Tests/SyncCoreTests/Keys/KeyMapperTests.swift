@@ -1,3 +1,4 @@
+import Hashing
 import LinuxSystem
 import SyncCore
 import Testing

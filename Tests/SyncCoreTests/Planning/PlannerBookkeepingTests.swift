@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import Testing
 @testable import SyncCore
 

@@ -1,4 +1,5 @@
 import AISearchAPI
+import Hashing
 import LinuxSystem
 @testable import SyncCore
 

@@ -34,7 +34,7 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     }
 }
 
-func hexValue(_ digit: UInt8) -> UInt8? {
+public func hexValue(_ digit: UInt8) -> UInt8? {
     switch digit {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

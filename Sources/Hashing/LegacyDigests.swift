@@ -39,7 +39,7 @@ public struct SHA1Digest: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Exactly `byteCount` bytes from `2 × byteCount` hex digits (either case), or nil.
-func parseHex(_ text: String, byteCount: Int) -> [UInt8]? {
+public func parseHex(_ text: String, byteCount: Int) -> [UInt8]? {
     let digits = Array(text.utf8)
     guard digits.count == byteCount * 2 else { return nil }
     var bytes: [UInt8] = []
