@@ -54,13 +54,16 @@ public struct AgentSession: Sendable {
             waitForCompletion: settings.waitForCompletion,
             uploadsDigestMetadata: declared.contains(SyncMetadata.sha256Field),
             uploadsPathMetadata: declared.contains(KeyMapper.pathMetadataField))
+        let owner = settings.owner ?? OwnerMarker.defaultName(root: root)
+        if declared.contains(SyncMetadata.ownerField) { executorOptions.ownerMetadata = owner }
         executorOptions.progress = progress
         executorOptions.gate = gate
         let executor = PlanExecutor(store: ClientItemStore(client: client, instance: instance), root: root, keyMapper: keyMapper,
                                     sizeLimit: policy.sizeLimit, options: executorOptions)
         let engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: settings.maxDelete,
                                                  allowEmptyRoot: settings.allowEmptyRoot,
-                                                 alwaysListEverything: settings.alwaysListEverything)
+                                                 alwaysListEverything: settings.alwaysListEverything,
+                                                 owner: owner, deleteForeign: settings.deleteForeign)
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)

@@ -17,6 +17,10 @@ public struct SessionSettings: Sendable, Equatable {
     public var environment: [String: String]
     public var maxDelete: DeletionLimit
     public var allowEmptyRoot: Bool
+    /// The owner marker uploads carry; nil for the default, `OwnerMarker.defaultName`.
+    public var owner: String?
+    /// Delete items under the prefix that are not ours (`--delete-foreign`).
+    public var deleteForeign: Bool
     public var concurrency: Int
     public var waitForCompletion: Bool
     /// Watching only: quiet time before a changed file is read, and the longest wait.
@@ -29,7 +33,8 @@ public struct SessionSettings: Sendable, Equatable {
 
     public init(root: String, instance: String, prefix: String = "", prefixSource: String = "--prefix",
                 stateDirectory: FilePathBytes? = nil, environment: [String: String] = [:],
-                maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false, concurrency: Int = 4,
+                maxDelete: DeletionLimit = .percent(50), owner: String? = nil, deleteForeign: Bool = false,
+                allowEmptyRoot: Bool = false, concurrency: Int = 4,
                 waitForCompletion: Bool = false, settle: Duration = .milliseconds(200), maxSettle: Duration = .seconds(10),
                 safetyRescan: Duration? = .seconds(3600), alwaysListEverything: Bool = false) {
         self.alwaysListEverything = alwaysListEverything
@@ -41,6 +46,8 @@ public struct SessionSettings: Sendable, Equatable {
         self.environment = environment
         self.maxDelete = maxDelete
         self.allowEmptyRoot = allowEmptyRoot
+        self.owner = owner
+        self.deleteForeign = deleteForeign
         self.concurrency = concurrency
         self.waitForCompletion = waitForCompletion
         self.settle = settle

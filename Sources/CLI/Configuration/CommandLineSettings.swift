@@ -44,6 +44,8 @@ public struct CommandLineSettings: Sendable, Equatable {
         .value("--state-dir", valueName: "path", help: "Where sync state is kept."),
         .value("--max-delete", valueName: "n|p%", help: "Most deletions per reconcile: a count or a percentage."),
         .value("--concurrency", valueName: "n", help: "Parallel requests (1-64)."),
+        .value("--owner", valueName: "name", help: "This agent's owner marker on its items."),
+        .flag("--delete-foreign", help: "Also delete items under the prefix that this agent did not upload."),
         .value("--settle", valueName: "duration", help: "Quiet time before a changed file is uploaded."),
         .value("--max-settle", valueName: "duration", help: "Longest wait for a file that keeps changing."),
         .value("--safety-rescan", valueName: "duration", help: "Full rescan interval (e.g. 1h), or off."),

@@ -141,6 +141,9 @@ public struct SyncConfiguration: Sendable, Equatable {
     /// Resolved through every layer, the top-level key included.
     public var legacyPaths: Setting<Bool>
     public var maxDelete: Setting<DeleteLimit>
+    /// The owner marker; nil: the default (host name and folder, see `OwnerMarker`).
+    public var owner: Setting<String>?
+    public var deleteForeign: Setting<Bool>
     public var concurrency: Setting<Int>
     public var settle: Setting<Duration>
     public var maxSettle: Setting<Duration>

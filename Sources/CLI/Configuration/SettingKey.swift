@@ -54,6 +54,14 @@ enum SettingKeys {
     static let maxDelete = SettingKey<DeleteLimit>(
         name: "max_delete", flag: "--max-delete",
         allowed: "a count like 100 or a percentage from 0% to 100%", parse: { DeleteLimit($0) })
+    static let owner = SettingKey<String>(
+        name: "owner", flag: "--owner", environment: ["AISEARCH_OWNER"],
+        allowed: "a name of 1 to 200 printable characters, like docs-server or team-handbook",
+        parse: { text in
+            text.isEmpty || text.utf8.count > 200 || text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f } ? nil : text
+        })
+    static let deleteForeign = SettingKey<Bool>(
+        name: "delete_foreign", flag: "--delete-foreign", allowed: "true or false", parse: boolean)
     static let concurrency = SettingKey<Int>(
         name: "concurrency", flag: "--concurrency", allowed: "a whole number from 1 to 64",
         parse: { Int($0).flatMap { (1...64).contains($0) ? $0 : nil } })

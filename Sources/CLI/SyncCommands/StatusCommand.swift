@@ -91,7 +91,14 @@ enum StatusCommand {
             case .reindexExhausted(let status, let attempts, let error):
                 note(skip.key, status.rawValue, "still \(status.rawValue) after \(attempts) re-index attempts" + (error.map { ": \($0)" } ?? ""))
             case .waitingForRetry(let kind, _): note(skip.key, "waiting", "\(kind.rawValue) is backing off after a failure")
+            case .otherWriter(let owner):
+                note(skip.key, "other_writer", "the item is written by " + (owner.isEmpty ? "another writer" : "another agent (owner \"\(owner)\")") + "; left alone")
             }
+        }
+        for contest in plan.contested { note(contest.key, "other_writer", contest.explanation) }
+        for item in plan.foreign where entries[item.key] == nil {
+            note(item.key, "foreign", "not uploaded by this agent" + (item.owner.map { " (owner \"\($0)\")" } ?? "")
+                 + "; left alone (--delete-foreign deletes it)", blocking: false)
         }
 
         // Remote: one filtered listing per unfinished status, restricted to the folder's eligible files.

@@ -18,6 +18,9 @@ enum SyncOptions {
                environment: "AISEARCH_STATE_DIR"),
         .value("--max-delete", valueName: "N|P%", help: "Refuse a round that deletes more items than this (default 50%)."),
         .flag("--allow-empty-root", help: "Allow deleting every item when the folder is empty (off: an empty folder is usually a missing mount)."),
+        .value("--owner", valueName: "name", help: "Mark uploads with this owner name (default: this host and folder); items with it are ours on a fresh host.",
+               environment: "AISEARCH_OWNER"),
+        .flag("--delete-foreign", help: "Also delete items under the prefix that this agent did not upload (an exact mirror)."),
         .value("--concurrency", valueName: "n", help: "Requests in flight at once (default 4)."),
         .flag("--wait", help: "Wait for each uploaded item to be indexed and report the ones that end in error."),
         .value("--rate-limit", valueName: "n/seconds", help: "The client's request budget (default 1200/300, Cloudflare's limit)."),
@@ -103,6 +106,7 @@ struct SyncSessions: Sendable {
                     stateDirectory: stateDirectory(for: sync, settings: settings, syncCount: syncs.count),
                     environment: context.environment,
                     maxDelete: sync.maxDelete.value.deletionLimit,
+                    owner: sync.owner?.value, deleteForeign: sync.deleteForeign.value,
                     allowEmptyRoot: allowEmptyRoot, concurrency: sync.concurrency.value, waitForCompletion: settings.wait.value,
                     settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value,
                     alwaysListEverything: listEverything)

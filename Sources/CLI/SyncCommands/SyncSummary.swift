@@ -46,7 +46,17 @@ enum SyncSummary {
                 context.printError("skipped  \(skip.key): still \(status.rawValue) after \(attempts) re-index(es)\(error.map { ": \($0)" } ?? "")")
             case .waitingForRetry(let kind, _): context.printError("waiting  \(skip.key): \(kind.rawValue) is backing off after a failure")
             case .digestUnavailable: context.printError("skipped  \(skip.key): no digest available (please report this)")
+            case .otherWriter(let owner):
+                context.printError("skipped  \(skip.key): written by " + (owner.isEmpty ? "another writer" : "another agent (owner \"\(owner)\")")
+                                   + "; give each folder its own --prefix")
             }
+        }
+        for contest in plan.contested { context.printError("warning: \(contest.explanation)") }
+        if !plan.foreign.isEmpty {
+            let examples = plan.foreign.prefix(3).map(\.key.rawValue).joined(separator: ", ")
+            context.printError("aisearch-sync: \(plan.foreign.count) item(s) under the prefix were not uploaded by this agent "
+                               + "(\(examples)\(plan.foreign.count > 3 ? ", …" : "")); "
+                               + (plan.deletes.contains { $0.reason == .foreign } ? "deleting them (--delete-foreign)" : "left alone (`plan` lists them; --delete-foreign deletes them)"))
         }
     }
 

@@ -14,10 +14,17 @@ public actor SyncEngine {
         public var budget: BudgetForecast
         /// Always list the whole instance (`--full`), never trust a matching fingerprint.
         public var alwaysListEverything: Bool
+        /// This agent's owner marker (see `PlanOptions.owner`).
+        public var owner: String
+        /// Delete foreign items too (`--delete-foreign`).
+        public var deleteForeign: Bool
 
         public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
-                    maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false) {
+                    maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false,
+                    owner: String = "", deleteForeign: Bool = false) {
             self.alwaysListEverything = alwaysListEverything
+            self.owner = owner
+            self.deleteForeign = deleteForeign
             self.keyPrefix = keyPrefix
             self.maxDelete = maxDelete
             self.allowEmptyRoot = allowEmptyRoot
@@ -192,7 +199,7 @@ public actor SyncEngine {
 
         var options = PlanOptions(keyPrefix: settings.keyPrefix, nowNanoseconds: executor.now(), maxDelete: settings.maxDelete,
                                   maxReindexAttempts: settings.maxReindexAttempts, allowEmptyRoot: settings.allowEmptyRoot,
-                                  budget: settings.budget)
+                                  budget: settings.budget, owner: settings.owner, deleteForeign: settings.deleteForeign)
         var remote = RemoteListing(items: items)
         var planState = current
         if let scope {

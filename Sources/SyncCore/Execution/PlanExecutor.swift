@@ -17,6 +17,9 @@ public struct PlanExecutor: Sendable {
         public var uploadsDigestMetadata: Bool
         /// Upload the full key of a shortened key as metadata (the instance declares the field).
         public var uploadsPathMetadata: Bool
+        /// Upload this owner marker as the `aisearch_owner` metadata field (the instance declares
+        /// it); nil: not sent.
+        public var ownerMetadata: String?
         /// How long `--wait` follows one item after the upload answered before giving up on it.
         public var followLimit: Duration
         public var retryBackoff: Duration
@@ -76,7 +79,7 @@ public struct PlanExecutor: Sendable {
     /// `Options.gate`, stops taking new work (what is left stays journaled as pending); on
     /// cancellation what is in flight finishes or fails as the transport decides.
     public func execute(_ plan: SyncPlan, state: StateStore) async -> ExecutionReport {
-        await state.apply(plan.bookkeeping)
+        await state.apply(plan.bookkeeping(atNanoseconds: now()))
         let kind = await state.checksumKind
         var queue: [Work] = plan.deletes.map(Work.delete) + plan.verifications.map(Work.verify)
             + plan.uploads.map(Work.upload) + plan.reindexes.map(Work.reindex)
@@ -144,6 +147,7 @@ public struct PlanExecutor: Sendable {
         let digest = SHA256.hash(content.bytes)
         var metadata: [String: JSONValue] = [:]
         if options.uploadsDigestMetadata { metadata[SyncMetadata.sha256Field] = .string(digest.hex) }
+        if let owner = options.ownerMetadata { metadata[SyncMetadata.ownerField] = .string(owner) }
         if options.uploadsPathMetadata, let mapping = try? keyMapper.mapping(for: path), mapping.isShortened {
             for (field, value) in mapping.metadata { metadata[field] = .string(value) }
         }

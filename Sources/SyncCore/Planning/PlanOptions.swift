@@ -4,6 +4,10 @@ public enum SyncMetadata {
     /// Sent with every upload when the instance declares it; read back from listings so a fresh
     /// host adopts items without downloading them.
     public static let sha256Field = "aisearch_sha256"
+    /// The text custom-metadata field naming the agent that uploaded an item (its `--owner`).
+    /// Sent with every upload when the instance declares it; read back from listings so a fresh
+    /// host knows which items are its own to delete, and so two agents writing one key notice.
+    public static let ownerField = "aisearch_owner"
 }
 
 /// What the planner may do, and the inputs it must not fetch itself (time, budget).
@@ -21,9 +25,18 @@ public struct PlanOptions: Hashable, Sendable {
     /// far more often a missing mount than an intent).
     public var allowEmptyRoot: Bool
     public var budget: BudgetForecast
+    /// This agent's owner marker (`--owner`): items whose `aisearch_owner` metadata says so are
+    /// ours even without a state record. "" for none (then only recorded items are ours).
+    public var owner: String
+    /// Deletes items under the prefix that are not ours and have no file (`--delete-foreign`),
+    /// for an exact mirror. Off: foreign items are listed and left.
+    public var deleteForeign: Bool
 
     public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
-                maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast()) {
+                maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast(),
+                owner: String = "", deleteForeign: Bool = false) {
+        self.owner = owner
+        self.deleteForeign = deleteForeign
         self.keyPrefix = keyPrefix
         self.nowNanoseconds = nowNanoseconds
         self.maxDelete = maxDelete

@@ -9,7 +9,8 @@ public enum UploadReason: String, Hashable, Sendable, Codable {
     /// The item holds other content than the file (the file changed, or a fresh host found the
     /// item different).
     case changed
-    /// The item held our content, and someone else changed it since: the local file wins.
+    /// The item carries our owner marker and holds other content (our own earlier upload, with
+    /// its state record lost): the local file wins.
     case remoteChanged
     /// We had recorded an item for the key, and it is gone from the listing.
     case remoteMissing
@@ -35,8 +36,8 @@ public struct UploadAction: Hashable, Sendable, Codable {
     }
 }
 
-/// Why an item is deleted. Only items the agent owns (`source_id == "builtin"`, key under its
-/// prefix) are ever deleted.
+/// Why an item is deleted. Only items the agent owns (built-in storage, key under its prefix, and
+/// recorded in its state or carrying its owner marker) are deleted, unless `--delete-foreign`.
 public enum DeleteReason: String, Hashable, Sendable, Codable {
     /// No file maps to the key any more.
     case localGone
@@ -45,6 +46,51 @@ public enum DeleteReason: String, Hashable, Sendable, Codable {
     case becameIneligible
     /// A second item under the same key (an upload that added instead of replacing).
     case duplicate
+    /// Not ours, and no file maps to its key: deleted only with `--delete-foreign`.
+    case foreign
+}
+
+/// An item under our prefix that is not ours: not recorded in our state, not carrying our owner
+/// marker (uploaded from the dashboard, by another tool, or by another agent). Listed, left alone.
+public struct ForeignItem: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    public var itemID: String
+    /// The `aisearch_owner` marker it carries, if any.
+    public var owner: String?
+
+    public init(key: ItemKey, itemID: String, owner: String?) {
+        self.key = key
+        self.itemID = itemID
+        self.owner = owner
+    }
+}
+
+/// A key another writer changed under us (another agent or folder writing the same keys): the
+/// agent stops writing and deleting it, reports it once, and records the content it yielded with
+/// (a terminal failure), so only a new local edit writes the key again. Never a delete war.
+public struct ContestedKey: Hashable, Sendable, Codable {
+    public var key: ItemKey
+    @PathCoded public var path: FilePathBytes
+    public var itemID: String
+    /// Our file's content when we yielded; nil when our file is gone.
+    public var sha256: SHA256Digest?
+    /// The other writer's `aisearch_owner` marker, when the item carries one.
+    public var owner: String?
+
+    public init(key: ItemKey, path: FilePathBytes, itemID: String, sha256: SHA256Digest?, owner: String?) {
+        self.key = key
+        self.path = path
+        self.itemID = itemID
+        self.sha256 = sha256
+        self.owner = owner
+    }
+
+    /// One line for the log and the report: the key, what happened, what to do.
+    public var explanation: String {
+        let writer = owner.map { "another agent (owner \"\($0)\")" } ?? "another writer"
+        return "\(writer) changed item \(key) after our upload; leaving it as it is. "
+            + "Two agents or folders writing the same keys overwrite each other: give each its own --prefix"
+    }
 }
 
 /// `DELETE …/items/{id}`.
@@ -153,6 +199,8 @@ public enum SkipReason: Hashable, Sendable, Codable {
     case waitingForRetry(kind: OperationKind, untilNanoseconds: Int64)
     /// The scan brought no SHA-256 and the state has none for this identity (a scanner bug).
     case digestUnavailable
+    /// The item under the key carries another agent's owner marker: not ours to write.
+    case otherWriter(owner: String)
 }
 
 public struct SkipAction: Hashable, Sendable, Codable {

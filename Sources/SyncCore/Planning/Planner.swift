@@ -6,13 +6,19 @@ import LinuxSystem
 /// returns a plan. Pure: no I/O, no clock (`options.nowNanoseconds`), same inputs, same plan.
 ///
 /// Rules, per key (details on each action type):
+/// - only built-in storage items under `keyPrefix`, not being deleted, are considered at all;
+///   of those, an item is *ours* when it carries our owner marker, or (no marker) when our state
+///   recorded it; every other one is *foreign*: listed, never written, deleted only with
+///   `deleteForeign`;
 /// - eligible file, no item → upload (`new`, or `remoteMissing` when we had recorded one);
 /// - eligible file, item → `compareContent`: equal → nothing (adopt first when the state did not
-///   vouch for the item; re-index when `error`/`outdated`, at most `maxReindexAttempts` times per
-///   content); different → upload; undetermined → verify by download;
+///   vouch for the item and no other agent's marker is on it; re-index when `error`/`outdated`, at
+///   most `maxReindexAttempts` times per content); different → upload, unless another writer
+///   changed the item under us (its marker, or our record's checksum moved while our file did
+///   not): then the key is *contested*, reported once and left; undetermined → verify by download;
 /// - ineligible file whose item we own → delete, except `unreadable` and `keyConflict`;
-/// - no file, owned item → delete; no file, no item, state entry → forget;
-/// - items not `builtin` or outside `keyPrefix` are never considered, deleted or adopted;
+/// - no file, owned item → delete (unless another writer changed it: contested); no file, no
+///   item, state entry → forget;
 /// - deletes are withheld wholesale by a `DeleteGuard` and refused beyond `maxDelete`.
 public func plan(local: LocalSnapshot, remote: RemoteListing, state: SyncState, options: PlanOptions) -> SyncPlan {
     var planner = Planner(local: local, remote: remote, state: state, options: options)
@@ -30,6 +36,8 @@ struct Planner {
     /// The one owned item per key the plan works with; extra owned items of a key are duplicates.
     private var primary: [ItemKey: Item] = [:]
     private var duplicates: [Item] = []
+    /// Extra items of a key that are not ours (the key's primary item is another one).
+    private var extraForeign: [Item] = []
     private var ownedCount = 0
     private var isListingComplete: Bool
     private var kind: InstanceChecksumKind
@@ -43,22 +51,50 @@ struct Planner {
         for file in local.files {
             if file.isEligible { eligible[file.key] = file } else { ineligible[file.key] = ineligible[file.key] ?? file }
         }
-        var owned: [ItemKey: [Item]] = [:]
-        for item in remote.items where isOwned(item) {
-            owned[ItemKey(item.key), default: []].append(item)
-            ownedCount += 1
+        var candidates: [ItemKey: [Item]] = [:]
+        for item in remote.items where isCandidate(item) {
+            candidates[ItemKey(item.key), default: []].append(item)
         }
-        for (key, items) in owned {
-            let recordedID = state.entries[key]?.remote?.itemID
+        for (key, items) in candidates {
+            let entry = state.entries[key]
+            let recordedID = entry?.remote?.itemID
             let chosen = items.first { $0.id == recordedID } ?? items.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }!
             primary[key] = chosen
-            duplicates += items.filter { $0.id != chosen.id }
+            if isOurs(chosen, entry: entry) { ownedCount += 1 }
+            for extra in items where extra.id != chosen.id {
+                if isOurs(extra, entry: entry) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
+            }
         }
     }
 
-    /// Ours to change: uploaded through built-in storage, under our prefix, not already being deleted.
-    private func isOwned(_ item: Item) -> Bool {
+    /// Considered at all: uploaded through built-in storage, under our prefix, not already being deleted.
+    private func isCandidate(_ item: Item) -> Bool {
         item.sourceID == "builtin" && ItemKey(item.key).hasPrefix(options.keyPrefix) && item.nextAction != .delete
+    }
+
+    /// The item's owner marker, if it carries a non-empty one.
+    private func marker(of item: Item) -> String? {
+        guard let text = item.metadata?[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Another agent's marker on the item, nil when it carries ours or none.
+    private func otherWriter(of item: Item) -> String? {
+        marker(of: item).flatMap { $0 == options.owner ? nil : $0 }
+    }
+
+    /// Ours: the item carries our marker, or it carries none and is the item our state recorded.
+    private func isOurs(_ item: Item, entry: StateEntry?) -> Bool {
+        if let marker = marker(of: item) { return marker == options.owner }
+        return entry?.remote?.itemID == item.id
+    }
+
+    /// Our recorded item, with no marker to say who wrote it, whose checksum moved: someone changed
+    /// it without us (an upload of ours would have updated the record).
+    private func changedUnderUs(_ item: Item, entry: StateEntry?) -> Bool {
+        guard marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id else { return false }
+        let recorded = normalizedChecksum(record.checksum), current = normalizedChecksum(item.checksum)
+        return !recorded.isEmpty && !current.isEmpty && recorded != current
     }
 
     mutating func run() -> SyncPlan {
@@ -67,12 +103,22 @@ struct Planner {
             if case .ineligible(let reason) = file.eligibility { plan.skips.append(SkipAction(key: file.key, reason: .ineligible(reason))) }
         }
         var deletes: [DeleteAction] = duplicates.map { DeleteAction(key: ItemKey($0.key), itemID: $0.id, reason: .duplicate) }
+        for item in extraForeign { noteForeign(item, deletes: &deletes) }
         let keys = Set(eligible.keys).union(ineligible.keys).union(primary.keys).union(state.entries.keys)
         for key in keys {
             if let file = eligible[key] {
                 planEligible(file, item: primary[key], entry: state.entries[key])
             } else if let item = primary[key] {
                 if let file = ineligible[key], case .ineligible(let reason) = file.eligibility, !reason.removesFromMirror { continue }
+                let entry = state.entries[key]
+                guard isOurs(item, entry: entry) else {
+                    noteForeign(item, deletes: &deletes)
+                    continue
+                }
+                if changedUnderUs(item, entry: entry), let entry {
+                    plan.contested.append(ContestedKey(key: key, path: entry.path, itemID: item.id, sha256: nil, owner: nil))
+                    continue
+                }
                 if let failure = state.journal.terminalFailure(for: key, kind: .delete, contentSHA256: nil) {
                     plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .delete, httpStatus: failure.httpStatus, message: failure.message)))
                     continue
@@ -86,6 +132,13 @@ struct Planner {
         sortLists()
         estimateCost()
         return plan
+    }
+
+    /// Lists an item that is not ours; deletes it too with `--delete-foreign`.
+    private mutating func noteForeign(_ item: Item, deletes: inout [DeleteAction]) {
+        let key = ItemKey(item.key)
+        plan.foreign.append(ForeignItem(key: key, itemID: item.id, owner: marker(of: item)))
+        if options.deleteForeign { deletes.append(DeleteAction(key: key, itemID: item.id, reason: .foreign)) }
     }
 
     /// Records the instance's checksum kind when still unknown and some file's digest matches its
@@ -119,8 +172,15 @@ struct Planner {
             return
         }
         let record = entry?.remote
+        let other = otherWriter(of: item)
         switch compareContent(of: item, sha256: sha256, digests: file.digests, size: file.status.size, record: record, kind: kind) {
         case .equal(let evidence):
+            if let other {
+                // Same content, another agent's item: nothing to write, and not ours to adopt.
+                plan.foreign.append(ForeignItem(key: key, itemID: item.id, owner: other))
+                plan.skips.append(SkipAction(key: key, reason: .otherWriter(owner: other)))
+                return
+            }
             if evidence == .ownRecord {
                 if record?.status != item.status { plan.statusUpdates.append(StatusUpdate(key: key, status: item.status)) }
             } else {
@@ -129,9 +189,29 @@ struct Planner {
             }
             planIndexHealth(key: key, item: item, sha256: sha256, attempts: evidence == .ownRecord ? record?.reindexAttempts ?? 0 : 0)
         case .different:
-            let reason: UploadReason = record.map { $0.contentSHA256 == sha256 ? .remoteChanged : .changed } ?? .changed
+            // Another agent's item, or ours changed by someone while our file stayed as we uploaded
+            // it: writing it back would start a war of uploads. Yield, once, and say so.
+            if other != nil || (changedUnderUs(item, entry: entry) && record?.contentSHA256 == sha256) {
+                if state.journal.terminalFailure(for: key, kind: .upload, contentSHA256: sha256) != nil {
+                    plan.skips.append(SkipAction(key: key, reason: .otherWriter(owner: other ?? "")))
+                } else {
+                    plan.contested.append(ContestedKey(key: key, path: file.path, itemID: item.id, sha256: sha256, owner: other))
+                }
+                return
+            }
+            let reason: UploadReason = marker(of: item) == nil ? .changed : .remoteChanged
             upload(file, sha256: sha256, reason: reason, replacing: item.id)
         case .undetermined:
+            if let failure = state.journal.terminalFailure(for: key, kind: .upload, contentSHA256: sha256) {
+                // A download could only end in the upload that already failed (or that we yielded).
+                plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .upload, httpStatus: failure.httpStatus, message: failure.message)))
+                return
+            }
+            if let other {
+                plan.foreign.append(ForeignItem(key: key, itemID: item.id, owner: other))
+                plan.skips.append(SkipAction(key: key, reason: .otherWriter(owner: other)))
+                return
+            }
             plan.verifications.append(VerifyAction(key: key, path: file.path, itemID: item.id, checksum: item.checksum,
                                                    status: item.status, size: file.status.size, sha256: sha256))
         }
@@ -190,9 +270,11 @@ struct Planner {
             plan.forgotten = []
             return
         }
-        let limit = options.maxDelete.limit(owned: ownedCount)
+        // With --delete-foreign, foreign items are part of what may be deleted: they count too.
+        let deletable = ownedCount + (options.deleteForeign ? plan.foreign.count : 0)
+        let limit = options.maxDelete.limit(owned: deletable)
         if deletes.count > limit {
-            plan.deleteRefusal = DeleteRefusal(wanted: deletes.count, limit: limit, owned: ownedCount, policy: options.maxDelete)
+            plan.deleteRefusal = DeleteRefusal(wanted: deletes.count, limit: limit, owned: deletable, policy: options.maxDelete)
             plan.withheldDeletes = deletes
         } else {
             plan.deletes = deletes
@@ -209,6 +291,8 @@ struct Planner {
         plan.skips.sort { $0.key < $1.key }
         plan.statusUpdates.sort { $0.key < $1.key }
         plan.forgotten.sort()
+        plan.foreign.sort { ($0.key, $0.itemID) < ($1.key, $1.itemID) }
+        plan.contested.sort { $0.key < $1.key }
     }
 
     private mutating func estimateCost() {

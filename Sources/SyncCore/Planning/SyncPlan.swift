@@ -11,6 +11,10 @@ public struct SyncPlan: Hashable, Sendable, Codable {
     public var statusUpdates: [StatusUpdate] = []
     /// State entries of keys gone from both the tree and the instance.
     public var forgotten: [ItemKey] = []
+    /// Items under the prefix that are not ours, left alone (unless `--delete-foreign`).
+    public var foreign: [ForeignItem] = []
+    /// Keys another writer changed under us this round; reported once, then left alone.
+    public var contested: [ContestedKey] = []
     /// The instance's checksum kind, when this plan learned it (nil: nothing new).
     public var detectedChecksumKind: InstanceChecksumKind?
     /// Why every delete was withheld, if one was.
@@ -26,17 +30,24 @@ public struct SyncPlan: Hashable, Sendable, Codable {
     /// Whether the plan sends no request and changes no state.
     public var isEmpty: Bool {
         uploads.isEmpty && deletes.isEmpty && reindexes.isEmpty && adoptions.isEmpty && verifications.isEmpty
-            && statusUpdates.isEmpty && forgotten.isEmpty && detectedChecksumKind == nil
+            && statusUpdates.isEmpty && forgotten.isEmpty && contested.isEmpty && detectedChecksumKind == nil
     }
 
     /// The state changes that need no request: adoptions, status updates, forgotten keys, the
-    /// checksum kind. The executor applies them as soon as it accepts the plan.
-    public var bookkeeping: [StateChange] {
+    /// checksum kind, contested keys let go. The executor applies them as soon as it accepts the plan.
+    public func bookkeeping(atNanoseconds now: Int64) -> [StateChange] {
         var changes: [StateChange] = []
         if let detectedChecksumKind { changes.append(.checksumKind(detectedChecksumKind)) }
         changes += adoptions.map { .recordRemote($0.key, path: $0.path, record: $0.record) }
         changes += statusUpdates.map { .remoteStatus($0.key, $0.status) }
         changes += forgotten.map { .forget($0) }
+        for contest in contested {
+            changes.append(.recordRemote(contest.key, path: contest.path, record: nil))
+            if let sha256 = contest.sha256 {
+                changes.append(.terminalFailure(TerminalFailure(key: contest.key, kind: .upload, contentSHA256: sha256, httpStatus: nil,
+                                                                message: contest.explanation, recordedAtNanoseconds: now)))
+            }
+        }
         return changes
     }
 }

@@ -9,10 +9,12 @@ import Testing
         let files = [file("up1.md", seed: 1), file("up2.md", seed: 2), file("up3.md", seed: 3),
                      file("err.md", seed: 4), file("v1.md", seed: 5), file("v2.md", seed: 6), file("same.md", seed: 7)]
         let items = [item("err.md", checksum: "e", status: .error), item("v1.md", checksum: "x1"), item("v2.md", checksum: "x2"),
-                     item("same.md", checksum: "s"), item("gone.md"), item("gone2.md"), item("gone3.md"), item("gone4.md")]
+                     item("same.md", checksum: "s"), item("gone.md", metadata: ownedBy("me")), item("gone2.md", metadata: ownedBy("me")),
+                     item("gone3.md", metadata: ownedBy("me")), item("gone4.md", metadata: ownedBy("me"))]
         let state = recorded([(files[3], "e", 4), (files[6], "s", 7)], kind: .opaque, status: .error)
         var options = defaultOptions
         options.budget = BudgetForecast(requestsPerWindow: 1200, windowSeconds: 300, availableTokens: 2)
+        options.maxDelete = .unlimited
         let result = plan(local: LocalSnapshot(files: files), remote: RemoteListing(items: items), state: state, options: options)
         #expect(result.uploads.count == 3)
         #expect(result.reindexes.count == 1)

@@ -42,7 +42,9 @@ func recorded(_ files: [(LocalFile, itemChecksum: String?, content: Int)], kind:
     return state
 }
 
-let defaultOptions = PlanOptions(keyPrefix: prefix, nowNanoseconds: 5_000)
+let defaultOptions = PlanOptions(keyPrefix: prefix, nowNanoseconds: 5_000, owner: "me")
+/// Metadata carrying an owner marker.
+func ownedBy(_ owner: String) -> [String: JSONValue] { [SyncMetadata.ownerField: .string(owner)] }
 
 /// A plan flattened to `key:detail` strings, for table comparisons.
 struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
@@ -53,9 +55,14 @@ struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
     var verifications: [String] = []
     var skips: [String] = []
     var forgotten: [String] = []
+    /// `key` or `key:owner` for each foreign item.
+    var foreign: [String] = []
+    var contested: [String] = []
 
     init(uploads: [String] = [], deletes: [String] = [], reindexes: [String] = [], adoptions: [String] = [],
-         verifications: [String] = [], skips: [String] = [], forgotten: [String] = []) {
+         verifications: [String] = [], skips: [String] = [], forgotten: [String] = [], foreign: [String] = [], contested: [String] = []) {
+        self.foreign = foreign
+        self.contested = contested
         self.uploads = uploads
         self.deletes = deletes
         self.reindexes = reindexes
@@ -80,15 +87,18 @@ struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
             case .reindexExhausted: "reindexExhausted"
             case .waitingForRetry: "waiting"
             case .digestUnavailable: "digestUnavailable"
+            case .otherWriter: "otherWriter"
             }
             return "\(short(skip.key)):\(reason)"
         }
         forgotten = plan.forgotten.map(short)
+        foreign = plan.foreign.map { short($0.key) + ($0.owner.map { ":\($0)" } ?? "") }
+        contested = plan.contested.map { short($0.key) }
     }
 
     var description: String {
         [("up", uploads), ("del", deletes), ("reidx", reindexes), ("adopt", adoptions), ("verify", verifications),
-         ("skip", skips), ("forget", forgotten)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+         ("skip", skips), ("forget", forgotten), ("foreign", foreign), ("contested", contested)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
     }
 }
 

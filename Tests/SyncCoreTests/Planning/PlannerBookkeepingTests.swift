@@ -13,7 +13,7 @@ import Testing
         #expect(first.detectedChecksumKind == .sha256)
 
         var state = SyncState(scope: testScope)
-        state.apply(first.bookkeeping)
+        state.apply(first.bookkeeping(atNanoseconds: 0))
         #expect(state.checksumKind == .sha256)
         #expect(state.entries["docs/a.md"]?.remote?.itemID == "id-a.md")
 

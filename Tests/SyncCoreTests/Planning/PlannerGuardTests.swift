@@ -30,9 +30,16 @@ import Testing
 
     @Test func emptyRootOnAFreshHostDeletesNothing() {
         let (_, remote, _) = scenario(kept: 10)
+        // Unmarked items a fresh host never recorded are not ours: listed, never deleted.
         let result = plan(local: LocalSnapshot(files: []), remote: remote, state: SyncState(scope: testScope), options: defaultOptions)
         #expect(result.deletes.isEmpty)
-        #expect(result.deleteGuard == .rootEmpty(recordedFiles: 10))
+        #expect(result.foreign.count == 10)
+        // Items carrying our marker are ours: the empty-root guard withholds their deletes.
+        let marked = RemoteListing(items: remote.items.map { var item = $0; item.metadata = ownedBy("me"); return item })
+        let markedResult = plan(local: LocalSnapshot(files: []), remote: marked, state: SyncState(scope: testScope), options: defaultOptions)
+        #expect(markedResult.deletes.isEmpty)
+        #expect(markedResult.deleteGuard == .rootEmpty(recordedFiles: 10))
+        #expect(markedResult.withheldDeletes.count == 10)
     }
 
     @Test func emptyRootMayDeleteEverythingWhenAllowed() {
