@@ -98,11 +98,20 @@ public struct FaultSettings: Sendable, Codable, Hashable {
     public var slowDelayMilliseconds: Int
     /// `Retry-After` seconds on an injected 429.
     public var injectedRetryAfterSeconds: Int
+    /// Uploads (`POST …/items`) answered 503, whatever the other draws say: an outage of the
+    /// write path only, so a sync can list but not upload.
+    public var uploadErrorRate: Double
+    /// Each item of an item-listing page is skipped with this probability, drawn anew for every
+    /// page request, and the page is filled from the items after it: what offset paging does while
+    /// items change status or are deleted. `total_count` stays true, so a client can notice.
+    public var listingSkipRate: Double
     public var seed: UInt64
 
     public init(rateLimitRate: Double = 0, serverErrorRate: Double = 0, connectionResetRate: Double = 0,
                 slowRate: Double = 0, slowDelayMilliseconds: Int = 2000, injectedRetryAfterSeconds: Int = 1,
-                seed: UInt64 = 1) {
+                uploadErrorRate: Double = 0, listingSkipRate: Double = 0, seed: UInt64 = 1) {
+        self.uploadErrorRate = uploadErrorRate
+        self.listingSkipRate = listingSkipRate
         self.rateLimitRate = rateLimitRate
         self.serverErrorRate = serverErrorRate
         self.connectionResetRate = connectionResetRate
@@ -119,6 +128,8 @@ public struct FaultSettings: Sendable, Codable, Hashable {
         case slowRate = "slow_rate"
         case slowDelayMilliseconds = "slow_delay_ms"
         case injectedRetryAfterSeconds = "retry_after_seconds"
+        case uploadErrorRate = "upload_error_rate"
+        case listingSkipRate = "listing_skip_rate"
         case seed
     }
 
@@ -135,12 +146,14 @@ public struct FaultSettings: Sendable, Codable, Hashable {
             ?? defaults.slowDelayMilliseconds
         injectedRetryAfterSeconds = try container.decodeIfPresent(Int.self, forKey: .injectedRetryAfterSeconds)
             ?? defaults.injectedRetryAfterSeconds
+        uploadErrorRate = try container.decodeIfPresent(Double.self, forKey: .uploadErrorRate) ?? defaults.uploadErrorRate
+        listingSkipRate = try container.decodeIfPresent(Double.self, forKey: .listingSkipRate) ?? defaults.listingSkipRate
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? defaults.seed
     }
 
     /// Nil when every rate is within 0...1 and the sum of the exclusive ones is at most 1.
     var validationError: String? {
-        let rates = [rateLimitRate, serverErrorRate, connectionResetRate, slowRate]
+        let rates = [rateLimitRate, serverErrorRate, connectionResetRate, slowRate, uploadErrorRate, listingSkipRate]
         if rates.contains(where: { !(0...1).contains($0) }) { return "every rate must be between 0 and 1" }
         if rateLimitRate + serverErrorRate + connectionResetRate > 1 {
             return "rate_limit_rate + server_error_rate + connection_reset_rate must not exceed 1"

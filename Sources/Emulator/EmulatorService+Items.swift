@@ -11,7 +11,8 @@ extension EmulatorService {
         case (.items, "GET"):
             let page = try JSONAnswers.integer("page", in: request, default: 1, allowed: 1...Int.max)
             let perPage = try JSONAnswers.integer("per_page", in: request, default: 20, allowed: 1...50)
-            let (items, total) = try await store.listItems(key, query: try Self.itemQuery(request), page: page, perPage: perPage)
+            let (items, total) = try await store.listItems(key, query: try Self.itemQuery(request), page: page, perPage: perPage,
+                                                           skipping: await traffic.listingSkips())
             return JSONAnswers.success(items, info: ResultInfo(count: items.count, page: page, perPage: perPage, totalCount: total))
         case (.items, "POST"):
             return try await upload(request, key: key)

@@ -23,7 +23,10 @@ struct QueuedItem: Sendable {
 extension EmulatorStore {
     /// One page of the matching items, and how many match in all. Only the page is rendered: a
     /// listing of N items in pages of 50 would otherwise render N²/50 items.
-    func listItems(_ key: InstanceKey, query: ItemQuery, page: Int, perPage: Int) throws(EmulatorError) -> (items: [Item], total: Int) {
+    /// - Parameter skipping: the listing-skip fault: each item is left out with `rate`, drawn from
+    ///   `seed`; the page still starts at its offset and fills up from the items after it.
+    func listItems(_ key: InstanceKey, query: ItemQuery, page: Int, perPage: Int,
+                   skipping: (rate: Double, seed: UInt64)? = nil) throws(EmulatorError) -> (items: [Item], total: Int) {
         let state = try existing(key)
         let ordered: [String]
         let unfiltered = query.key == nil && query.itemID == nil && query.source == nil && query.status == nil
@@ -35,10 +38,16 @@ extension EmulatorStore {
             ordered = Self.orderedIDs(state, query: query)
             if unfiltered { listingOrders[key] = ListingOrder(version: state.version, sortBy: query.sortBy, ids: ordered) }
         }
+        let total = ordered.count
+        var visible = ordered
+        if let skipping {
+            var generator = SeededGenerator(seed: skipping.seed)
+            visible = ordered.filter { _ in generator.nextUnit() >= skipping.rate }
+        }
         let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
-        let lower = overflow ? ordered.count : min(ordered.count, start)
-        let upper = min(ordered.count, lower + perPage)
-        return (ordered[lower..<upper].compactMap { state.items[$0] }.map { render($0, in: state) }, ordered.count)
+        let lower = overflow ? visible.count : min(visible.count, start)
+        let upper = min(visible.count, lower + perPage)
+        return (visible[lower..<upper].compactMap { state.items[$0] }.map { render($0, in: state) }, total)
     }
 
     func listItems(_ key: InstanceKey, query: ItemQuery) throws(EmulatorError) -> [Item] {

@@ -89,7 +89,18 @@ actor TrafficControl {
         if let served = configuration.accountID, let account, account != served {
             return (.reject(.authenticationFailed), headers)
         }
-        return (drawFault(), headers)
+        let fault = drawFault()
+        if case .proceed = fault, faults.uploadErrorRate > 0, request.method == "POST", request.path.hasSuffix("/items"),
+           generator.nextUnit() < faults.uploadErrorRate {
+            return (.inject(Self.edgeErrorPage(status: 503, title: "Service temporarily unavailable")), headers)
+        }
+        return (fault, headers)
+    }
+
+    /// For an item-listing page: the skip fault's rate and a fresh seed for this page's draws.
+    func listingSkips() -> (rate: Double, seed: UInt64)? {
+        guard faults.listingSkipRate > 0 else { return nil }
+        return (faults.listingSkipRate, generator.next())
     }
 
     private struct Credential {

@@ -3,6 +3,7 @@ import Emulator
 import Foundation
 import Glibc
 import Observability
+import SyncCore
 import Testing
 
 /// `watch` as an operator runs it: JSON logs, the health and metrics endpoint, readiness after
@@ -147,21 +148,24 @@ import Testing
     @Test func afterAKilledRunARecoveryCheckUndoesALateRequest() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
-        _ = try await harness.client.createInstance(id: "docs")
+        // The dead agent's requests carry its owner marker, which is ours: they are ours to undo.
+        _ = try await harness.client.createInstance(
+            id: "docs", settings: InstanceSettings(customMetadata: [CustomMetadataField(fieldName: SyncMetadata.ownerField, dataType: .text)]))
+        let ownerMarker: [String: JSONValue] = [SyncMetadata.ownerField: .string("e2e-agent")]
         for index in 0..<3 { try harness.write("f\(index).md", "file \(index)") }
-        let first = try AgentProcess(["sync", harness.root.path, "--instance", "docs"], harness: harness)
+        let first = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--owner", "e2e-agent"], harness: harness)
         #expect(await first.exitStatus(within: .seconds(120)) == 0, "\(first.errors)")
         // What a SIGKILL leaves behind: the marker a running agent keeps beside its state.
         let marker = harness.stateDirectory.appendingPathComponent("running")
         try Data("12345\n".utf8).write(to: marker)
 
-        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--timeout", "1s", "--log-format", "json"],
-                                     harness: harness)
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--timeout", "1s", "--log-format", "json",
+                                      "--owner", "e2e-agent"], harness: harness)
         #expect(await eventually(within: .seconds(120)) { agent.errors.contains(#""event":"recovery_scheduled""#) }, "\(agent.errors)")
         #expect(await eventually(within: .seconds(120)) { agent.errors.contains(#""round":"initial sync""#) })
         // The dead agent's requests land now: an old version of f0.md and an item for a file gone.
-        _ = try await harness.client.uploadItem(to: "docs", key: "f0.md", contents: Array("stale".utf8))
-        _ = try await harness.client.uploadItem(to: "docs", key: "gone.md", contents: Array("gone".utf8))
+        _ = try await harness.client.uploadItem(to: "docs", key: "f0.md", contents: Array("stale".utf8), metadata: ownerMarker)
+        _ = try await harness.client.uploadItem(to: "docs", key: "gone.md", contents: Array("gone".utf8), metadata: ownerMarker)
         #expect(await eventually(within: .seconds(120)) { await harness.remoteContents() == (try? harness.localContents()) },
                 "\(agent.errors)")
         // The round's record is written once its requests are done: just after the remote matches.

@@ -26,9 +26,15 @@ import Testing
         #expect(await harness.remoteContents() == (try harness.localContents()))
         try await sync(harness, expecting: "unchanged_since_recorded")
 
-        // Another tool replaces an item: the newest page differs, the listing finds it.
+        // Another tool replaces an item: the newest page differs, the listing finds it. The key
+        // is another writer's now: left as it is (no upload war), and the sync says so (exit 1).
         _ = try await harness.client.uploadItem(to: "docs", key: "f3.md", contents: Array("changed elsewhere".utf8))
-        try await sync(harness, expecting: "full_listing")
+        try await sync(harness, expecting: "full_listing", status: 1)
+        #expect(await harness.remoteContents()["f3.md"] == Array("changed elsewhere".utf8))
+        #expect(await harness.remoteContents().filter { $0.key != "f3.md" } == (try harness.localContents()).filter { $0.key != "f3.md" })
+        // Editing the file makes it ours to write again (the instance is as last listed: one request).
+        try harness.write("f3.md", "edited here")
+        try await sync(harness, expecting: "unchanged_since_recorded")
         #expect(await harness.remoteContents() == (try harness.localContents()))
 
         // Another tool deletes an item: the count differs.
@@ -66,9 +72,9 @@ import Testing
         #expect(requests <= 5, "a warm restart made \(requests) requests: \(counts)")
     }
 
-    private func sync(_ harness: EmulatorHarness, expecting comparison: String, extra: [String] = []) async throws {
+    private func sync(_ harness: EmulatorHarness, expecting comparison: String, extra: [String] = [], status: Int32 = 0) async throws {
         let agent = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--json", "--max-delete", "100%"] + extra, harness: harness)
-        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
+        #expect(await agent.exitStatus(within: .seconds(120)) == status, "\(agent.errors)")
         let answer = try JSONSerialization.jsonObject(with: Data(agent.output.utf8)) as? [String: Any]
         #expect(answer?["remote_comparison"] as? String == comparison, "\(agent.output.prefix(300))")
     }

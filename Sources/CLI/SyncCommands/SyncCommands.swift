@@ -25,7 +25,7 @@ enum SyncCommands {
         CommandSpec("plan", abstract: "Show what a sync would do, and what it would cost, without doing it.",
                     discussion: "Lists every upload, delete, re-index and download with its reason, every file left out and why, and the API requests the plan costs with the time that takes under the 1,200 requests / 5 minutes budget.",
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
-            let group = try await SyncSessions.open(context, dependencies: dependencies)
+            let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true)
             var plans: [SyncPlan] = []
             do {
                 for session in group.sessions {
@@ -49,12 +49,12 @@ enum SyncCommands {
 
     static func syncSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("sync", abstract: "Make the instance equal to the folder once, then exit.",
-                    discussion: "Exit 0 when every eligible file is in sync (files left out are reported but do not fail the run), 1 when anything failed.",
+                    discussion: "Exit 0 when every eligible file is in sync and nothing was withheld (files left out are reported but do not fail the run); 1 when a request failed, deletes were withheld (an empty folder, --max-delete), operations are backing off, or another writer holds a key; 2 when the folder is missing or not a directory.",
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let progressLine = ProgressLine(terminal: context.terminal)
             let interactive = context.terminal.isInteractive(.standardError)
             // A bar that redraws on a terminal; a plain line every tenth of the way otherwise.
-            let group = try await SyncSessions.open(context, dependencies: dependencies) { done, total, key in
+            let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true) { done, total, key in
                 guard interactive || done == total || (done * 10 / total) != ((done - 1) * 10 / total) else { return }
                 progressLine.update("syncing \(done)/\(total) \(ProgressBar.render(done: done, total: total)) \(key)")
             }
@@ -75,7 +75,12 @@ enum SyncCommands {
                     SyncSummary.printRound(round, context: context, label: group.sessions.count > 1 ? "sync \(session.settings.root)" : "sync")
                 }
             }
-            if !rounds.allSatisfy(\.isInSync) { throw ExitCode.failure }
+            if !rounds.allSatisfy(\.isInSync) {
+                if !(try context.arguments.flag("--json")) {
+                    for round in rounds { for reason in round.outOfSyncReasons { context.printError("aisearch-sync: not in sync: \(reason)") } }
+                }
+                throw ExitCode.failure
+            }
         }
     }
 

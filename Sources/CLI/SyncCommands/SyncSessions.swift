@@ -47,9 +47,19 @@ struct SyncSessions: Sendable {
         let emulator: EmulatorServer?
     }
 
-    static func open(_ context: CommandContext, dependencies: CommandDependencies,
+    /// - Parameter requireRoot: fail (exit 2) when a sync's folder is missing or not a directory:
+    ///   for the one-shot commands. `watch` waits for a missing folder instead (a mount to come).
+    static func open(_ context: CommandContext, dependencies: CommandDependencies, requireRoot: Bool = false,
                      progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)? = nil) async throws -> SyncSessions {
         let prepared = try await prepare(context, dependencies: dependencies)
+        if requireRoot {
+            do {
+                for sync in prepared.syncs { try checkRoot(sync.settings.root) }
+            } catch {
+                await prepared.emulator?.stop()
+                throw error
+            }
+        }
         var sessions: [AgentSession] = []
         do {
             for sync in prepared.syncs {
@@ -117,6 +127,18 @@ struct SyncSessions: Sendable {
             throw error
         }
         return Prepared(settings: settings, syncs: prepared, logger: logger, emulator: emulator)
+    }
+
+    /// A usage error naming the folder unless it is a directory.
+    private static func checkRoot(_ root: String) throws {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) {
+            throw AgentError(.usage, "the folder \(ConfigFile.quoted(root)) does not exist",
+                             hint: "Check the path (or mount it), or create it first: mkdir -p \(root)")
+        }
+        if !isDirectory.boolValue {
+            throw AgentError(.usage, "\(ConfigFile.quoted(root)) is not a directory; give the folder to sync, not a file in it")
+        }
     }
 
     /// Saves every state and stops the emulator, if any.

@@ -40,8 +40,10 @@ enum SyncSummary {
             switch skip.reason {
             case .unchanged: continue
             case .ineligible(let reason): context.printError("skipped  \(skip.key): \(reason)")
-            case .terminalFailure(let kind, let status, let message):
-                context.printError("skipped  \(skip.key): the server refused the \(kind.rawValue) (\(status.map(String.init) ?? "-")): \(message); retried when the file changes")
+            case .terminalFailure(_, nil, let message):
+                context.printError("skipped  \(skip.key): \(message)")
+            case .terminalFailure(let kind, let status?, let message):
+                context.printError("skipped  \(skip.key): the server refused the \(kind.rawValue) (\(status)): \(message); retried when the file changes")
             case .reindexExhausted(let status, let attempts, let error):
                 context.printError("skipped  \(skip.key): still \(status.rawValue) after \(attempts) re-index(es)\(error.map { ": \($0)" } ?? "")")
             case .waitingForRetry(let kind, _): context.printError("waiting  \(skip.key): \(kind.rawValue) is backing off after a failure")

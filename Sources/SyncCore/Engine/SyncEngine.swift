@@ -52,8 +52,34 @@ public actor SyncEngine {
             case unchangedSinceRecorded = "unchanged_since_recorded"
         }
 
-        /// Every eligible file is in sync: nothing failed, nothing refused.
-        public var isInSync: Bool { report.succeeded && plan.deleteRefusal == nil }
+        /// Every eligible file is in sync and nothing was withheld: `sync` exits 0 only then.
+        public var isInSync: Bool { outOfSyncReasons.isEmpty }
+
+        /// Why the round did not leave everything in sync, one phrase each; empty when it did.
+        public var outOfSyncReasons: [String] {
+            var reasons: [String] = []
+            if !report.failures.isEmpty { reasons.append("\(report.failures.count) request(s) failed") }
+            if let refusal = plan.deleteRefusal {
+                reasons.append("\(plan.withheldDeletes.count) delete(s) withheld: \(refusal)")
+            } else if let guardReason = plan.deleteGuard, !plan.withheldDeletes.isEmpty {
+                reasons.append("\(plan.withheldDeletes.count) delete(s) withheld: \(guardReason)")
+            }
+            var backingOff = 0, refused = 0, otherWriters = plan.contested.count, undigested = 0
+            for skip in plan.skips {
+                switch skip.reason {
+                case .waitingForRetry: backingOff += 1
+                case .terminalFailure: refused += 1
+                case .otherWriter: otherWriters += 1
+                case .digestUnavailable: undigested += 1
+                case .ineligible, .unchanged, .reindexExhausted: break
+                }
+            }
+            if backingOff > 0 { reasons.append("\(backingOff) operation(s) backing off after failures (retried by the next sync or watch)") }
+            if refused > 0 { reasons.append("\(refused) file(s) the server refused earlier (retried when the file changes)") }
+            if otherWriters > 0 { reasons.append("\(otherWriters) key(s) written by another agent or tool (give each folder its own --prefix)") }
+            if undigested > 0 { reasons.append("\(undigested) file(s) without a digest") }
+            return reasons
+        }
     }
 
     public let scanner: TreeScanner
@@ -89,14 +115,51 @@ public actor SyncEngine {
             }
             return round
         }
-        let items = try await store.listAll()
-        var round = await runRound(kind: .full, items: items, scope: nil, dryRun: dryRun)
+        let listed = try await completeListing()
+        var round = await runRound(kind: .full, items: listed.items, scope: nil, dryRun: dryRun, listingComplete: listed.isComplete)
         round.remoteComparison = .fullListing
+        round.report.requests += listed.extraRequests
         // The evidence recorded after the round is one more request: the plan says so too.
         round.plan.cost.requests += 1
         round.plan.cost.worstCaseRequests += 1
         if !dryRun, round.report.succeeded { await recordFingerprint(fullComparisonAt: now, round: &round) }
         return round
+    }
+
+    /// The instance's items, defended against a listing that shifts under us (offset paging while
+    /// items change status or are deleted skips some): when the distinct items seen fall short of
+    /// the reported total, the listing is read once more and merged; items our state recorded that
+    /// are still missing are then asked for by id (`GET items/{id}`), so none is uploaded again
+    /// only because a page left it out. Complete when nothing is unaccounted for.
+    private func completeListing() async throws -> (items: [Item], isComplete: Bool, extraRequests: Int) {
+        var listing = try await store.listing()
+        guard listing.isShort else { return (listing.items, true, 0) }
+        var extraRequests = 0
+        let again = try await store.listing()
+        extraRequests += 1
+        var positions: [String: Int] = [:]
+        for (position, item) in listing.items.enumerated() { positions[item.id] = position }
+        for item in again.items {
+            if let position = positions[item.id] { listing.items[position] = item } else {
+                positions[item.id] = listing.items.count
+                listing.items.append(item)
+            }
+        }
+        listing.reportedTotal = again.reportedTotal ?? listing.reportedTotal
+        guard listing.isShort else { return (listing.items, true, extraRequests) }
+        let snapshot = await state.snapshot
+        for entry in snapshot.entries.values {
+            guard let id = entry.remote?.itemID, positions[id] == nil else { continue }
+            extraRequests += 1
+            do {
+                let item = try await store.get(itemID: id)
+                positions[item.id] = listing.items.count
+                listing.items.append(item)
+            } catch let error as APIError where error.status == 404 {
+                continue  // really gone
+            }
+        }
+        return (listing.items, !listing.isShort, extraRequests)
     }
 
     /// Reads fresh evidence of the instance if this agent changed it since the last reading (so a
@@ -184,7 +247,7 @@ public actor SyncEngine {
 
     private func runRound(kind: Round.Kind, items: [Item],
                           scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
-                          dryRun: Bool) async -> Round {
+                          dryRun: Bool, listingComplete: Bool = true) async -> Round {
         // A scoped round reads only its rows (no copy of the table is held while the store changes).
         let before = if let scope { scope.view } else { await state.snapshot }
         let remoteByKey = Dictionary(items.map { (ItemKey($0.key), $0) }, uniquingKeysWith: { first, _ in first })
@@ -200,7 +263,8 @@ public actor SyncEngine {
         var options = PlanOptions(keyPrefix: settings.keyPrefix, nowNanoseconds: executor.now(), maxDelete: settings.maxDelete,
                                   maxReindexAttempts: settings.maxReindexAttempts, allowEmptyRoot: settings.allowEmptyRoot,
                                   budget: settings.budget, owner: settings.owner, deleteForeign: settings.deleteForeign)
-        var remote = RemoteListing(items: items)
+        options.keysWithUnknownOutcome = await state.keysWithUnknownOutcome
+        var remote = RemoteListing(items: items, isComplete: listingComplete)
         var planState = current
         if let scope {
             // Only the batch's keys are in question: the rest of the instance and of the state is

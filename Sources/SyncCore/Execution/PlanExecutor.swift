@@ -91,6 +91,9 @@ public struct PlanExecutor: Sendable {
             case .verify: nil
             }
         })
+        // The intents reach the disk before any request leaves: if this process is killed, the
+        // next one knows which keys a late request of ours may still change (not another writer).
+        if queue.contains(where: { if case .verify = $0 { false } else { true } }) { try? await state.flush() }
         queue.reverse()  // popLast takes them in plan order
         let total = queue.count
         var finishedCount = 0

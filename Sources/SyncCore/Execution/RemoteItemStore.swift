@@ -4,6 +4,8 @@ import AISearchAPI
 /// network: production passes `ClientItemStore`, tests may pass anything that behaves like the API.
 public protocol RemoteItemStore: Sendable {
     func listAll() async throws -> [Item]
+    /// The whole listing with the total the server reported (a default reports none).
+    func listing() async throws -> ItemListing
     func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item
     func reindex(itemID: String, waitForCompletion: Bool) async throws -> Item
     func delete(itemID: String) async throws
@@ -15,8 +17,27 @@ public protocol RemoteItemStore: Sendable {
     func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence?
 }
 
+/// A whole listing and the total the server reported with it.
+public struct ItemListing: Sendable {
+    public var items: [Item]
+    /// `result_info.total_count` of the last page; nil when the server gave none.
+    public var reportedTotal: Int?
+
+    public init(items: [Item], reportedTotal: Int?) {
+        self.items = items
+        self.reportedTotal = reportedTotal
+    }
+
+    /// Distinct items seen fall short of the total: offset paging shifted under us (items changed
+    /// status or were deleted while we paged), so some items were skipped.
+    public var isShort: Bool { reportedTotal.map { items.count < $0 } ?? false }
+}
+
 extension RemoteItemStore {
     public func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence? { nil }
+
+    /// The listing with its reported total; stores that cannot tell the total report nil.
+    public func listing() async throws -> ItemListing { ItemListing(items: try await listAll(), reportedTotal: nil) }
 }
 
 /// `RemoteItemStore` over the real client.
@@ -30,7 +51,23 @@ public struct ClientItemStore: RemoteItemStore {
     }
 
     public func listAll() async throws -> [Item] {
-        try await client.listAllItems(in: instance, query: ItemListQuery(perPage: 50))
+        try await listing().items
+    }
+
+    public func listing() async throws -> ItemListing {
+        var items: [Item] = []
+        var positions: [String: Int] = [:]
+        var total: Int?
+        for try await page in client.itemPages(in: instance, query: ItemListQuery(perPage: 50)) {
+            total = page.totalCount ?? total
+            for item in page.items {
+                if let position = positions[item.id] { items[position] = item } else {
+                    positions[item.id] = items.count
+                    items.append(item)
+                }
+            }
+        }
+        return ItemListing(items: items, reportedTotal: total)
     }
 
     public func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {

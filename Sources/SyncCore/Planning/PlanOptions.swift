@@ -31,6 +31,9 @@ public struct PlanOptions: Hashable, Sendable {
     /// Deletes items under the prefix that are not ours and have no file (`--delete-foreign`),
     /// for an exact mirror. Off: foreign items are listed and left.
     public var deleteForeign: Bool
+    /// Keys an earlier run of ours sent requests for without seeing the outcome: their items
+    /// count as ours, and a change to them is not another writer's.
+    public var keysWithUnknownOutcome: Set<ItemKey> = []
 
     public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
                 maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast(),

@@ -86,13 +86,14 @@ struct Planner {
     /// Ours: the item carries our marker, or it carries none and is the item our state recorded.
     private func isOurs(_ item: Item, entry: StateEntry?) -> Bool {
         if let marker = marker(of: item) { return marker == options.owner }
-        return entry?.remote?.itemID == item.id
+        return entry?.remote?.itemID == item.id || options.keysWithUnknownOutcome.contains(ItemKey(item.key))
     }
 
     /// Our recorded item, with no marker to say who wrote it, whose checksum moved: someone changed
     /// it without us (an upload of ours would have updated the record).
     private func changedUnderUs(_ item: Item, entry: StateEntry?) -> Bool {
-        guard marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id else { return false }
+        guard marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id,
+              !options.keysWithUnknownOutcome.contains(ItemKey(item.key)) else { return false }
         let recorded = normalizedChecksum(record.checksum), current = normalizedChecksum(item.checksum)
         return !recorded.isEmpty && !current.isEmpty && recorded != current
     }

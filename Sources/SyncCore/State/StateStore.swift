@@ -58,6 +58,10 @@ public actor StateStore {
     /// The last failure of a debounced save (a direct `save()` throws instead); cleared by a
     /// successful save.
     public private(set) var lastSaveError: StateStoreError?
+    /// Keys with an operation pending when the state was loaded: a request of an earlier run
+    /// whose outcome was never seen, which may land after this run starts. Changes to their
+    /// items are not mistaken for another writer's (see `PlanOptions.keysWithUnknownOutcome`).
+    public private(set) var keysWithUnknownOutcome: Set<ItemKey> = []
 
     /// - Parameters:
     ///   - debounce: how long after a change the state is written, unless `flush()` comes first.
@@ -126,6 +130,7 @@ public actor StateStore {
             needsSnapshot = false
             try replayJournal()
             index = StateIndex(state)
+            keysWithUnknownOutcome = Set(state.journal.pending.keys)
             return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
             let aside = try moveAside()
