@@ -30,6 +30,10 @@ enum RoundLog {
             logger.warning("item_not_indexed", "\(item.key) ended \(item.status.rawValue): \(item.lastLog ?? item.error ?? "no log message")",
                            key: item.key.description, itemID: item.itemID, errorCode: item.status.rawValue)
         }
+        // Once per contest: the next rounds find the key yielded (a recorded refusal) and stay quiet.
+        for contest in round.plan.contested {
+            logger.warning("key_contested", contest.explanation, key: contest.key.description, itemID: contest.itemID)
+        }
         if let guardReason = round.plan.deleteGuard { logger.warning(.deleteLimitExceeded, "no deletes: \(guardReason)") }
         if let refusal = round.plan.deleteRefusal { logger.warning(.deleteLimitExceeded, "\(refusal)") }
         logger.info(.reconcileDone,
