@@ -17,28 +17,30 @@ import Testing
             file: #"{"listen": "127.0.0.1:9465", "syncs": [{"root": "/srv/docs", "instance": "docs", "max_delete": 20}]}"#)
         let text = ConfigurationReport(config).table.render()
         #expect(text == """
-            SETTING                 VALUE                                 SOURCE
-            account_id              acct                                  env CLOUDFLARE_ACCOUNT_ID
-            api_token               cf-t… (38 chars)                      env CLOUDFLARE_API_TOKEN
-            base_url                https://api.cloudflare.com/client/v4  default
-            namespace               default                               default
-            legacy_paths            false                                 default
-            log_format              human                                 default
-            log_level               debug                                 flag --log-level
-            listen                  127.0.0.1:9465                        file config.json: listen
-            state_dir               /home/ana/.local/state/aisearch-sync  default
-            wait                    false                                 default
-            rate_limit              1200 requests per 300 s               default
-            syncs[0].root           /srv/docs                             file config.json: syncs[0].root
-            syncs[0].instance       docs                                  file config.json: syncs[0].instance
-            syncs[0].prefix         (none)                                default
-            syncs[0].namespace      (not set)                             -
-            syncs[0].legacy_paths   false                                 default
-            syncs[0].max_delete     20                                    file config.json: syncs[0].max_delete
-            syncs[0].concurrency    4                                     default
-            syncs[0].settle_ms      200                                   default
-            syncs[0].max_settle_ms  10000                                 default
-            syncs[0].safety_rescan  1h                                    default
+            SETTING                  VALUE                                 SOURCE
+            account_id               acct                                  env CLOUDFLARE_ACCOUNT_ID
+            api_token                cf-t… (38 chars)                      env CLOUDFLARE_API_TOKEN
+            base_url                 https://api.cloudflare.com/client/v4  default
+            namespace                default                               default
+            legacy_paths             false                                 default
+            log_format               human                                 default
+            log_level                debug                                 flag --log-level
+            listen                   127.0.0.1:9465                        file config.json: listen
+            state_dir                /home/ana/.local/state/aisearch-sync  default
+            wait                     false                                 default
+            rate_limit               1200 requests per 300 s               default
+            syncs[0].root            /srv/docs                             file config.json: syncs[0].root
+            syncs[0].instance        docs                                  file config.json: syncs[0].instance
+            syncs[0].prefix          (none)                                default
+            syncs[0].namespace       (not set)                             -
+            syncs[0].legacy_paths    false                                 default
+            syncs[0].max_delete      20                                    file config.json: syncs[0].max_delete
+            syncs[0].owner           (not set)                             -
+            syncs[0].delete_foreign  false                                 default
+            syncs[0].concurrency     4                                     default
+            syncs[0].settle_ms       200                                   default
+            syncs[0].max_settle_ms   10000                                 default
+            syncs[0].safety_rescan   1h                                    default
 
             """)
         #expect(!text.contains(Config.token))
