@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "Observability"),
         // SHA-256, MD5, SHA-1 and HMAC in Swift: the sync engine's digests and request signing.
         .target(name: "Hashing"),
+        // The S3 client for R2: SigV4 signing, objects, listings, S3 errors.
+        .target(name: "ObjectStorage", dependencies: ["AISearchAPI", "Hashing"]),
         // Keys, eligibility, file hashing, state, planner, executor.
         .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability"]),
         // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
+        .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"],
                     exclude: ["sdk_client_check.py"]),
