@@ -16,7 +16,7 @@ let package = Package(
         // A small HTTP/1.1 server on Glibc sockets (emulator, health/metrics endpoint).
         .target(name: "HTTPServer", dependencies: ["LinuxSystem"]),
         // The emulated AI Search API, served by HTTPServer.
-        .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "LinuxSystem"]),
+        .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "Hashing", "LinuxSystem", "ObjectStorage"]),
         // inotify watcher, ignore rules, settling.
         .target(name: "FileWatch", dependencies: ["LinuxSystem"]),
         // Structured logs, Prometheus metrics, health: what operators see.
@@ -42,8 +42,8 @@ let package = Package(
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"],
-                    exclude: ["sdk_client_check.py"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer", "ObjectStorage"],
+                    exclude: ["sdk_client_check.py", "boto3_r2_check.py"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),

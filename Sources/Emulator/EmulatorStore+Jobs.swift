@@ -8,6 +8,7 @@ import Foundation
 extension EmulatorStore {
     func createJob(_ key: InstanceKey, description: String?) throws(EmulatorError) -> Job {
         var state = try existing(key)
+        if let bucket = state.record.r2Bucket { return createBucketJob(key, bucket: bucket, description: description) }
         let now = clock.now
         let id = UUID().uuidString.lowercased()
         var record = JobRecord(job: Job(id: id, source: .user, description: description, startedAt: Timestamp.iso8601(now),

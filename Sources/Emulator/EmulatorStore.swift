@@ -59,6 +59,8 @@ actor EmulatorStore {
     var namespaces: [String: NamespaceRecord] = [:]
     var instances: [InstanceKey: InstanceState] = [:]
     var contents: [String: [UInt8]] = [:]
+    /// The R2 buckets the `/r2` endpoint serves and R2-backed instances read (see `R2Endpoint`).
+    let buckets = R2Buckets()
     var checksumSalt: String
     let persistence: StatePersistence?
     private var saveTask: Task<Void, Never>?
