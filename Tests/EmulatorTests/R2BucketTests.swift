@@ -149,4 +149,23 @@ struct R2BucketTests {
         _ = try h.error(await h.send("PUT", path, json: #"{"key":"a.md","next_action":"INDEX"}"#), status: 404)
         #expect(h.emulator.r2Buckets.bucketNames().isEmpty)
     }
+
+    @Test func bucketsPersistInTheDataDirectoryAndResetEmptiesThem() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("r2-data-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try Emulator(configuration: EmulatorConfiguration(dataDirectory: directory.path))
+        first.r2Buckets.createBucket("docs")
+        first.r2Buckets.putObject(bucket: "docs", key: ObjectKey("caf\u{E9}.md"), bytes: Array("nfc".utf8))
+        first.r2Buckets.putObject(bucket: "docs", key: ObjectKey("cafe\u{301}.md"), bytes: Array("nfd".utf8))
+        first.r2Buckets.putObject(bucket: "docs", key: "gone.md", bytes: [1])
+        first.r2Buckets.deleteObject(bucket: "docs", key: "gone.md")
+        await first.shutdown()
+        let second = try Emulator(configuration: EmulatorConfiguration(dataDirectory: directory.path))
+        let objects = try #require(second.r2Buckets.objects(bucket: "docs"))
+        #expect(Set(objects.keys) == [ObjectKey("caf\u{E9}.md"), ObjectKey("cafe\u{301}.md")])
+        #expect(objects[ObjectKey("cafe\u{301}.md")]?.etag == MD5.hash(Array("nfd".utf8)).hex)
+        await second.reset()
+        #expect(second.r2Buckets.bucketNames().isEmpty)
+        #expect(try Emulator(configuration: EmulatorConfiguration(dataDirectory: directory.path)).r2Buckets.bucketNames().isEmpty)
+    }
 }

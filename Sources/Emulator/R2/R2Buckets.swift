@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Hashing
 import ObjectStorage
 import Synchronization
@@ -14,8 +15,12 @@ public struct R2StoredObject: Sendable, Hashable {
 
 /// The emulator's R2 buckets: what its S3 endpoint serves and what R2-backed instances index.
 /// Keys are bytes (`ObjectKey`), so NFC and NFD spellings are two objects. Thread-safe (one
-/// mutex); every call sees and leaves a consistent state. Kept in memory only: a `--data`
-/// directory does not hold the buckets.
+/// mutex); every call sees and leaves a consistent state.
+///
+/// With a directory (the emulator's `--data DIR` + `/r2`) every bucket is a folder and every
+/// object a file in it named by the hex of its key's bytes, written before the call returns
+/// (to a temporary file, then renamed); a new emulator on the same directory finds them again,
+/// each with the file's modification time and content type `application/octet-stream`.
 public final class R2Buckets: Sendable {
     struct Bucket: Sendable {
         var createdAt: Date
@@ -25,8 +30,38 @@ public final class R2Buckets: Sendable {
     }
 
     private let state = Mutex<[String: Bucket]>([:])
+    private let directory: URL?
 
-    public init() {}
+    /// In memory only, or kept under `directory` (loaded from it now).
+    public init(directory: URL? = nil) {
+        self.directory = directory
+        guard let directory else { return }
+        let files = FileManager.default
+        var loaded: [String: Bucket] = [:]
+        for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? [] where R2Client.bucketProblem(name) == nil {
+            let folder = directory.appendingPathComponent(name, isDirectory: true)
+            let created = (try? files.attributesOfItem(atPath: folder.path))?[.creationDate] as? Date
+            var bucket = Bucket(createdAt: created ?? Date())
+            for file in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                guard let key = Self.keyBytes(fileName: file), let data = files.contents(atPath: folder.appendingPathComponent(file).path)
+                else { continue }
+                let modified = (try? files.attributesOfItem(atPath: folder.appendingPathComponent(file).path)[.modificationDate]) as? Date
+                let bytes = Array(data)
+                bucket.objects[ObjectKey(bytes: key)] = R2StoredObject(bytes: bytes, etag: MD5.hash(bytes).hex,
+                                                                        lastModified: modified ?? Date(), contentType: "application/octet-stream")
+            }
+            loaded[name] = bucket
+        }
+        state.withLock { $0 = loaded }
+    }
+
+    /// Forgets every bucket (and, with a directory, removes their files).
+    public func removeAll() {
+        state.withLock { buckets in
+            buckets = [:]
+            if let directory { try? FileManager.default.removeItem(at: directory) }
+        }
+    }
 
     /// Creates `name`; false if it already existed.
     @discardableResult
@@ -34,6 +69,7 @@ public final class R2Buckets: Sendable {
         state.withLock { buckets in
             guard buckets[name] == nil else { return false }
             buckets[name] = Bucket(createdAt: date)
+            if let folder = folder(name) { try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
             return true
         }
     }
@@ -52,6 +88,7 @@ public final class R2Buckets: Sendable {
             guard let bucket = buckets[name] else { return .missing }
             guard bucket.objects.isEmpty else { return .notEmpty }
             buckets[name] = nil
+            if let folder = folder(name) { try? FileManager.default.removeItem(at: folder) }
             return .deleted
         }
     }
@@ -64,6 +101,7 @@ public final class R2Buckets: Sendable {
         return state.withLock { buckets in
             guard buckets[bucket] != nil else { return nil }
             if buckets[bucket]!.objects.updateValue(object, forKey: key) == nil { buckets[bucket]!.sortedKeys = nil }
+            if let folder = folder(bucket) { write(bytes, to: folder.appendingPathComponent(Self.fileName(key))) }
             return object
         }
     }
@@ -74,6 +112,7 @@ public final class R2Buckets: Sendable {
         state.withLock { buckets in
             guard buckets[bucket] != nil else { return false }
             if buckets[bucket]!.objects.removeValue(forKey: key) != nil { buckets[bucket]!.sortedKeys = nil }
+            if let folder = folder(bucket) { try? FileManager.default.removeItem(at: folder.appendingPathComponent(Self.fileName(key))) }
             return true
         }
     }
@@ -118,6 +157,29 @@ public final class R2Buckets: Sendable {
                 index += 1
             }
             return (entries, false)
+        }
+    }
+
+    // MARK: Files
+
+    private func folder(_ bucket: String) -> URL? { directory?.appendingPathComponent(bucket, isDirectory: true) }
+
+    /// Hex of the key's bytes: any key is a valid file name, and NFC/NFD twins stay two files.
+    static func fileName(_ key: ObjectKey) -> String { hexString(key.bytes) }
+
+    static func keyBytes(fileName: String) -> [UInt8]? {
+        guard !fileName.hasPrefix("."), fileName.utf8.count % 2 == 0 else { return nil }
+        return parseHex(fileName, byteCount: fileName.utf8.count / 2)
+    }
+
+    private func write(_ bytes: [UInt8], to file: URL) {
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try Data(bytes).write(to: temporary)
+            if rename(temporary.path, file.path) != 0 { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            FileHandle.standardError.write(Data("emulator: could not save R2 object to \(file.path): \(error)\n".utf8))
         }
     }
 }

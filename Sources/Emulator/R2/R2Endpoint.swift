@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import HTTPServer
 import ObjectStorage
 
@@ -187,22 +188,12 @@ struct R2Endpoint: Sendable {
     }
 
     /// A continuation token: the last listed key's bytes in hex, behind a marker.
-    static func encodeToken(_ key: [UInt8]) -> String { "emu1-" + key.map { String($0, radix: 16).leftPadded() }.joined() }
+    static func encodeToken(_ key: [UInt8]) -> String { "emu1-" + hexString(key) }
 
     static func decodeToken(_ token: String) -> [UInt8]? {
         guard token.hasPrefix("emu1-") else { return nil }
-        return parseHexBytes(String(token.dropFirst(5)))
-    }
-
-    private static func parseHexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
+        let hex = token.dropFirst(5)
+        return parseHex(String(hex), byteCount: hex.utf8.count / 2)
     }
 
     static func xml(_ text: String) -> HTTPResponse {
@@ -216,8 +207,4 @@ struct R2Endpoint: Sendable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: date)
     }
-}
-
-private extension String {
-    func leftPadded() -> String { count == 1 ? "0" + self : self }
 }
