@@ -1,6 +1,7 @@
 import AISearchAPI
 import Foundation
 import Hashing
+import Synchronization
 
 /// An S3 client for R2 (and any S3 endpoint that takes path-style requests): PutObject,
 /// DeleteObject, HeadObject, GetObject, ListObjectsV2, CreateBucket. Toolchain only: requests are
@@ -14,7 +15,7 @@ import Hashing
 /// - **Retries** per `R2Configuration.retryPolicy`: 408, 429, 5xx (SlowDown is a 503), S3 codes
 ///   such as `RequestTimeout`, and transport failures; each attempt is signed anew.
 /// - **Rate**: each attempt first takes a token from `budget`, which is *not* the REST API's.
-/// - **Sendable** value; copies share the transport and the budget.
+/// - **Sendable** value; copies share the transport, the budget and the metrics.
 public struct R2Client: Sendable {
     public let configuration: R2Configuration
     /// The S3 request budget every call draws from.
@@ -24,6 +25,7 @@ public struct R2Client: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable () -> Double
     let currentDate: @Sendable () -> Date
+    let recorder = R2MetricsRecorder()
 
     /// - Parameters:
     ///   - clock: what retry waits (and a default budget) sleep on.
@@ -91,10 +93,12 @@ public struct R2Client: Sendable {
         var attempt = 1
         while true {
             try await budget.acquire()
+            recorder.recordSent(call.operation, isRetry: attempt > 1)
             var delay = Duration.zero
             do {
                 let response = try await transport.send(signedRequest(call, at: currentDate()))
                 if (200..<300).contains(response.status) || tolerated.contains(response.status) { return response }
+                defer { recorder.recordFailure(status: response.status) }
                 let error = S3Error.from(status: response.status, body: response.body, operation: call.operation,
                                          bucket: call.bucket, key: call.key, endpoint: configuration.endpoint, attempts: attempt)
                 let serverDelay = RetryAfter.delay(in: response.headers, now: currentDate())
@@ -103,6 +107,7 @@ public struct R2Client: Sendable {
                 let retryable = policy.shouldRetry(status: response.status, headers: response.headers) || error.isRetryable
                 guard attempt < policy.maxAttempts, retryable else { throw error }
             } catch var error as TransportError {
+                recorder.recordFailure(status: nil)
                 error.endpoint = "\(call.operation) \(call.bucket)"
                 error.attempts = attempt
                 guard attempt < policy.maxAttempts, policy.retriesTransportErrors, error.isRetryable else { throw error }
@@ -112,6 +117,52 @@ public struct R2Client: Sendable {
             attempt += 1
         }
     }
+}
+
+extension R2Client {
+    /// The counters so far (shared by copies of this client), with the budget's state.
+    public func metrics() async -> R2ClientMetrics {
+        var snapshot = recorder.snapshot
+        snapshot.budgetRemaining = await budget.remaining
+        return snapshot
+    }
+}
+
+/// What an `R2Client` has sent: S3 requests count against their own budget, not the REST API's,
+/// and `plan`/`status`/benchmarks show them apart.
+public struct R2ClientMetrics: Sendable, Hashable {
+    /// Every request that went out, retries included.
+    public var requestsSent = 0
+    /// Of those, how many were retries.
+    public var retries = 0
+    /// Requests sent per operation (`PutObject`, `ListObjectsV2`…), retries included.
+    public var requestsByOperation: [String: Int] = [:]
+    /// Answers that were not 2xx (nor an expected 404 of HeadObject), by status.
+    public var failuresByStatus: [Int: Int] = [:]
+    /// Exchanges that got no answer at all.
+    public var transportFailures = 0
+    /// Requests the budget would let out right now.
+    public var budgetRemaining = 0
+}
+
+final class R2MetricsRecorder: Sendable {
+    private let state = Mutex(R2ClientMetrics())
+
+    func recordSent(_ operation: String, isRetry: Bool) {
+        state.withLock { metrics in
+            metrics.requestsSent += 1
+            if isRetry { metrics.retries += 1 }
+            metrics.requestsByOperation[operation, default: 0] += 1
+        }
+    }
+
+    func recordFailure(status: Int?) {
+        state.withLock { metrics in
+            if let status { metrics.failuresByStatus[status, default: 0] += 1 } else { metrics.transportFailures += 1 }
+        }
+    }
+
+    var snapshot: R2ClientMetrics { state.withLock { $0 } }
 }
 
 /// A 2xx answer the client could not read (a listing that is not XML, a missing ETag).

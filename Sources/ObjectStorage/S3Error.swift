@@ -53,7 +53,11 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
     private static let credentialHint = "check R2_ACCESS_KEY_ID/R2_SECRET_ACCESS_KEY (or the credentials file) "
         + "and that the R2 API token may read and write this bucket"
 
+    /// Status 0: refused by the client before sending (a bad key or bucket name).
+    public var wasRefusedBeforeSending: Bool { status == 0 }
+
     public var description: String {
+        if wasRefusedBeforeSending { return "\(operation) \(target): not sent: \(message)" }
         let what = "\(operation) \(target) at \(endpoint)"
         let said = message.isEmpty ? "" : ": \(message)"
         let tries = attempts > 1 ? " after \(attempts) attempts" : ""

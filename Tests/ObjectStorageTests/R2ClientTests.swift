@@ -119,8 +119,12 @@ final class ScriptedTransport: HTTPTransport, Sendable {
         let slowDown = "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
         let transport = ScriptedTransport([TransportResponse(status: 503, body: Array(slowDown.utf8)),
                                            TransportResponse(status: 200, headers: ["ETag": "\"aa\""])])
-        _ = try await Self.client(transport).putObject(bucket: "docs", key: "k.md", body: [])
+        let client = try Self.client(transport)
+        _ = try await client.putObject(bucket: "docs", key: "k.md", body: [])
         #expect(transport.requests.count == 2)
+        let metrics = await client.metrics()
+        #expect(metrics.requestsSent == 2 && metrics.retries == 1 && metrics.requestsByOperation == ["PutObject": 2])
+        #expect(metrics.failuresByStatus == [503: 1] && metrics.transportFailures == 0)
     }
 
     @Test func signatureMismatchIsOneClearLineWithoutTheSecret() async throws {
@@ -159,7 +163,9 @@ final class ScriptedTransport: HTTPTransport, Sendable {
         for key: ObjectKey in ["", "a/../b", "./a", ObjectKey(String(repeating: "x", count: 1025))] {
             await #expect(throws: S3Error.self) { try await client.deleteObject(bucket: "docs", key: key) }
         }
-        await #expect(throws: S3Error.self) { try await client.deleteObject(bucket: "Bad_Bucket", key: "k") }
+        let refused = await #expect(throws: S3Error.self) { try await client.deleteObject(bucket: "Bad_Bucket", key: "k") }
+        #expect(refused?.description == "DeleteObject bucket Bad_Bucket: not sent: bucket name \"Bad_Bucket\" is not valid: "
+            + "3 to 63 lowercase letters, digits and '-', not starting or ending with '-'")
         #expect(transport.requests.isEmpty)
     }
 }
