@@ -4,7 +4,8 @@ import Foundation
 /// Jobs. On an instance with an external source a job re-queues every item of the instance and
 /// ends, `completed`, when they have settled (one processing delay later). Built-in storage has
 /// no sync jobs ("each file is processed individually as it is uploaded"), but the API accepts
-/// the call: such a job ends at once, with a log saying there was nothing to sync.
+/// the call: such a job ends at once, with a log saying there was nothing to sync. An R2-backed
+/// instance's job compares its bucket with its items instead (`EmulatorStore+R2.swift`).
 extension EmulatorStore {
     func createJob(_ key: InstanceKey, description: String?) throws(EmulatorError) -> Job {
         var state = try existing(key)
