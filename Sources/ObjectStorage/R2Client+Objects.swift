@@ -30,7 +30,8 @@ extension R2Client {
         _ = try await perform(Call(operation: "DeleteObject", method: .delete, bucket: bucket, key: key))
     }
 
-    /// The object's size, ETag and dates; nil when there is no such key.
+    /// The object's size, ETag and dates; nil when there is no such key (or no such bucket: a
+    /// HEAD answer has no body to tell the two apart).
     public func headObject(bucket: String, key: ObjectKey) async throws -> ObjectInfo? {
         try checkBucket(bucket, operation: "HeadObject")
         let response = try await perform(Call(operation: "HeadObject", method: .head, bucket: bucket, key: key), tolerating: [404])

@@ -52,6 +52,9 @@ struct R2BucketTests {
         #expect(noBucket?.code == "NoSuchBucket")
         #expect(h.emulator.r2Buckets.object(bucket: "docs", key: "dir/with space.md")?.bytes == Array("body 1".utf8))
         #expect(await h.emulator.totalRequestCount() == 0, "S3 requests are not REST API requests")
+        let counts = h.emulator.r2Buckets.requestCounts()
+        #expect(counts["PutObject"] == keys.count + 1 && counts["ListObjectsV2"] == 4 && counts["CreateBucket"] == 1)
+        #expect(counts["GetObject"] == 2 && counts["HeadObject"] == 2 && counts["DeleteObject"] == 1)
     }
 
     @Test func wrongSecretAndUnknownKeyAreRefused() async throws {
@@ -68,6 +71,7 @@ struct R2BucketTests {
         #expect(unknown?.code == "InvalidAccessKeyId")
         let unsigned = await h.send("GET", "/r2/docs", headers: [:])
         #expect(unsigned.status == 403 && String(decoding: unsigned.body, as: UTF8.self).contains("<Code>AccessDenied</Code>"))
+        #expect(h.emulator.r2Buckets.requestCounts()["Refused"] == 3)
         #expect(h.emulator.r2Buckets.object(bucket: "docs", key: "a.md") == nil)
     }
 

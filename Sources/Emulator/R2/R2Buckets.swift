@@ -31,6 +31,16 @@ public final class R2Buckets: Sendable {
 
     private let state = Mutex<[String: Bucket]>([:])
     private let directory: URL?
+    private let counts = Mutex<[String: Int]>([:])
+
+    /// S3 requests answered so far, by operation (`PutObject`, `ListObjectsV2`…; `Refused` for
+    /// those that failed authentication). They are not REST API requests and are not in
+    /// `Emulator.requestCounts()`.
+    public func requestCounts() -> [String: Int] { counts.withLock { $0 } }
+
+    public func clearRequestCounts() { counts.withLock { $0 = [:] } }
+
+    func count(_ operation: String) { counts.withLock { $0[operation, default: 0] += 1 } }
 
     /// In memory only, or kept under `directory` (loaded from it now).
     public init(directory: URL? = nil) {
@@ -152,7 +162,7 @@ public final class R2Buckets: Sendable {
             var entries: [(ObjectKey, R2StoredObject)] = []
             var index = low
             while index < sorted.count, sorted[index].bytes.starts(with: prefix) {
-                if entries.count == limit { return (entries, true) }
+                if entries.count == limit { return (entries, !entries.isEmpty) }
                 if let object = stored.objects[sorted[index]] { entries.append((sorted[index], object)) }
                 index += 1
             }

@@ -27,7 +27,10 @@ struct R2Endpoint: Sendable {
         let (rawPath, rawQuery) = Self.split(request.target)
         let resource = String(decoding: AWSPercentEncoding.decode(rawPath) ?? [], as: UTF8.self)
         do {
-            if let refusal = authentication.check(request, rawPath: rawPath, rawQuery: rawQuery) { throw refusal }
+            if let refusal = authentication.check(request, rawPath: rawPath, rawQuery: rawQuery) {
+                buckets.count("Refused")
+                throw refusal
+            }
             guard let pathBytes = AWSPercentEncoding.decode(rawPath), pathBytes.starts(with: Array(Self.pathPrefix.utf8)) else {
                 throw R2ErrorAnswer(status: 400, code: "InvalidURI", message: "Couldn't parse the specified URI.")
             }
@@ -36,12 +39,17 @@ struct R2Endpoint: Sendable {
             let query = Self.query(rawQuery)
             guard !rest.isEmpty else {
                 guard request.method == "GET" else { throw Self.methodNotAllowed }
+                buckets.count("ListBuckets")
                 return listBuckets()
             }
             let slash = rest.firstIndex(of: UInt8(ascii: "/"))
             let bucket = String(decoding: rest[..<(slash ?? rest.endIndex)], as: UTF8.self)
             let keyBytes = slash.map { Array(rest[rest.index(after: $0)...]) } ?? []
-            if keyBytes.isEmpty { return try bucketCall(request, bucket: bucket, query: query) }
+            if keyBytes.isEmpty {
+                buckets.count(["PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket", "GET": "ListObjectsV2"][request.method] ?? "Other")
+                return try bucketCall(request, bucket: bucket, query: query)
+            }
+            buckets.count(["PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"][request.method] ?? "Other")
             return try objectCall(request, bucket: bucket, key: ObjectKey(bytes: keyBytes), query: query)
         } catch let answer as R2ErrorAnswer {
             return answer.response(resource: resource)
