@@ -144,6 +144,8 @@ struct R2BucketTests {
         #expect(kept.lastSeenAt == keptBefore.lastSeenAt, "an unchanged object is not re-indexed")
         let ended = try h.result(Job.self, await h.send("GET", jobs + "/\(job.id)"))
         #expect(ended.endReason == "completed")
+        let stats = try h.result(InstanceStats.self, await h.send("GET", h.base(.namespaced) + "/instances/kb/stats"))
+        #expect(stats.engine?["r2"]?.objectValue?["objectCount"] == .int(3))
     }
 
     @Test func builtInInstancesAreUntouchedByBuckets() async throws {

@@ -30,6 +30,7 @@ extension EmulatorError {
 ///   items, objects whose bytes (ETag) changed are re-indexed, items whose object is gone are
 ///   deleted; unchanged items are left alone. The job ends one processing delay later.
 /// - Deleting an item leaves the bucket's object where it is.
+/// - `stats` counts the bucket's objects (under the prefix) as `engine.r2.objectCount`.
 extension EmulatorStore {
     func indexFromBucket(_ key: InstanceKey, bucket: String, itemKey: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
         guard let object = buckets.object(bucket: bucket, key: ObjectKey(itemKey)) else { throw .objectNotInBucket(itemKey, bucket: bucket) }
@@ -93,6 +94,12 @@ extension EmulatorStore {
         }.map(\.id)
         for id in gone.sorted() where (try? deleteItem(key, itemID: id)) != nil { deleted += 1 }
         return (created, updated, deleted, unchanged, unusable)
+    }
+
+    /// For `stats`: the objects under an R2-backed instance's bucket and prefix (nil for other kinds).
+    func bucketObjectCount(_ record: InstanceRecord) -> Int? {
+        guard let bucket = record.r2Bucket else { return nil }
+        return buckets.objects(bucket: bucket, prefix: Array(record.r2Prefix.utf8))?.count ?? 0
     }
 
     /// Creates the item for `itemKey`, or gives the existing one the object's bytes when they
