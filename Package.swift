@@ -16,13 +16,15 @@ let package = Package(
         // A small HTTP/1.1 server on Glibc sockets (emulator, health/metrics endpoint).
         .target(name: "HTTPServer", dependencies: ["LinuxSystem"]),
         // The emulated AI Search API, served by HTTPServer.
-        .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "LinuxSystem"]),
+        .target(name: "Emulator", dependencies: ["HTTPServer", "AISearchAPI", "Hashing", "LinuxSystem", "ObjectStorage"]),
         // inotify watcher, ignore rules, settling.
         .target(name: "FileWatch", dependencies: ["LinuxSystem"]),
         // Structured logs, Prometheus metrics, health: what operators see.
         .target(name: "Observability"),
         // SHA-256, MD5, SHA-1 and HMAC in Swift: the sync engine's digests and request signing.
         .target(name: "Hashing"),
+        // The S3 client for R2: SigV4 signing, objects, listings, S3 errors.
+        .target(name: "ObjectStorage", dependencies: ["AISearchAPI", "Hashing"]),
         // Keys, eligibility, file hashing, state, planner, executor.
         .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability"]),
         // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
@@ -37,9 +39,11 @@ let package = Package(
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
+        .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
+                    exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer"],
-                    exclude: ["sdk_client_check.py"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer", "ObjectStorage"],
+                    exclude: ["sdk_client_check.py", "boto3_r2_check.py"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing"]),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),

@@ -40,6 +40,9 @@ public struct EmulatorConfiguration: Sendable {
     public var clock: any EmulatorClock
     /// Builds the per-instance chunk/search index.
     public var makeIndex: @Sendable () -> any SearchIndexing
+    /// The key pair the R2 endpoint (`/r2`) verifies SigV4 signatures against.
+    public var r2AccessKeyID = EmulatorConfiguration.defaultR2AccessKeyID
+    public var r2SecretAccessKey = EmulatorConfiguration.defaultR2SecretAccessKey
 
     public init(apiToken: String? = nil, email: String? = nil, apiKey: String? = nil, accountID: String? = nil,
                 checksumMode: ChecksumMode = .opaque, processingDelay: Duration = .milliseconds(500),

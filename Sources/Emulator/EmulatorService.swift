@@ -14,6 +14,7 @@ public struct EmulatorService: HTTPHandler {
 
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         if request.path == "/__emulator" || request.path.hasPrefix("/__emulator/") { return await handleAdmin(request) }
+        if R2Endpoint.handles(request.path) { return r2Endpoint.handle(request) }
         let route = Route(path: request.path)
         let (decision, headers) = await traffic.admit(request, account: route?.account)
         var response: HTTPResponse

@@ -83,6 +83,7 @@ extension EmulatorStore {
         let now = clock.now
         let record = InstanceRecord(key: key, createdAt: now, modifiedAt: now, settings: settings)
         instances[key] = InstanceState(record: record, index: self.settings.makeIndex())
+        if let bucket = record.r2Bucket { buckets.createBucket(bucket, at: now) }
         markDirty()
         return render(record)
     }
@@ -130,7 +131,7 @@ extension EmulatorStore {
             error: counts[.error] ?? 0, skipped: counts[.skipped] ?? 0, outdated: counts[.outdated] ?? 0,
             lastActivity: state.record.lastActivity.map(Timestamp.iso8601),
             engine: [
-                "r2": .object(["objectCount": .int(Int64(state.items.values.filter(\.hasContent).count)),
+                "r2": .object(["objectCount": .int(Int64(bucketObjectCount(state.record) ?? state.items.values.filter(\.hasContent).count)),
                                "payloadSizeBytes": .int(payload), "metadataSizeBytes": .int(0)]),
                 "vectorize": .object(["dimensions": .int(768), "vectorsCount": .int(Int64(vectors))]),
             ])

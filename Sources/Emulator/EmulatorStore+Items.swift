@@ -137,6 +137,7 @@ extension EmulatorStore {
             }
             return enqueue(key, itemID: id, waiting: waiting, message: "Queued for indexing")
         }
+        if let bucket = state.record.r2Bucket { return try indexFromBucket(key, bucket: bucket, itemKey: itemKey, waiting: waiting) }
         let source = state.record.externalSourceID
         let lookup = Self.lookupKey(source: source, key: itemKey)
         if state.idByKey[lookup] == nil {
@@ -154,6 +155,7 @@ extension EmulatorStore {
     /// `PATCH …/items/{id}`: index the item again.
     func sync(_ key: InstanceKey, itemID: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
         _ = try existingItem(key, itemID)
+        if let bucket = instances[key]?.record.r2Bucket { return try syncFromBucket(key, bucket: bucket, itemID: itemID, waiting: waiting) }
         return enqueue(key, itemID: itemID, waiting: waiting, message: "Sync requested; queued for indexing")
     }
 
@@ -242,7 +244,7 @@ extension EmulatorStore {
     }
 
     /// Queues an existing item for indexing and returns it with its settle time.
-    private func enqueue(_ key: InstanceKey, itemID: String, waiting: Bool, message: String) -> QueuedItem {
+    func enqueue(_ key: InstanceKey, itemID: String, waiting: Bool, message: String) -> QueuedItem {
         guard var item = instances[key]?.items[itemID] else { preconditionFailure("enqueue of a missing item") }
         let now = clock.now
         let delay = settings.processingDelay.timeInterval

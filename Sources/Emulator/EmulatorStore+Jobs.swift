@@ -4,10 +4,12 @@ import Foundation
 /// Jobs. On an instance with an external source a job re-queues every item of the instance and
 /// ends, `completed`, when they have settled (one processing delay later). Built-in storage has
 /// no sync jobs ("each file is processed individually as it is uploaded"), but the API accepts
-/// the call: such a job ends at once, with a log saying there was nothing to sync.
+/// the call: such a job ends at once, with a log saying there was nothing to sync. An R2-backed
+/// instance's job compares its bucket with its items instead (`EmulatorStore+R2.swift`).
 extension EmulatorStore {
     func createJob(_ key: InstanceKey, description: String?) throws(EmulatorError) -> Job {
         var state = try existing(key)
+        if let bucket = state.record.r2Bucket { return createBucketJob(key, bucket: bucket, description: description) }
         let now = clock.now
         let id = UUID().uuidString.lowercased()
         var record = JobRecord(job: Job(id: id, source: .user, description: description, startedAt: Timestamp.iso8601(now),

@@ -59,6 +59,8 @@ actor EmulatorStore {
     var namespaces: [String: NamespaceRecord] = [:]
     var instances: [InstanceKey: InstanceState] = [:]
     var contents: [String: [UInt8]] = [:]
+    /// The R2 buckets the `/r2` endpoint serves and R2-backed instances read (see `R2Endpoint`).
+    let buckets: R2Buckets
     var checksumSalt: String
     let persistence: StatePersistence?
     private var saveTask: Task<Void, Never>?
@@ -66,6 +68,7 @@ actor EmulatorStore {
     init(configuration: EmulatorConfiguration) throws {
         settings = configuration
         persistence = configuration.dataDirectory.map(StatePersistence.init(directory:))
+        buckets = R2Buckets(directory: persistence?.directory.appendingPathComponent("r2", isDirectory: true))
         checksumSalt = UUID().uuidString
         if let loaded = try persistence?.load() {
             checksumSalt = loaded.snapshot.checksumSalt
@@ -110,6 +113,7 @@ actor EmulatorStore {
         contents = [:]
         namespaces = ["default": NamespaceRecord(name: "default", description: "Default namespace", createdAt: clock.now)]
         persistence?.removeAllContents()
+        buckets.removeAll()
         markDirty()
     }
 

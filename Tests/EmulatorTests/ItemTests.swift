@@ -254,9 +254,11 @@ struct ItemTests {
     @Test func putOnAnExternalSourceCreatesTheItem() async throws {
         let h = try Harness()
         try await h.createInstance("bucket", extra: #","type":"r2","source":"my-bucket""#)
+        // An R2-backed instance indexes the bucket's object under the key (R2BucketTests).
+        h.emulator.r2Buckets.putObject(bucket: "my-bucket", key: "remote.md", bytes: Array("remote".utf8))
         let path = h.base(.namespaced) + "/instances/bucket/items"
         let item = try h.result(Item.self, await h.send("PUT", path, json: #"{"key":"remote.md","next_action":"INDEX"}"#))
-        #expect(item.sourceID == "r2:my-bucket" && item.fileSize == nil)
+        #expect(item.sourceID == "r2:my-bucket" && item.fileSize == 6)
         let again = try h.result(Item.self, await h.send("PUT", path, json: #"{"key":"remote.md","next_action":"INDEX"}"#))
         #expect(again.id == item.id)
     }

@@ -1,10 +1,11 @@
-/// The HTTP methods the AI Search API uses.
+/// The HTTP methods the AI Search API uses, and HEAD (the S3 client's HeadObject).
 public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
     case get = "GET"
     case post = "POST"
     case put = "PUT"
     case patch = "PATCH"
     case delete = "DELETE"
+    case head = "HEAD"
 }
 
 /// Header fields in order; lookups ignore case, as RFC 9110 requires.

@@ -46,6 +46,7 @@ enum EmulatorCommand {
                 aisearch-sync: emulator serving the AI Search API at \(server.baseURL)
                   CLI:  CLOUDFLARE_BASE_URL=\(server.baseURL) CLOUDFLARE_ACCOUNT_ID=local CLOUDFLARE_API_TOKEN=\(configuration.apiToken == nil ? "any" : "<your --accept-token>") aisearch-sync instances list
                   curl: curl -H 'Authorization: Bearer any' \(server.baseURL)/accounts/local/ai-search/namespaces/default/instances
+                  R2:   R2_ENDPOINT=\(server.r2Endpoint) R2_ACCESS_KEY_ID=\(configuration.r2AccessKeyID) R2_SECRET_ACCESS_KEY=\(configuration.r2SecretAccessKey) (S3, path-style, SigV4)
                 """)
             do {
                 while true { try await Task.sleep(for: .seconds(3600)) }
