@@ -28,7 +28,7 @@ let package = Package(
         // Keys, eligibility, file hashing, state, planner, executor.
         .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability"]),
         // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
-        .target(name: "Agent", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "HTTPServer", "LinuxSystem", "Observability", "SyncCore"]),
+        .target(name: "Agent", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "HTTPServer", "LinuxSystem", "ObjectStorage", "Observability", "SyncCore"]),
         // Argument parsing and the commands.
         .target(name: "CLI", dependencies: ["Agent", "AISearchAPI", "Emulator", "FileWatch", "SyncCore", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),

@@ -2,6 +2,7 @@ import AISearchAPI
 import FileWatch
 import Foundation
 import LinuxSystem
+import ObjectStorage
 import Observability
 import SyncCore
 
@@ -58,15 +59,43 @@ public struct AgentSession: Sendable {
         if declared.contains(SyncMetadata.ownerField) { executorOptions.ownerMetadata = owner }
         executorOptions.progress = progress
         executorOptions.gate = gate
-        let executor = PlanExecutor(store: ClientItemStore(client: client, instance: instance), root: root, keyMapper: keyMapper,
-                                    sizeLimit: policy.sizeLimit, options: executorOptions)
-        let engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: settings.maxDelete,
+        let store: any RemoteItemStore
+        var itemSource = "builtin"
+        if instanceSettings.settings.type == "r2" {
+            store = try r2Store(for: instanceSettings, settings: settings, client: client, logger: logger)
+            itemSource = R2ItemStore.itemSource
+        } else {
+            store = ClientItemStore(client: client, instance: instance)
+        }
+        let executor = PlanExecutor(store: store, root: root, keyMapper: keyMapper, sizeLimit: policy.sizeLimit, options: executorOptions)
+        var engineSettings = SyncEngine.Settings(keyPrefix: keyMapper.prefix, maxDelete: settings.maxDelete,
                                                  allowEmptyRoot: settings.allowEmptyRoot,
                                                  alwaysListEverything: settings.alwaysListEverything,
                                                  owner: owner, deleteForeign: settings.deleteForeign)
+        engineSettings.itemSource = itemSource
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)
+    }
+
+    /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3
+    /// endpoint and key pair from the flags or the environment (see `R2Configuration.resolve`).
+    private static func r2Store(for instance: Instance, settings: SessionSettings, client: AISearchClient,
+                                logger: Logger) throws -> R2ItemStore {
+        guard let bucket = instance.settings.source, !bucket.isEmpty else {
+            throw AgentError(.configuration, "instance '\(instance.id)' reads an R2 bucket but names none (its source is empty)",
+                             hint: "Set it: aisearch-sync instances update \(instance.id) --source BUCKET")
+        }
+        let configuration: R2Configuration
+        do {
+            configuration = try R2Configuration.resolve(accountID: client.configuration.accountID, endpoint: settings.r2Endpoint,
+                                                        credentialsFile: settings.r2CredentialsFile, environment: settings.environment)
+        } catch {
+            throw AgentError(.configuration, "instance '\(instance.id)' reads the R2 bucket '\(bucket)', which this agent writes: \(error)",
+                             hint: "Make an R2 API token (dashboard: R2, Manage R2 API tokens) and set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY")
+        }
+        logger.notice("r2_mode", "instance '\(instance.id)' reads the R2 bucket '\(bucket)': files are written to the bucket at \(configuration.endpoint) and indexed at once")
+        return R2ItemStore(objects: R2Client(configuration: configuration), bucket: bucket, client: client, instance: instance.id)
     }
 
     /// Saves the state and releases its lock.

@@ -30,6 +30,10 @@ public struct SessionSettings: Sendable, Equatable {
     public var safetyRescan: Duration?
     /// `--full`: list the whole instance in every full round (no fingerprint shortcut).
     public var alwaysListEverything: Bool
+    /// For an R2-backed instance: the S3 endpoint (`--r2-endpoint`) and a credentials file
+    /// (`--r2-credentials-file`); nil: from the environment (`R2_ENDPOINT`, `R2_ACCESS_KEY_ID`, …).
+    public var r2Endpoint: String?
+    public var r2CredentialsFile: String?
 
     public init(root: String, instance: String, prefix: String = "", prefixSource: String = "--prefix",
                 stateDirectory: FilePathBytes? = nil, environment: [String: String] = [:],

@@ -21,6 +21,10 @@ enum SyncOptions {
         .value("--owner", valueName: "name", help: "Mark uploads with this owner name (default: this host and folder); items with it are ours on a fresh host.",
                environment: "AISEARCH_OWNER"),
         .flag("--delete-foreign", help: "Also delete items under the prefix that this agent did not upload (an exact mirror)."),
+        .value("--r2-endpoint", valueName: "url", help: "For an R2-backed instance: the bucket's S3 endpoint (default https://ACCOUNT_ID.r2.cloudflarestorage.com).",
+               environment: "R2_ENDPOINT"),
+        .value("--r2-credentials-file", valueName: "file", help: "For an R2-backed instance: a file with access_key_id and secret_access_key (default: R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY).",
+               environment: "R2_CREDENTIALS_FILE"),
         .value("--concurrency", valueName: "n", help: "Requests in flight at once (default 4)."),
         .flag("--wait", help: "Wait for each uploaded item to be indexed and report the ones that end in error."),
         .value("--rate-limit", valueName: "n/seconds", help: "The client's request budget (default 1200/300, Cloudflare's limit)."),
@@ -110,7 +114,7 @@ struct SyncSessions: Sendable {
                 }
                 let fields: [String: LogValue] = syncs.count > 1 ? ["instance": .string(sync.instance.value), "root": .string(sync.root.value)]
                     : ["instance": .string(sync.instance.value)]
-                let sessionSettings = SessionSettings(
+                var sessionSettings = SessionSettings(
                     root: sync.root.value, instance: sync.instance.value, prefix: sync.prefix.value,
                     prefixSource: sync.prefix.source.location,
                     stateDirectory: stateDirectory(for: sync, settings: settings, syncCount: syncs.count),
@@ -120,6 +124,16 @@ struct SyncSessions: Sendable {
                     allowEmptyRoot: allowEmptyRoot, concurrency: sync.concurrency.value, waitForCompletion: settings.wait.value,
                     settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value,
                     alwaysListEverything: listEverything)
+                sessionSettings.r2Endpoint = try context.arguments.string("--r2-endpoint")
+                sessionSettings.r2CredentialsFile = try context.arguments.string("--r2-credentials-file")
+                if let emulator {
+                    // The emulator's bucket endpoint and key pair, unless the user gave others.
+                    sessionSettings.environment["R2_ENDPOINT"] = sessionSettings.environment["R2_ENDPOINT"] ?? emulator.r2Endpoint
+                    if sessionSettings.environment["R2_ACCESS_KEY_ID"] == nil {
+                        sessionSettings.environment["R2_ACCESS_KEY_ID"] = EmulatorConfiguration.defaultR2AccessKeyID
+                        sessionSettings.environment["R2_SECRET_ACCESS_KEY"] = EmulatorConfiguration.defaultR2SecretAccessKey
+                    }
+                }
                 prepared.append(AgentConfiguration.Sync(settings: sessionSettings, client: client, logger: logger.with(fields)))
             }
         } catch {

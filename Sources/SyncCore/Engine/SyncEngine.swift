@@ -18,6 +18,8 @@ public actor SyncEngine {
         public var owner: String
         /// Delete foreign items too (`--delete-foreign`).
         public var deleteForeign: Bool
+        /// See `PlanOptions.itemSource`.
+        public var itemSource = "builtin"
 
         public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
                     maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false,
@@ -264,6 +266,7 @@ public actor SyncEngine {
                                   maxReindexAttempts: settings.maxReindexAttempts, allowEmptyRoot: settings.allowEmptyRoot,
                                   budget: settings.budget, owner: settings.owner, deleteForeign: settings.deleteForeign)
         options.keysWithUnknownOutcome = await state.keysWithUnknownOutcome
+        options.itemSource = settings.itemSource
         var remote = RemoteListing(items: items, isComplete: listingComplete)
         var planState = current
         if let scope {
@@ -289,7 +292,7 @@ public actor SyncEngine {
         func item(_ key: ItemKey, _ entry: StateEntry) -> Item? {
             guard let record = entry.remote else { return nil }
             return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
-                        fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: "builtin", status: record.status)
+                        fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: settings.itemSource, status: record.status)
         }
         return snapshot.entries.compactMap(item)
     }

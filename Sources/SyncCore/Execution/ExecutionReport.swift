@@ -50,6 +50,8 @@ public struct ExecutionReport: Sendable, Encodable, Hashable {
     public var failures: [Failure] = []
     public var unindexed: [UnindexedItem] = []
     public var requests = 0
+    /// The sync job a bulk load into an R2 bucket started to index its changes, if any.
+    public var jobID: String?
     public var bytesUploaded: Int64 = 0
     /// By key. `--json` lists them sorted by key rather than as an object keyed by key text:
     /// Foundation's encoder keys objects by `String`, which would merge two keys that differ only
@@ -68,12 +70,13 @@ public struct ExecutionReport: Sendable, Encodable, Hashable {
         failures += other.failures
         unindexed += other.unindexed
         requests += other.requests
+        jobID = other.jobID ?? jobID
         bytesUploaded += other.bytesUploaded
         touched.merge(other.touched) { _, later in later }
     }
 
     enum CodingKeys: String, CodingKey {
-        case uploaded, deleted, reindexed, verifiedEqual, failures, unindexed, requests, bytesUploaded, touched
+        case uploaded, deleted, reindexed, verifiedEqual, failures, unindexed, requests, jobID = "job_id", bytesUploaded, touched
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -85,6 +88,7 @@ public struct ExecutionReport: Sendable, Encodable, Hashable {
         try container.encode(failures, forKey: .failures)
         try container.encode(unindexed, forKey: .unindexed)
         try container.encode(requests, forKey: .requests)
+        try container.encodeIfPresent(jobID, forKey: .jobID)
         try container.encode(bytesUploaded, forKey: .bytesUploaded)
         try container.encode(touched.values.sorted { $0.key < $1.key }, forKey: .touched)
     }

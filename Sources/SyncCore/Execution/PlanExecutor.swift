@@ -96,6 +96,8 @@ public struct PlanExecutor: Sendable {
         if queue.contains(where: { if case .verify = $0 { false } else { true } }) { try? await state.flush() }
         queue.reverse()  // popLast takes them in plan order
         let total = queue.count
+        let writes = plan.uploads.count + plan.deletes.count
+        if writes > 0 { await store.roundWillStart(uploads: plan.uploads.count, deletes: plan.deletes.count) }
         var finishedCount = 0
         var report = ExecutionReport()
         await withTaskGroup(of: (ExecutionReport, ItemKey).self) { group in
@@ -110,6 +112,14 @@ public struct PlanExecutor: Sendable {
                 finishedCount += 1
                 report.merge(finished)
                 options.progress?(finishedCount, total, key)
+            }
+        }
+        if writes > 0 {
+            let completion = await store.roundDidEnd(waitForCompletion: options.waitForCompletion)
+            report.requests += completion.requests
+            report.jobID = completion.jobID
+            if let failure = completion.failure {
+                report.failures.append(.init(key: ItemKey(""), operation: "sync job", message: failure, httpStatus: nil, isTerminal: false))
             }
         }
         return report

@@ -15,6 +15,22 @@ public protocol RemoteItemStore: Sendable {
     /// One cheap request's evidence of the instance (see `RemoteFingerprint`); nil when this store
     /// cannot give any (the engine then always lists everything).
     func fingerprintEvidence() async throws -> RemoteFingerprint.Evidence?
+    /// Called before a plan's requests are sent: a store may batch work (an R2 bulk load writes
+    /// the bucket and indexes with one sync job instead of one request per key).
+    func roundWillStart(uploads: Int, deletes: Int) async
+    /// Called after the plan's requests: a store that batched work finishes it here.
+    func roundDidEnd(waitForCompletion: Bool) async -> RoundCompletion
+}
+
+/// What a store did at the end of a round (see `RemoteItemStore.roundDidEnd`).
+public struct RoundCompletion: Sendable, Hashable {
+    public var requests = 0
+    /// The sync job started for the round, if any.
+    public var jobID: String?
+    /// Why the round's changes may not be indexed yet; nil when all is well.
+    public var failure: String?
+
+    public init() {}
 }
 
 /// A whole listing and the total the server reported with it.
@@ -38,6 +54,9 @@ extension RemoteItemStore {
 
     /// The listing with its reported total; stores that cannot tell the total report nil.
     public func listing() async throws -> ItemListing { ItemListing(items: try await listAll(), reportedTotal: nil) }
+
+    public func roundWillStart(uploads: Int, deletes: Int) async {}
+    public func roundDidEnd(waitForCompletion: Bool) async -> RoundCompletion { RoundCompletion() }
 }
 
 /// `RemoteItemStore` over the real client.

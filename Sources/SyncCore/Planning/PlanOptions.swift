@@ -34,6 +34,9 @@ public struct PlanOptions: Hashable, Sendable {
     /// Keys an earlier run of ours sent requests for without seeing the outcome: their items
     /// count as ours, and a change to them is not another writer's.
     public var keysWithUnknownOutcome: Set<ItemKey> = []
+    /// The `source_id` of the items this agent writes: `builtin` for built-in storage, the bucket
+    /// store's own for an R2-backed instance. Items of other sources are never considered.
+    public var itemSource = "builtin"
 
     public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
                 maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast(),

@@ -69,7 +69,7 @@ struct Planner {
 
     /// Considered at all: uploaded through built-in storage, under our prefix, not already being deleted.
     private func isCandidate(_ item: Item) -> Bool {
-        item.sourceID == "builtin" && ItemKey(item.key).hasPrefix(options.keyPrefix) && item.nextAction != .delete
+        item.sourceID == options.itemSource && ItemKey(item.key).hasPrefix(options.keyPrefix) && item.nextAction != .delete
     }
 
     /// The item's owner marker, if it carries a non-empty one.
