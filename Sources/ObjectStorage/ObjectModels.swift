@@ -50,12 +50,17 @@ public struct ObjectListingPage: Sendable, Hashable {
 /// The answer to PutObject.
 public struct PutObjectResult: Sendable, Hashable {
     public var etag: ETag
+    public init(etag: ETag) { self.etag = etag }
 }
 
 /// The answer to GetObject: the head and the bytes.
 public struct StoredObject: Sendable, Hashable {
     public var info: ObjectInfo
     public var body: [UInt8]
+    public init(info: ObjectInfo, body: [UInt8]) {
+        self.info = info
+        self.body = body
+    }
 }
 
 /// How PutObject fills `x-amz-content-sha256`.
