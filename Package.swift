@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability", "SyncCore"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Agent"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,129 @@
+import AISearchAPI
+import Emulator
+import Foundation
+import ObjectStorage
+import Testing
+
+/// Issue 16 with the real binary: an R2-backed instance is served by writing its bucket over
+/// the S3 API (signed, verified by the emulator) and indexing each key at once.
+@Suite(.serialized) struct R2ModeTests {
+    static let bucket = "docs-bucket"
+
+    /// The emulator's key pair in a credentials file, as a user would keep an R2 API token's.
+    private func credentialsFile(_ harness: EmulatorHarness) throws -> URL {
+        let file = harness.root.deletingLastPathComponent().appendingPathComponent("r2-credentials")
+        try Data("""
+            # the emulator's R2 key pair
+            access_key_id = \(EmulatorConfiguration.defaultR2AccessKeyID)
+            secret_access_key = \(EmulatorConfiguration.defaultR2SecretAccessKey)
+
+            """.utf8).write(to: file)
+        return file
+    }
+
+    private func sync(_ harness: EmulatorHarness, state: URL? = nil, extra: [String] = []) async throws -> (status: Int32?, agent: AgentProcess) {
+        var arguments = ["sync", harness.root.path, "--instance", "docs", "--json", "--r2-endpoint", harness.server.r2Endpoint,
+                         "--r2-credentials-file", try credentialsFile(harness).path] + extra
+        if let state { arguments += ["--state-dir", state.path] }
+        let agent = try AgentProcess(arguments, harness: harness, stateDirectoryFlag: state == nil)
+        return (await agent.exitStatus(within: .seconds(180)), agent)
+    }
+
+    /// Object key bytes → content: keyed by bytes, so NFC/NFD twins stay two entries.
+    private func bucketContents(_ harness: EmulatorHarness) -> [[UInt8]: [UInt8]] {
+        var result: [[UInt8]: [UInt8]] = [:]
+        for (key, object) in harness.server.emulator.r2Buckets.objects(bucket: Self.bucket) ?? [:] { result[key.bytes] = object.bytes }
+        return result
+    }
+
+    /// Relative path bytes → content of every regular file under the root (twins stay two).
+    private func localContents(_ harness: EmulatorHarness) throws -> [[UInt8]: [UInt8]] {
+        var result: [[UInt8]: [UInt8]] = [:]
+        let root = harness.root.path
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            result[Array(relative.utf8)] = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + relative)))
+        }
+        return result
+    }
+
+    private func puts(_ harness: EmulatorHarness) -> Int { harness.server.emulator.r2Buckets.requestCounts()["PutObject"] ?? 0 }
+
+    private func report(_ agent: AgentProcess) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(agent.output.utf8)) as? [String: Any])?["report"] as? [String: Any]
+    }
+
+    @Test func writesTheBucketIndexesAtOnceAndAdoptsOnAFreshHost() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        for index in 0..<5 { try harness.write("guide/page\(index).md", "page \(index)") }
+        try harness.write("café.md", "precomposed")
+        try harness.write("cafe\u{301}.md", "decomposed")
+
+        let first = try await sync(harness)
+        #expect(first.status == 0, "\(first.agent.errors)")
+        #expect(first.agent.errors.contains("reads the R2 bucket"), "\(first.agent.errors)")
+        #expect(bucketContents(harness) == (try localContents(harness)))
+        #expect(bucketContents(harness).count == 7, "NFC and NFD twins are two objects")
+        // Indexed now, not at the next crawl: every key is an item of the instance.
+        await harness.server.emulator.settleAll()
+        let items = Set(await harness.server.emulator.items(instance: "docs").map { Array($0.key.utf8) })
+        #expect(items == Set(try localContents(harness).keys), "\(items.count) items")
+
+        // Nothing changed: no write, no indexing request.
+        harness.server.emulator.r2Buckets.clearRequestCounts()
+        await harness.server.emulator.clearRequestCounts()
+        let again = try await sync(harness)
+        #expect(again.status == 0, "\(again.agent.errors)")
+        #expect(puts(harness) == 0)
+        #expect((report(again.agent)?["uploaded"] as? [Any])?.isEmpty == true)
+
+        // An edit and a delete: one PutObject, one DeleteObject, the item follows.
+        try harness.write("guide/page0.md", "page 0, edited")
+        try harness.remove("guide/page1.md")
+        let changed = try await sync(harness)
+        #expect(changed.status == 0, "\(changed.agent.errors)")
+        #expect(bucketContents(harness) == (try localContents(harness)))
+        await harness.server.emulator.settleAll()
+        #expect(!(await harness.server.emulator.items(instance: "docs").contains { $0.key == "guide/page1.md" }))
+
+        // A fresh host (no state): the ETags are the MD5s of the files, so it adopts every object
+        // from the listing, with no download and no write.
+        harness.server.emulator.r2Buckets.clearRequestCounts()
+        let fresh = try await sync(harness, state: harness.stateDirectory.appendingPathComponent("fresh"))
+        #expect(fresh.status == 0, "\(fresh.agent.errors)")
+        #expect(puts(harness) == 0)
+        #expect(harness.server.emulator.r2Buckets.requestCounts()["GetObject"] == nil)
+    }
+
+    @Test func aBulkLoadWritesTheBucketThenRunsOneSyncJob() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        for index in 0..<510 { try harness.write("bulk/file\(index).md", "file \(index)") }
+        let load = try await sync(harness)
+        #expect(load.status == 0, "\(load.agent.errors)")
+        #expect(report(load.agent)?["job_id"] as? String != nil, "\(load.agent.output.prefix(300))")
+        #expect(bucketContents(harness).count == 510)
+        // One job, no per-key indexing request.
+        let counts = await harness.server.emulator.requestCounts()
+        #expect(counts.filter { $0.method == "PUT" && $0.route.hasSuffix("/items") }.isEmpty, "\(counts)")
+        #expect(counts.filter { $0.method == "POST" && $0.route.hasSuffix("/jobs") }.reduce(0) { $0 + $1.count } == 1, "\(counts)")
+        await harness.server.emulator.settleAll()
+        #expect(await harness.server.emulator.items(instance: "docs").count == 510)
+    }
+
+    @Test func missingR2CredentialsAreAConfigurationErrorNamingWhatToSet() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        try harness.write("a.md", "a")
+        let agent = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--r2-endpoint", harness.server.r2Endpoint], harness: harness)
+        #expect(await agent.exitStatus(within: .seconds(120)) == 3)
+        #expect(agent.errors.contains("R2_ACCESS_KEY_ID"), "\(agent.errors)")
+        #expect(!agent.errors.contains(EmulatorConfiguration.defaultR2SecretAccessKey))
+    }
+}
