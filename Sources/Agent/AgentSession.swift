@@ -61,9 +61,12 @@ public struct AgentSession: Sendable {
         executorOptions.gate = gate
         let store: any RemoteItemStore
         var itemSource = "builtin"
+        var bulkIndexThreshold: Int?
         if instanceSettings.settings.type == "r2" {
-            store = try r2Store(for: instanceSettings, settings: settings, client: client, logger: logger)
+            let r2 = try r2Store(for: instanceSettings, settings: settings, client: client, logger: logger)
+            store = r2
             itemSource = R2ItemStore.itemSource
+            bulkIndexThreshold = r2.bulkThreshold
         } else {
             store = ClientItemStore(client: client, instance: instance)
         }
@@ -73,6 +76,7 @@ public struct AgentSession: Sendable {
                                                  alwaysListEverything: settings.alwaysListEverything,
                                                  owner: owner, deleteForeign: settings.deleteForeign)
         engineSettings.itemSource = itemSource
+        engineSettings.bulkIndexThreshold = bulkIndexThreshold
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)

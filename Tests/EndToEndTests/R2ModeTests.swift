@@ -63,6 +63,12 @@ import Testing
         try harness.write("café.md", "precomposed")
         try harness.write("cafe\u{301}.md", "decomposed")
 
+        // plan shows both budgets: the bucket's writes and the REST API's indexing requests.
+        let plan = try AgentProcess(["plan", harness.root.path, "--instance", "docs", "--r2-endpoint", harness.server.r2Endpoint,
+                                     "--r2-credentials-file", try credentialsFile(harness).path], harness: harness)
+        #expect(await plan.exitStatus(within: .seconds(120)) == 0, "\(plan.errors)")
+        #expect(plan.output.contains("R2 bucket: 7 object write(s)") && plan.output.contains("7 request(s)"), "\(plan.output)")
+
         let first = try await sync(harness)
         #expect(first.status == 0, "\(first.agent.errors)")
         #expect(first.agent.errors.contains("reads the R2 bucket"), "\(first.agent.errors)")

@@ -17,6 +17,10 @@ enum SyncSummary {
         context.print(String(format: "%d upload(s), %d delete(s), %d re-index(es), %d download(s): %d request(s), about %.0f s under the request budget (worst case %d requests, %.0f s)",
                              plan.uploads.count, plan.deletes.count, plan.reindexes.count, plan.verifications.count,
                              cost.requests, cost.estimatedSeconds, cost.worstCaseRequests, cost.worstCaseSeconds))
+        if cost.objectWrites > 0 {
+            context.print("R2 bucket: \(cost.objectWrites) object write(s) over the S3 API (its own budget, not the REST API's); "
+                          + (cost.indexesWithSyncJob ? "indexed by one sync job, followed to its end" : "each key indexed at once (PUT items)"))
+        }
     }
 
     static func printRound(_ round: SyncEngine.Round, context: CommandContext, label: String = "sync") {

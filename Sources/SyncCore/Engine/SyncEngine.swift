@@ -20,6 +20,8 @@ public actor SyncEngine {
         public var deleteForeign: Bool
         /// See `PlanOptions.itemSource`.
         public var itemSource = "builtin"
+        /// See `PlanOptions.bulkIndexThreshold`.
+        public var bulkIndexThreshold: Int?
 
         public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
                     maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false,
@@ -121,9 +123,12 @@ public actor SyncEngine {
         var round = await runRound(kind: .full, items: listed.items, scope: nil, dryRun: dryRun, listingComplete: listed.isComplete)
         round.remoteComparison = .fullListing
         round.report.requests += listed.extraRequests
-        // The evidence recorded after the round is one more request: the plan says so too.
-        round.plan.cost.requests += 1
-        round.plan.cost.worstCaseRequests += 1
+        // The evidence recorded after the round is one more request: the plan says so too (an R2
+        // bucket's listing is the S3 API's, and it records no evidence).
+        if settings.bulkIndexThreshold == nil {
+            round.plan.cost.requests += 1
+            round.plan.cost.worstCaseRequests += 1
+        }
         if !dryRun, round.report.succeeded { await recordFingerprint(fullComparisonAt: now, round: &round) }
         return round
     }
@@ -267,6 +272,7 @@ public actor SyncEngine {
                                   budget: settings.budget, owner: settings.owner, deleteForeign: settings.deleteForeign)
         options.keysWithUnknownOutcome = await state.keysWithUnknownOutcome
         options.itemSource = settings.itemSource
+        options.bulkIndexThreshold = settings.bulkIndexThreshold
         var remote = RemoteListing(items: items, isComplete: listingComplete)
         var planState = current
         if let scope {

@@ -37,6 +37,9 @@ public struct PlanOptions: Hashable, Sendable {
     /// The `source_id` of the items this agent writes: `builtin` for built-in storage, the bucket
     /// store's own for an R2-backed instance. Items of other sources are never considered.
     public var itemSource = "builtin"
+    /// For an R2-backed instance: writes per round above which the round indexes with one sync
+    /// job rather than one `PUT items` per key; nil for built-in storage (uploads are the API).
+    public var bulkIndexThreshold: Int?
 
     public init(keyPrefix: String = "", nowNanoseconds: Int64 = 0, maxDelete: DeletionLimit = .percent(50),
                 maxReindexAttempts: Int = 1, allowEmptyRoot: Bool = false, budget: BudgetForecast = BudgetForecast(),

@@ -297,7 +297,15 @@ struct Planner {
     }
 
     private mutating func estimateCost() {
-        let requests = plan.uploads.count + plan.deletes.count + plan.reindexes.count + plan.verifications.count
+        var requests = plan.uploads.count + plan.deletes.count + plan.reindexes.count + plan.verifications.count
+        if let threshold = options.bulkIndexThreshold {
+            // R2: the writes go to the bucket; the REST API indexes each upload (PUT items), removes
+            // each deleted key's item (find it, delete it), or, past the threshold, runs one job.
+            let writes = plan.uploads.count + plan.deletes.count
+            plan.cost.objectWrites = writes
+            plan.cost.indexesWithSyncJob = writes > threshold
+            requests = plan.reindexes.count + (plan.cost.indexesWithSyncJob ? 1 : plan.uploads.count + 2 * plan.deletes.count)
+        }
         plan.cost.requests = requests
         plan.cost.worstCaseRequests = requests + plan.verifications.count
         plan.cost.estimatedSeconds = options.budget.secondsToSpend(requests)

@@ -96,6 +96,10 @@ public struct PlanCost: Hashable, Sendable, Codable {
     /// Seconds beyond the bucket's current tokens, at the refill rate, for `requests`.
     public var estimatedSeconds: Double = 0
     public var worstCaseSeconds: Double = 0
+    /// For an R2-backed instance: object writes and deletes over the S3 API (a budget of its own,
+    /// not the REST API's), and whether the round indexes them with one sync job.
+    public var objectWrites = 0
+    public var indexesWithSyncJob = false
 
     public init() {}
 }
