@@ -122,6 +122,41 @@ import Testing
         #expect(await harness.server.emulator.items(instance: "docs").count == 510)
     }
 
+    @Test func watchWritesOneObjectAndOneIndexCallPerEditAndSurvivesAKill() async throws {
+        // Slow answers, so the kill lands while requests are in flight.
+        let harness = try EmulatorHarness(faults: FaultSettings(slowRate: 1, slowDelayMilliseconds: 20))
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        for index in 0..<120 { try harness.write("f\(index).md", "file \(index)") }
+        let arguments = ["watch", harness.root.path, "--instance", "docs", "--concurrency", "2", "--timeout", "2s", "--log-format", "json",
+                         "--r2-endpoint", harness.server.r2Endpoint, "--r2-credentials-file", try credentialsFile(harness).path]
+        let first = try AgentProcess(arguments, harness: harness)
+        #expect(await eventually(within: .seconds(120)) { bucketContents(harness).count >= 30 }, "\(first.errors)")
+        first.signal(SIGKILL)
+        _ = await first.exitStatus(within: .seconds(120))
+
+        let second = try AgentProcess(arguments, harness: harness)
+        #expect(await eventually(within: .seconds(120)) { (try? localContents(harness)) == bucketContents(harness) }, "\(second.errors)")
+        #expect(await eventually(within: .seconds(120)) { second.errors.contains(#""round":"initial sync""#) }, "\(second.errors)")
+        await harness.server.emulator.settleAll()
+        #expect(await eventually(within: .seconds(120)) { await harness.server.emulator.items(instance: "docs").count == 120 })
+
+        // One edit while watching: one PutObject and one indexing request.
+        harness.server.emulator.r2Buckets.clearRequestCounts()
+        await harness.server.emulator.clearRequestCounts()
+        try harness.write("f7.md", "file 7, edited")
+        #expect(await eventually(within: .seconds(120)) { bucketContents(harness)[Array("f7.md".utf8)] == Array("file 7, edited".utf8) },
+                "\(second.errors)")
+        #expect(await eventually(within: .seconds(120)) {
+            await harness.server.emulator.requestCounts().contains { $0.method == "PUT" && $0.route.hasSuffix("/items") }
+        })
+        #expect(puts(harness) == 1)
+        let indexCalls = await harness.server.emulator.requestCounts().filter { $0.method == "PUT" && $0.route.hasSuffix("/items") }
+        #expect(indexCalls.reduce(0) { $0 + $1.count } == 1, "\(indexCalls)")
+        second.signal(SIGTERM)
+        #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
+    }
+
     @Test func missingR2CredentialsAreAConfigurationErrorNamingWhatToSet() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
