@@ -8,7 +8,7 @@ import HTTPServer
 /// |---|---|
 /// | `GET /__emulator/faults` | the fault settings (JSON, `FaultSettings` keys) |
 /// | `PUT /__emulator/faults` | replaces them (absent keys take defaults) and reseeds |
-/// | `GET /__emulator/stats` | `{total, requests: [{method, route, status, count}]}` |
+/// | `GET /__emulator/stats` | `{total, requests: [{method, route, status, count}], s3_requests: {operation: count}}` |
 /// | `DELETE /__emulator/stats` | clears the counts |
 /// | `GET /__emulator/requests?since=N` | `{last, requests: [{sequence, method, route, status, time}]}`: the answered API requests numbered above N (default 0), oldest first, from a log of the last 10,000; `time` is wall-clock seconds since 1970 when the answer was ready |
 /// | `POST /__emulator/settle` | finishes all processing now |
@@ -17,6 +17,13 @@ extension EmulatorService {
     struct StatsAnswer: Codable {
         var total: Int
         var requests: [RequestCount]
+        /// The R2 endpoint's S3 requests by operation (not REST API requests: not in `total`).
+        var s3Requests: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case total, requests
+            case s3Requests = "s3_requests"
+        }
     }
 
     struct RequestLogAnswer: Codable {
@@ -38,9 +45,11 @@ extension EmulatorService {
             return .json(JSONAnswers.encode(settings))
         case ("/__emulator/stats", "GET"):
             let counts = await traffic.requestCounts()
-            return .json(JSONAnswers.encode(StatsAnswer(total: counts.reduce(0) { $0 + $1.count }, requests: counts)))
+            return .json(JSONAnswers.encode(StatsAnswer(total: counts.reduce(0) { $0 + $1.count }, requests: counts,
+                                                        s3Requests: store.buckets.requestCounts())))
         case ("/__emulator/stats", "DELETE"):
             await traffic.clearCounts()
+            store.buckets.clearRequestCounts()
             return .json(JSONAnswers.encode(["cleared": true]))
         case ("/__emulator/requests", "GET"):
             let sinceText = request.queryValue("since") ?? "0"
