@@ -284,6 +284,15 @@ public struct WatchLoop: Sendable {
         }
         state.leftOut.report(round, isFull: round.kind != .incremental, logger: session.logger)
         telemetry.record(round, instance: session.instance, rescan: rescan, observesLatency: observesLatency)
+        // A round that ran but whose every request failed (an outage of the write path, with the
+        // listing still answering) is as much an outage as a round that threw: /healthz says so
+        // until a request goes through again.
+        let retryable = round.report.failures.filter { !$0.isTerminal }
+        if changes == 0, !retryable.isEmpty, retryable.count == round.report.failures.count {
+            telemetry.health.setFailure("every request of the last round failed (\(retryable.count); first: \(retryable[0])); retrying", root: name)
+        } else if changes > 0 {
+            telemetry.health.setFailure(nil, root: name)
+        }
         let authFailures = round.report.failures.filter { $0.httpStatus == 401 || $0.httpStatus == 403 }
         if !authFailures.isEmpty, authFailures.count == round.report.failures.count, changes == 0 {
             telemetry.health.recordAuthFailure()

@@ -37,6 +37,29 @@ import Testing
         #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
     }
 
+    @Test func anOutageOfUploadsAloneShowsOnHealthzUntilAnUploadGoesThrough() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        try harness.write("a.md", "alpha")
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--settle", "50ms", "--listen", "127.0.0.1:0",
+                                      "--log-format", "json"], harness: harness)
+        let port = try await listeningPort(agent)
+        #expect(await eventually(within: .seconds(120)) { (try? await get(port, "/readyz"))?.status == 200 }, "\(agent.errors)")
+        // Listings still answer; every upload gets a 503.
+        try await harness.server.emulator.setFaults(FaultSettings(uploadErrorRate: 1))
+        try harness.write("b.md", "beta")
+        #expect(await eventually(within: .seconds(120)) {
+            let health = try? await get(port, "/healthz")
+            return health?.status == 503 && health?.text.contains("every request of the last round failed") == true
+        }, "\(agent.errors)")
+        try await harness.server.emulator.setFaults(FaultSettings())
+        #expect(await eventually(within: .seconds(120)) { await harness.remoteContents()["b.md"] != nil }, "\(agent.errors)")
+        #expect(await eventually(within: .seconds(120)) { (try? await get(port, "/healthz"))?.status == 200 }, "\(agent.errors)")
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
+    }
+
     @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root"))
     func aFullStateDiskShowsOnHealthzAndSyncingResumesWhenSpaceReturns() async throws {
         let harness = try EmulatorHarness()
