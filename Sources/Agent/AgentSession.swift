@@ -40,8 +40,10 @@ public struct AgentSession: Sendable {
             throw AgentError(.configuration, "instance '\(instance)' does not exist in namespace '\(client.configuration.namespace)'",
                              hint: "Create it with: aisearch-sync instances create \(instance)")
         }
+        // An R2-backed instance reads only the bucket's keys under its `source_params.prefix`: ours go there.
+        let sourcePrefix = instanceSettings.settings.type == "r2" ? Self.sourcePrefix(of: instanceSettings) : ""
         let keyMapper: KeyMapper
-        do { keyMapper = try KeyMapper(prefix: settings.prefix) } catch {
+        do { keyMapper = try KeyMapper(prefix: sourcePrefix + settings.prefix) } catch {
             throw AgentError(.usage, "\(settings.prefixSource): \(error)")
         }
         let (state, interrupted) = try await openState(settings, client: client, logger: logger)
@@ -82,6 +84,16 @@ public struct AgentSession: Sendable {
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)
     }
 
+    /// `source_params.prefix` of an R2-backed instance, ending in `/` (keys under `docs/` are under
+    /// a prefix `docs` too, and none of them under `docs2`); "" when none.
+    static func sourcePrefix(of instance: Instance) -> String {
+        guard let prefix = instance.settings.other["source_params"]?.objectValue?["prefix"]?.stringValue else { return "" }
+        var trimmed = Substring(prefix)
+        while trimmed.first == "/" { trimmed = trimmed.dropFirst() }
+        guard !trimmed.isEmpty else { return "" }
+        return trimmed.hasSuffix("/") ? String(trimmed) : trimmed + "/"
+    }
+
     /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3
     /// endpoint and key pair from the flags or the environment (see `R2Configuration.resolve`).
     private static func r2Store(for instance: Instance, settings: SessionSettings, client: AISearchClient,
@@ -90,16 +102,24 @@ public struct AgentSession: Sendable {
             throw AgentError(.configuration, "instance '\(instance.id)' reads an R2 bucket but names none (its source is empty)",
                              hint: "Set it: aisearch-sync instances update \(instance.id) --source BUCKET")
         }
+        // A jurisdiction bucket (`source_params.r2_jurisdiction`: eu, fedramp) has its own endpoint.
+        var endpoint = settings.r2Endpoint
+        if endpoint == nil, settings.environment["R2_ENDPOINT"] == nil,
+           let jurisdiction = instance.settings.other["source_params"]?.objectValue?["r2_jurisdiction"]?.stringValue,
+           !jurisdiction.isEmpty, jurisdiction != "default" {
+            endpoint = "https://\(client.configuration.accountID).\(jurisdiction).r2.cloudflarestorage.com"
+        }
         let configuration: R2Configuration
         do {
-            configuration = try R2Configuration.resolve(accountID: client.configuration.accountID, endpoint: settings.r2Endpoint,
+            configuration = try R2Configuration.resolve(accountID: client.configuration.accountID, endpoint: endpoint,
                                                         credentialsFile: settings.r2CredentialsFile, environment: settings.environment)
         } catch {
             throw AgentError(.configuration, "instance '\(instance.id)' reads the R2 bucket '\(bucket)', which this agent writes: \(error)",
                              hint: "Make an R2 API token (dashboard: R2, Manage R2 API tokens) and set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY")
         }
         logger.notice("r2_mode", "instance '\(instance.id)' reads the R2 bucket '\(bucket)': files are written to the bucket at \(configuration.endpoint) and indexed at once")
-        return R2ItemStore(objects: R2Client(configuration: configuration), bucket: bucket, client: client, instance: instance.id)
+        return R2ItemStore(objects: R2Client(configuration: configuration), bucket: bucket, client: client, instance: instance.id,
+                           sourcePrefix: sourcePrefix(of: instance))
     }
 
     /// Saves the state and releases its lock.

@@ -22,6 +22,8 @@ public actor R2ItemStore: RemoteItemStore {
     public let bucket: String
     public let client: AISearchClient
     public let instance: String
+    /// The instance's `source_params.prefix` (ending in `/`, or ""): only keys under it are listed.
+    public let sourcePrefix: String
     /// Uploads plus deletes in one round above which the round indexes with one job.
     public let bulkThreshold: Int
     /// How long a job is followed before the round gives up waiting for it (it goes on running).
@@ -32,12 +34,13 @@ public actor R2ItemStore: RemoteItemStore {
     private var bulkRound = false
     private var bulkChanges = 0
 
-    public init(objects: R2Client, bucket: String, client: AISearchClient, instance: String, bulkThreshold: Int = 500,
+    public init(objects: R2Client, bucket: String, client: AISearchClient, instance: String, sourcePrefix: String = "", bulkThreshold: Int = 500,
                 jobFollowLimit: Duration = .seconds(900), jobPollInterval: Duration = .seconds(2)) {
         self.objects = objects
         self.bucket = bucket
         self.client = client
         self.instance = instance
+        self.sourcePrefix = sourcePrefix
         self.bulkThreshold = bulkThreshold
         self.jobFollowLimit = jobFollowLimit
         self.jobPollInterval = jobPollInterval
@@ -52,7 +55,7 @@ public actor R2ItemStore: RemoteItemStore {
 
     public func listing() async throws -> ItemListing {
         var items: [Item] = []
-        for try await page in objects.objectPages(bucket: bucket) {
+        for try await page in objects.objectPages(bucket: bucket, prefix: sourcePrefix.isEmpty ? nil : ObjectKey(sourcePrefix)) {
             for object in page.objects {
                 // A key that is not UTF-8 was not written by us (our keys are), and the API could not name it.
                 guard let key = object.key.string else { continue }

@@ -157,6 +157,23 @@ import Testing
         #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
     }
 
+    @Test func keysGoUnderTheInstancesSourcePrefix() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(
+            type: "r2", source: Self.bucket, other: ["source_params": .object(["prefix": .string("site")])]))
+        // An object outside the prefix is not the instance's: never touched.
+        _ = harness.server.emulator.r2Buckets.putObject(bucket: Self.bucket, key: ObjectKey("elsewhere.md"), bytes: Array("other".utf8))
+        try harness.write("a.md", "alpha")
+        let first = try await sync(harness, extra: ["--prefix", "guide/"])
+        #expect(first.status == 0, "\(first.agent.errors)")
+        #expect(bucketContents(harness) == [Array("site/guide/a.md".utf8): Array("alpha".utf8), Array("elsewhere.md".utf8): Array("other".utf8)])
+        try harness.remove("a.md")
+        let second = try await sync(harness, extra: ["--prefix", "guide/", "--allow-empty-root", "--max-delete", "100%"])
+        #expect(second.status == 0, "\(second.agent.errors)")
+        #expect(bucketContents(harness) == [Array("elsewhere.md".utf8): Array("other".utf8)])
+    }
+
     @Test func missingR2CredentialsAreAConfigurationErrorNamingWhatToSet() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
