@@ -70,7 +70,8 @@ public struct Item: Codable, Hashable, Sendable {
         nextAction = try container.decodeIfPresent(NextAction.self, forKey: .nextAction)
         sourceID = try container.decodeIfPresent(String.self, forKey: .sourceID)
         status = try container.decode(Status.self, forKey: .status)
-        error = try container.decodeIfPresent(String.self, forKey: .error)
+        // The service's words about a failure: shown, never compared, so made terminal-safe.
+        error = try container.decodeIfPresent(String.self, forKey: .error).map(sanitizedServerText)
     }
 
     public func encode(to encoder: any Encoder) throws {
