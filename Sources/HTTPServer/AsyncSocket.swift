@@ -69,6 +69,11 @@ struct AsyncSocket: Sendable {
         }
     }
 
+    /// Suspends until the peer sends something (or closes), without holding a buffer meanwhile.
+    func waitUntilReadable(deadline: ContinuousClock.Instant) async throws(Failure) {
+        try await waitUntil(.readable, deadline: deadline)
+    }
+
     private func waitUntil(_ events: PollEvents, deadline: ContinuousClock.Instant) async throws(Failure) {
         switch await reactor.wait(for: events, on: descriptor, deadline: deadline) {
         case .ready: return
