@@ -186,6 +186,14 @@ import Testing
         #expect(sanitizedServerText("trailing escape \u{1B}") == "trailing escape ")
     }
 
+    @Test func itemErrorsAndLogMessagesAreDecodedInert() throws {
+        let log = try JSONDecoder().decode(ItemLog.self, from: Data(#"{"action":"index","fileKey":"a\u001b[1m.md","message":"\u001b]0;title\u0007failed\rhere","timestamp":"t"}"#.utf8))
+        #expect(log.message == "failed here")
+        #expect(log.fileKey == "a\u{1B}[1m.md", "keys stay byte-exact")
+        let item = try JSONDecoder().decode(Item.self, from: Data(#"{"id":"i","key":"k","status":"error","error":"bad\u001b[5m blink"}"#.utf8))
+        #expect(item.error == "bad blink")
+    }
+
     @Test func serverMessagesReachErrorsWithoutEscapes() async throws {
         let body = #"{"success":false,"errors":[{"code":7003,"message":"\u001b[2J\u001b[31mgone\u0007\r\nnow"}],"messages":[],"result":null}"#
         let server = try ScriptedServer { connection in

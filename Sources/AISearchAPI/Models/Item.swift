@@ -118,6 +118,18 @@ public struct ItemLog: Codable, Hashable, Sendable {
         self.processingTimeMs = processingTimeMs
         self.timestamp = timestamp
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        action = try container.decode(String.self, forKey: .action)
+        chunkCount = try container.decodeIfPresent(Int.self, forKey: .chunkCount)
+        errorType = try container.decodeIfPresent(String.self, forKey: .errorType).map(sanitizedServerText)
+        fileKey = try container.decode(String.self, forKey: .fileKey)
+        // The service's words, shown by `items logs`: made terminal-safe like every server message.
+        message = try container.decodeIfPresent(String.self, forKey: .message).map(sanitizedServerText)
+        processingTimeMs = try container.decodeIfPresent(Int.self, forKey: .processingTimeMs)
+        timestamp = try container.decode(String.self, forKey: .timestamp)
+    }
 }
 
 /// One entry of `GET …/items/{item_id}/chunks`.

@@ -109,8 +109,10 @@ final class CurlExchange: @unchecked Sendable {
         guard let handle = curlHandle.pointer else { return 27 }  // CURLE_OUT_OF_MEMORY
         var headerList: LibCurl.HeaderList?
         var lines = request.headers.map { "\($0.name): \($0.value)" }
-        // No `Expect: 100-continue` round trip before a body.
+        // No `Expect: 100-continue` round trip before a body, and no form content type that
+        // libcurl would otherwise add to a body sent without one.
         lines.append("Expect:")
+        if request.headers["content-type"] == nil { lines.append("Content-Type:") }
         for line in lines { headerList = line.withCString { curl.slistAppend(headerList, $0) } ?? headerList }
         defer { curl.slistFreeAll(headerList) }
         var errorBuffer = [CChar](repeating: 0, count: 256)  // CURL_ERROR_SIZE
@@ -139,12 +141,12 @@ final class CurlExchange: @unchecked Sendable {
                         curl.set(handle, .noProgress, 0)
                         curl.set(handle, .xferInfoFunction, pointer: unsafeBitCast(Self.onProgress, to: UnsafeRawPointer.self))
                         curl.set(handle, .xferInfoData, pointer: context)
-                        if request.method != .get {
+                        if request.method != .get && (!body.isEmpty || request.method != .delete) {
                             // POSTFIELDS makes it a POST with this body; CUSTOMREQUEST renames the method.
                             curl.set(handle, .postFieldSize, body.count)
                             curl.set(handle, .postFields, pointer: body.baseAddress ?? UnsafeRawPointer(errors.baseAddress))
-                            if request.method != .post { curl.set(handle, .customRequest, pointer: method) }
                         }
+                        if request.method != .get && request.method != .post { curl.set(handle, .customRequest, pointer: method) }
                         return curl.easyPerform(handle)
                     }
                 }
