@@ -74,13 +74,15 @@ import Testing
     @Test(arguments: [true, false])
     func overLargeAnswerIsAClearErrorAndMemoryStaysBounded(declaresLength: Bool) async throws {
         // 500 MB announced (or an endless chunked body), streamed in 64 KiB writes until the client hangs up.
+        let sent = Counter()
         let server = try ScriptedServer { connection in
             _ = connection.readRequest()
             let framing = declaresLength ? "Content-Length: 524288000" : "Transfer-Encoding: chunked"
-            guard connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\(framing)\r\n\r\n") else { return }
+            guard connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\(framing)\r\n\r\n") else { return sent.finish() }
             let block = [UInt8](repeating: UInt8(ascii: " "), count: 65_536)
             let chunk = declaresLength ? block : Array("10000\r\n".utf8) + block + Array("\r\n".utf8)
-            for _ in 0..<8_000 where connection.write(chunk) {}
+            for _ in 0..<8_000 where connection.write(chunk) { sent.add(chunk.count) }
+            sent.finish()
         }
         let before = ProcessUsage.residentBytes()
         let error = await #expect(throws: TransportError.self) {
@@ -91,8 +93,13 @@ import Testing
         #expect(error?.attempts == 1, "an over-large answer is not retried")
         #expect(String(describing: error).contains("answer too large (more than 8 MiB)"))
         #expect(server.log.connections == 1)
-        #expect(growth < 64 * 1024 * 1024, "RSS grew by \(growth) bytes")
-        print("over-large answer (declared length: \(declaresLength)): RSS \(before) -> \(before + growth) bytes")
+        // The client stopped reading at the cap: the server could hand the kernel only the cap
+        // plus socket buffers. (Process RSS is shared with every test running beside this one,
+        // so it gets only a loose bound; the real binary's peak is checked end to end.)
+        #expect(await eventually { sent.isFinished })
+        #expect(sent.value < 32 * 1024 * 1024, "the server sent \(sent.value) bytes")
+        #expect(growth < 256 * 1024 * 1024, "RSS grew by \(growth) bytes")
+        print("over-large answer (declared length: \(declaresLength)): \(sent.value) bytes sent, RSS \(before) -> \(before + growth) bytes")
     }
 
     @Test func downloadsAreCappedAtTheUploadLimit() async throws {
@@ -205,6 +212,19 @@ import Testing
         let text = String(describing: error)
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(text)")
     }
+}
+
+/// Bytes a server thread managed to send, and whether it stopped.
+final class Counter: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var total = 0
+    private var finished = false
+
+    func add(_ count: Int) { lock.withLock { total += count } }
+    func finish() { lock.withLock { finished = true } }
+    var value: Int { lock.withLock { total } }
+    var isFinished: Bool { lock.withLock { finished } }
 }
 
 /// Polls `condition` until it holds or `limit` passes (a hang guard, not a timing).

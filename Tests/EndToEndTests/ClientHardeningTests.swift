@@ -24,6 +24,37 @@ import Testing
         #expect(used < window, "\(used) ticks over \(window) s of waiting")
     }
 
+    @Test func anEndlessAnswerEndsWithAClearErrorAndBoundedMemory() async throws {
+        let listener = try Listener()
+        // Accepts one connection and streams an endless chunked body until the client hangs up.
+        Thread.detachNewThread { [descriptor = listener.descriptor] in
+            let connection = accept(descriptor, nil, nil)
+            guard connection >= 0 else { return }
+            defer { close(connection) }
+            var scratch = [UInt8](repeating: 0, count: 65_536)
+            _ = read(connection, &scratch, scratch.count)
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 65_536) + Array("\r\n".utf8)
+            var bytes = head
+            while bytes.withUnsafeBytes({ send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0 { bytes = chunk }
+        }
+        let child = try Child(["instances", "list"], environment: [
+            "CLOUDFLARE_BASE_URL": "http://127.0.0.1:\(listener.port)/client/v4", "CLOUDFLARE_ACCOUNT_ID": "acct",
+            "CLOUDFLARE_API_TOKEN": "t",
+        ])
+        // The peak resident size, sampled until the process ends (VmHWM only ever grows).
+        var peak = 0
+        let ended = await eventually(within: .seconds(120)) {
+            peak = max(peak, highWaterMark(of: child.process.processIdentifier) ?? 0)
+            return !child.isRunning
+        }
+        print("endless answer: peak RSS \(peak) bytes; \(child.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
+        #expect(ended)
+        #expect(child.process.terminationStatus == 1)
+        #expect(child.errors.contains("answer too large (more than 8 MiB)"), "\(child.errors)")
+        #expect(peak < 100 * 1024 * 1024, "peak RSS \(peak) bytes")
+    }
+
     @Test func listenEndpointStaysResponsiveAndSmallUnderThreeThousandIdleConnections() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
@@ -130,9 +161,15 @@ private final class Child: @unchecked Sendable {
 }
 
 /// `VmRSS` of a process, in bytes.
-private func residentBytes(of pid: Int32) -> Int? {
+private func residentBytes(of pid: Int32) -> Int? { statusValue("VmRSS", of: pid) }
+
+/// `VmHWM` (peak resident size) of a process, in bytes.
+private func highWaterMark(of pid: Int32) -> Int? { statusValue("VmHWM", of: pid) }
+
+/// A `kB` line of `/proc/PID/status`, in bytes.
+private func statusValue(_ name: String, of pid: Int32) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+    let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
     return line.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) }.map { $0 * 1024 }
 }
 
@@ -140,7 +177,7 @@ private func residentBytes(of pid: Int32) -> Int? {
 private final class Listener: @unchecked Sendable {
     // @unchecked: immutable after init.
     let port: UInt16
-    private let descriptor: Int32
+    let descriptor: Int32
 
     init() throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
