@@ -73,7 +73,7 @@ public struct Agent: Sendable {
         var endpoint: AgentEndpoint?
         if let address = configuration.listen {
             do {
-                let served = try AgentEndpoint(address: address, telemetry: telemetry)
+                let served = try AgentEndpoint(address: address, telemetry: telemetry, logger: logger)
                 endpoint = served
                 logger.notice(.listenerStarted, "serving /healthz, /readyz and /metrics on \(ListenAddress(host: address.host, port: UInt16(served.port)))",
                               fields: ["listen": .string(address.host), "port": .int(served.port)])

@@ -6,12 +6,24 @@ import Observability
 ///
 /// `/healthz` and `/readyz` answer 200 `ok` or 503 with one reason per line; `/metrics` is the
 /// Prometheus text format (version 0.0.4). Only GET and HEAD; nothing here changes state.
+///
+/// Probes and scrapers need little: at most `maxConnections` connections are open (the longest
+/// idle one makes room for a new one), a connection silent for `idleTimeout` is closed, and one
+/// that starts a request must finish its head within 5 s. On an address other than loopback,
+/// starting logs one warning saying what is exposed and how to restrict it.
 struct AgentEndpoint: Sendable {
+    static let maxConnections = 64
+    static let idleTimeout: Duration = .seconds(15)
+
     let server: HTTPServer
 
-    init(address: ListenAddress, telemetry: AgentTelemetry) throws {
+    init(address: ListenAddress, telemetry: AgentTelemetry, logger: Logger? = nil) throws {
         var configuration = HTTPServer.Configuration(host: address.host, port: Int(address.port))
         configuration.serverName = "aisearch-sync"
+        configuration.maxConnections = Self.maxConnections
+        configuration.idleTimeout = Self.idleTimeout
+        configuration.requestHeadTimeout = .seconds(5)
+        configuration.requestBodyTimeout = .seconds(5)
         server = HTTPServer(configuration: configuration) { request in
             await Self.answer(request, telemetry: telemetry)
         }
@@ -20,6 +32,9 @@ struct AgentEndpoint: Sendable {
         } catch {
             throw AgentError(.configuration, "--listen \(address): cannot listen there: \(error)",
                              hint: "Pick a free port, or an address of this machine (127.0.0.1, 0.0.0.0, [::]).")
+        }
+        if let warning = address.exposureWarning {
+            logger?.warning("listener_exposed", warning, fields: ["listen": .string(address.host), "port": .int(server.port)])
         }
     }
 

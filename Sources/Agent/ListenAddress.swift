@@ -29,4 +29,21 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Whether only this machine can connect: `127.0.0.0/8`, `::1`, `localhost`.
+    public var isLoopback: Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }
+        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// One line for the log when other hosts can reach the endpoint; nil on loopback.
+    public var exposureWarning: String? {
+        guard !isLoopback else { return nil }
+        return "--listen \(self) is not a loopback address: /healthz, /readyz and /metrics (folder health, file and "
+            + "request counts; no credentials, no file contents) are served without authentication to any host that "
+            + "can reach this port; listen on 127.0.0.1:PORT or [::1]:PORT, or restrict the port with a firewall or a "
+            + "network policy"
+    }
 }

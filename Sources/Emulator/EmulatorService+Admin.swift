@@ -2,7 +2,10 @@ import AISearchAPI
 import Foundation
 import HTTPServer
 
-/// `/__emulator/…`, a path the real API does not have: no auth, no rate limit, not counted.
+/// `/__emulator/…`, a path the real API does not have: no rate limit, not counted. When the
+/// emulator was given credentials (`--accept-token`, or `--accept-email` with `--accept-key`),
+/// these routes require the same ones (401 otherwise), so a client that may not call the API
+/// cannot change its faults or wipe its state either; without credentials they are open.
 ///
 /// | method and path | does |
 /// |---|---|
@@ -33,6 +36,10 @@ extension EmulatorService {
     }
 
     func handleAdmin(_ request: HTTPRequest) async -> HTTPResponse {
+        guard isAdminAllowed(request) else {
+            return Self.adminError(401, "the admin endpoints need the credentials the emulator accepts "
+                                   + "(--accept-token: send Authorization: Bearer <token>; or X-Auth-Email and X-Auth-Key)")
+        }
         switch (request.path, request.method) {
         case ("/__emulator/faults", "GET"):
             return .json(JSONAnswers.encode(await traffic.currentFaults))
@@ -71,6 +78,16 @@ extension EmulatorService {
         default:
             return Self.adminError(404, "no admin endpoint \(request.path); see /__emulator/faults, stats, requests, settle, reset")
         }
+    }
+
+    /// True when no credentials are configured, or the request carries configured ones.
+    private func isAdminAllowed(_ request: HTTPRequest) -> Bool {
+        let token = configuration.apiToken
+        let pair = configuration.email.flatMap { email in configuration.apiKey.map { (email, $0) } }
+        guard token != nil || pair != nil else { return true }
+        if let token, let authorization = request.headers["Authorization"], authorization == "Bearer \(token)" { return true }
+        if let (email, key) = pair, request.headers["X-Auth-Email"] == email, request.headers["X-Auth-Key"] == key { return true }
+        return false
     }
 
     private static func adminError(_ status: Int, _ message: String) -> HTTPResponse {

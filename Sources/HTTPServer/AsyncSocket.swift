@@ -69,6 +69,14 @@ struct AsyncSocket: Sendable {
         }
     }
 
+    /// Suspends until the peer sends something (or closes), without holding a buffer meanwhile.
+    /// Returns at once, without a round trip through the reactor, when bytes are already there.
+    func waitUntilReadable(deadline: ContinuousClock.Instant) async throws(Failure) {
+        var request = [PollRequest(descriptor: descriptor, events: .readable)]
+        if (try? FileDescriptor.poll(&request, timeoutMilliseconds: 0)) == 1 { return }
+        try await waitUntil(.readable, deadline: deadline)
+    }
+
     private func waitUntil(_ events: PollEvents, deadline: ContinuousClock.Instant) async throws(Failure) {
         switch await reactor.wait(for: events, on: descriptor, deadline: deadline) {
         case .ready: return

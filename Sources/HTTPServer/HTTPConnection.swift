@@ -7,12 +7,21 @@ final class HTTPServerCounters: Sendable {
     let open = Atomic<Int>(0)
     let requests = Atomic<Int>(0)
     let refused = Atomic<Int>(0)
+    let connectionsRefused = Atomic<Int>(0)
+    let registry: ConnectionRegistry
+
+    init(maxConnections: Int) { registry = ConnectionRegistry(capacity: maxConnections) }
 }
 
 /// One client connection: reads requests in order, hands each to the handler, writes each
 /// answer before reading on (so pipelined requests are answered in order), until the client or
 /// the server ends it. Runs as one task; cancelling it closes the connection.
+///
+/// Memory: while idle (waiting for a request) a connection holds no receive buffer and its
+/// parser's buffer is freed; the 64 KiB read buffer exists only while a request is arriving.
 struct HTTPConnection: Sendable {
+    /// Its id in `counters.registry`, which must already hold it.
+    let id: UInt64
     let socket: AsyncSocket
     let remoteAddress: String
     let configuration: HTTPServer.Configuration
@@ -29,11 +38,12 @@ struct HTTPConnection: Sendable {
     func run() async {
         counters.open.add(1, ordering: .relaxed)
         defer {
+            counters.registry.remove(id)
             socket.descriptor.close()
             counters.open.subtract(1, ordering: .relaxed)
         }
         var parser = HTTPRequestParser(limits: configuration.limits)
-        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        var scratch: [UInt8] = []
         var phase = Phase.idle
         var deadline = ContinuousClock.now + configuration.idleTimeout
         var head: HTTPRequestHead?
@@ -62,9 +72,18 @@ struct HTTPConnection: Sendable {
                 head = nil
                 phase = parser.bufferedByteCount > 0 ? .head : .idle
                 deadline = .now + (phase == .idle ? configuration.idleTimeout : configuration.requestHeadTimeout)
+                if phase == .idle {
+                    parser.releaseBuffer()
+                    scratch = []
+                    counters.registry.markIdle(id)
+                }
             case nil:
                 let count: Int
                 do {
+                    // Idle: wait for the first byte without a buffer; the idle timeout is a
+                    // poll deadline in the reactor, not a timer.
+                    if phase == .idle { try await socket.waitUntilReadable(deadline: deadline) }
+                    if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
                     count = try await socket.receive(into: &scratch, deadline: deadline)
                 } catch .timedOut {
                     // A silent idle connection just ends; a half-sent request learns why.
@@ -79,6 +98,7 @@ struct HTTPConnection: Sendable {
                 }
                 parser.append(scratch[0..<count])
                 if phase == .idle {
+                    counters.registry.markBusy(id)
                     phase = .head
                     deadline = .now + configuration.requestHeadTimeout
                 }

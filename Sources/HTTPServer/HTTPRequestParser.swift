@@ -71,6 +71,14 @@ public struct HTTPRequestParser: Sendable {
     /// Bytes received but not yet consumed.
     public var bufferedByteCount: Int { buffer.count - position }
 
+    /// Frees the buffer's memory when nothing is buffered (a connection going idle after a large
+    /// request would otherwise keep its capacity).
+    public mutating func releaseBuffer() {
+        guard position == buffer.count else { return }
+        buffer = []
+        position = 0
+    }
+
     /// Adds received bytes.
     public mutating func append(_ bytes: some Collection<UInt8>) {
         if position == buffer.count {

@@ -13,7 +13,10 @@ import Synchronization
 ///
 /// Guarantees: malformed or over-limit requests are answered (400, 408, 413, 414, 417, 431, 501,
 /// 505) and the connection closed, never reaching the handler; slow senders are cut off by the
-/// head and body timeouts, idle keep-alive connections by the idle timeout; `stop()` returns only
+/// head and body timeouts, idle connections (fresh or kept alive) by the idle timeout; at most
+/// `maxConnections` are open at once (see `ConnectionRegistry`: the longest idle one makes room
+/// for a new one, and only a server full of busy connections refuses one); after a burst of
+/// connections drains, the heap's free memory goes back to the kernel. `stop()` returns only
 /// once every connection is closed and every connection task has finished.
 public final class HTTPServer: Sendable {
     /// Where to listen, limits and timeouts. The defaults suit a local emulator.
@@ -23,8 +26,10 @@ public final class HTTPServer: Sendable {
         /// 0 lets the kernel choose; `start()` returns the port chosen.
         public var port: Int
         public var limits: HTTPRequestParser.Limits
-        /// How long a kept-alive connection may stay silent between requests.
+        /// How long a connection may stay silent before its first request and between requests.
         public var idleTimeout: Duration
+        /// The most connections open at once (see the type's description).
+        public var maxConnections: Int
         /// How long a client may take to send a request head once it has started.
         public var requestHeadTimeout: Duration
         /// How long a client may take to send a request body once its head has arrived.
@@ -40,8 +45,10 @@ public final class HTTPServer: Sendable {
         public init(host: String = "127.0.0.1", port: Int = 0, limits: HTTPRequestParser.Limits = .init(),
                     idleTimeout: Duration = .seconds(60), requestHeadTimeout: Duration = .seconds(10),
                     requestBodyTimeout: Duration = .seconds(60), writeTimeout: Duration = .seconds(30),
-                    lingerTimeout: Duration = .seconds(2), backlog: Int32 = 1024, serverName: String? = nil) {
+                    lingerTimeout: Duration = .seconds(2), backlog: Int32 = 1024, serverName: String? = nil,
+                    maxConnections: Int = 1024) {
             self.host = host
+            self.maxConnections = maxConnections
             self.port = port
             self.limits = limits
             self.idleTimeout = idleTimeout
@@ -62,6 +69,8 @@ public final class HTTPServer: Sendable {
         public var requestsHandled: Int
         /// Requests refused by the server itself (malformed, over a limit, timed out).
         public var requestsRefused: Int
+        /// Connections refused because `maxConnections` busy ones were open.
+        public var connectionsRefused: Int
     }
 
     private enum Phase: Sendable {
@@ -73,11 +82,12 @@ public final class HTTPServer: Sendable {
     public let configuration: Configuration
     private let handler: any HTTPHandler
     private let phase = Mutex(Phase.notStarted)
-    private let counters = HTTPServerCounters()
+    private let counters: HTTPServerCounters
 
     public init(configuration: Configuration = .init(), handler: some HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        counters = HTTPServerCounters(maxConnections: configuration.maxConnections)
     }
 
     /// A safety net for a server released without `stop()`: stops accepting and serving, but
@@ -109,7 +119,8 @@ public final class HTTPServer: Sendable {
         Statistics(connectionsAccepted: counters.accepted.load(ordering: .relaxed),
                    connectionsOpen: counters.open.load(ordering: .relaxed),
                    requestsHandled: counters.requests.load(ordering: .relaxed),
-                   requestsRefused: counters.refused.load(ordering: .relaxed))
+                   requestsRefused: counters.refused.load(ordering: .relaxed),
+                   connectionsRefused: counters.connectionsRefused.load(ordering: .relaxed))
     }
 
     /// Binds, listens and starts accepting; returns the port (useful with port 0). Throws
@@ -167,7 +178,14 @@ public final class HTTPServer: Sendable {
                     let (descriptor, peer) = try listener.accept(nonBlocking: true)
                     try? descriptor.setSocketOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
                     counters.accepted.add(1, ordering: .relaxed)
-                    let connection = HTTPConnection(socket: AsyncSocket(descriptor: descriptor, reactor: reactor),
+                    guard let id = counters.registry.admit(descriptor) else {
+                        counters.connectionsRefused.add(1, ordering: .relaxed)
+                        // Best effort, one non-blocking write: the client learns why.
+                        _ = Self.busyAnswer.withUnsafeBytes { try? descriptor.send($0) }
+                        descriptor.close()
+                        continue
+                    }
+                    let connection = HTTPConnection(id: id, socket: AsyncSocket(descriptor: descriptor, reactor: reactor),
                                                     remoteAddress: peer.description, configuration: configuration,
                                                     handler: handler, counters: counters)
                     group.addTask { await connection.run() }
@@ -188,6 +206,13 @@ public final class HTTPServer: Sendable {
             }
         }
     }
+}
+
+extension HTTPServer {
+    /// Sent to a connection refused because the server is full of busy connections.
+    static let busyAnswer = HTTPResponseSerializer.serialize(
+        HTTPResponseSerializer.errorResponse(status: 503, message: "too many connections in progress; retry shortly"),
+        requestMethod: "GET", keepAlive: false, serverName: nil)
 }
 
 /// Why `HTTPServer.start()` refused to start.

@@ -88,10 +88,15 @@ extension AISearchClient {
         return try await page(Call(.get, paths.item(itemID, in: instance) + "/chunks", query: query))
     }
 
-    /// The item's file, byte for byte.
+    /// The largest download accepted: 4 MiB, the service's upload limit (no item can be larger).
+    public static let maxDownloadBytes = 4 * 1024 * 1024
+
+    /// The item's file, byte for byte; over `maxDownloadBytes` throws `TransportError`
+    /// `.responseTooLarge`.
     public func downloadItem(_ itemID: String, in instance: String) async throws -> [UInt8] {
         var call = Call(.get, paths.item(itemID, in: instance) + "/download")
         call.accept = "application/octet-stream"
+        call.maxResponseBytes = Self.maxDownloadBytes
         return try await rawBody(call)
     }
 

@@ -31,7 +31,7 @@ public struct AISearchClient: Sendable {
     ///   - random: jitter source, numbers in `0 ..< 1`.
     ///   - multipartBoundary: boundary of upload bodies; fixed in tests.
     ///   - currentDate: wall time, to read a `Retry-After` date when the answer has no `Date`.
-    public init(configuration: ClientConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
                 budget: RequestBudget? = nil, clock: any Clock<Duration> = ContinuousClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 multipartBoundary: @escaping @Sendable () -> String = MultipartFormData.randomBoundary,
@@ -86,6 +86,8 @@ struct Call: Sendable {
     var contentType: String?
     var accept = "application/json"
     var waitsForCompletion = false
+    /// The largest answer accepted (see `TransportRequest.maxResponseBytes`).
+    var maxResponseBytes = TransportRequest.defaultMaxResponseBytes
 
     init(_ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = []) {
         endpoint = Endpoint(method: method, path: path, query: query)
@@ -245,6 +247,7 @@ extension AISearchClient {
         if let contentType = call.contentType { headers.add(name: "Content-Type", value: contentType) }
         let timeout = call.waitsForCompletion ? max(configuration.timeout, configuration.waitTimeout) : configuration.timeout
         return TransportRequest(method: call.endpoint.method, url: configuration.baseURL + call.endpoint.target,
-                                headers: headers, body: call.body, timeout: timeout)
+                                headers: headers, body: call.body, timeout: timeout,
+                                maxResponseBytes: call.maxResponseBytes)
     }
 }

@@ -40,7 +40,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var status: Int
     public var kind: Kind
-    /// Cloudflare's `errors`, verbatim.
+    /// Cloudflare's `errors`, with control characters removed from the messages (see
+    /// `sanitizedServerText`).
     public var errors: [APIMessage]
     public var method: HTTPMethod
     /// The path of the call after the base URL, without the query string.
@@ -66,7 +67,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
             text += " " + errors.map { "[\($0.code)] \($0.message)" }.joined(separator: "; ")
         }
         if attempts > 1 { text += ", after \(attempts) attempts" }
-        return (text + "; " + kind.advice).replacingNewlines
+        return sanitizedServerText(text + "; " + kind.advice)
     }
 }
 
@@ -112,12 +113,6 @@ public struct ResponseFormatError: Error, Sendable, Hashable, CustomStringConver
         text += (200..<300).contains(status)
             ? "; the API may have changed, or the base URL points at something else"
             : "; " + kind.advice
-        return text.replacingNewlines
-    }
-}
-
-extension String {
-    var replacingNewlines: String {
-        split(whereSeparator: \.isNewline).joined(separator: " ")
+        return sanitizedServerText(text)
     }
 }

@@ -52,7 +52,8 @@ public struct APIMessage: Codable, Hashable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         code = try container.decodeIfPresent(Int.self, forKey: .code) ?? 0
-        message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
+        // Shown at terminals and in logs, never compared: no escape sequences get through.
+        message = sanitizedServerText(try container.decodeIfPresent(String.self, forKey: .message) ?? "")
     }
 }
 

@@ -70,7 +70,8 @@ public struct Item: Codable, Hashable, Sendable {
         nextAction = try container.decodeIfPresent(NextAction.self, forKey: .nextAction)
         sourceID = try container.decodeIfPresent(String.self, forKey: .sourceID)
         status = try container.decode(Status.self, forKey: .status)
-        error = try container.decodeIfPresent(String.self, forKey: .error)
+        // The service's words about a failure: shown, never compared, so made terminal-safe.
+        error = try container.decodeIfPresent(String.self, forKey: .error).map(sanitizedServerText)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +117,18 @@ public struct ItemLog: Codable, Hashable, Sendable {
         self.message = message
         self.processingTimeMs = processingTimeMs
         self.timestamp = timestamp
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        action = try container.decode(String.self, forKey: .action)
+        chunkCount = try container.decodeIfPresent(Int.self, forKey: .chunkCount)
+        errorType = try container.decodeIfPresent(String.self, forKey: .errorType).map(sanitizedServerText)
+        fileKey = try container.decode(String.self, forKey: .fileKey)
+        // The service's words, shown by `items logs`: made terminal-safe like every server message.
+        message = try container.decodeIfPresent(String.self, forKey: .message).map(sanitizedServerText)
+        processingTimeMs = try container.decodeIfPresent(Int.self, forKey: .processingTimeMs)
+        timestamp = try container.decode(String.self, forKey: .timestamp)
     }
 }
 

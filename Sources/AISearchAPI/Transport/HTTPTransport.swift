@@ -55,14 +55,22 @@ public struct TransportRequest: Sendable {
     public var body: [UInt8]
     /// The most this exchange may take, from sending the first byte to receiving the last.
     public var timeout: Duration
+    /// The largest answer body accepted; a larger one ends the exchange with
+    /// `TransportError` `.responseTooLarge` as soon as that is known, so memory stays bounded.
+    public var maxResponseBytes: Int
+
+    /// 8 MiB: JSON answers (a listing page of 50 items is some 50 KB; search answers with chunk
+    /// text a few hundred KB) with a wide margin.
+    public static let defaultMaxResponseBytes = 8 * 1024 * 1024
 
     public init(method: HTTPMethod, url: String, headers: TransportHeaders = [:], body: [UInt8] = [],
-                timeout: Duration = .seconds(60)) {
+                timeout: Duration = .seconds(60), maxResponseBytes: Int = Self.defaultMaxResponseBytes) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -80,10 +88,12 @@ public struct TransportResponse: Sendable {
 }
 
 /// Sends one request and returns its answer. The seam between the client and the network:
-/// production passes `URLSessionTransport`, tests pass a fake, the emulator may pass itself.
+/// production passes `CurlTransport`, tests pass a fake, the emulator may pass itself.
 ///
-/// Contract: any HTTP status is an answer, not an error. A failure to exchange the message at all
-/// (connect, TLS, timeout, reset) throws `TransportError`; cancellation throws `CancellationError`.
+/// Contract: any HTTP status is an answer, not an error, except a redirect (3xx with a
+/// `Location`), which is never followed and throws `TransportError` `.redirected`. A failure to
+/// exchange the message at all (connect, TLS, timeout, reset, an answer over
+/// `maxResponseBytes`) throws `TransportError`; cancellation throws `CancellationError`.
 /// A transport never retries on its own; `AISearchClient` decides that.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse

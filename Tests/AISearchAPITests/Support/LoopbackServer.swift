@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A one-request HTTP/1.1 server on 127.0.0.1 and a kernel-chosen port, on its own thread, for
-/// exercising `URLSessionTransport` against a real socket. It reads one request whole, records
+/// exercising `CurlTransport` against a real socket. It reads one request whole, records
 /// it, and answers with `respond(request)` (or never answers, when that returns nil).
 final class LoopbackServer: @unchecked Sendable {
     // @unchecked: `listener` and `port` are set once in init; `received` is guarded by `lock`.
@@ -59,7 +59,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     var request: Received? { lock.withLock { received } }
 
-    private static func readRequest(_ connection: Int32) -> Received? {
+    static func readRequest(_ connection: Int32) -> Received? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let separator = Array("\r\n\r\n".utf8)

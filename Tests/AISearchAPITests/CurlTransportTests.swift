@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AISearchAPI
 
-@Suite struct URLSessionTransportTests {
+@Suite struct CurlTransportTests {
     @Test func fourMegabyteUploadRoundTripsOverARealSocket() async throws {
         let server = try LoopbackServer { request in
             let body = #"{"success":true,"errors":[],"messages":[],"result":{"received":\#(request.body.count)}}"#
@@ -13,7 +13,7 @@ import Testing
         let request = TransportRequest(method: .post, url: "http://127.0.0.1:\(server.port)/client/v4/x?page=1",
                                        headers: ["Authorization": "Bearer t", "Content-Type": "application/octet-stream"],
                                        body: contents, timeout: .seconds(30))
-        let response = try await URLSessionTransport().send(request)
+        let response = try await CurlTransport().send(request)
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/json")
         #expect(String(decoding: response.body, as: UTF8.self).contains(#""received":4194304"#))
@@ -27,7 +27,7 @@ import Testing
         let server = try LoopbackServer { _ in
             "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         }
-        let response = try await URLSessionTransport().send(
+        let response = try await CurlTransport().send(
             TransportRequest(method: .get, url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(30)))
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "3")
@@ -36,17 +36,18 @@ import Testing
     @Test func refusedConnectionIsATypedTransportError() async throws {
         let closed = ClosedPort()
         let error = try await #require(throws: TransportError.self) {
-            try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(closed.port)/",
+            try await CurlTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(closed.port)/",
                                                                   timeout: .seconds(30)))
         }
         withExtendedLifetime(closed) {}
-        #expect(error.code == .cannotConnect)
+        #expect(error.code == .connectionRefused)
+        #expect(error.isRetryable)
     }
 
     @Test func silentServerTimesOut() async throws {
         let server = try LoopbackServer { _ in nil }
         let error = try await #require(throws: TransportError.self) {
-            try await URLSessionTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(server.port)/",
+            try await CurlTransport().send(TransportRequest(method: .get, url: "http://127.0.0.1:\(server.port)/",
                                                                   timeout: .seconds(2)))
         }
         #expect(error.code == .timedOut, "\(error.detail)")
@@ -55,7 +56,7 @@ import Testing
 
     @Test func nonHTTPURLIsRejected() async throws {
         let error = try await #require(throws: TransportError.self) {
-            try await URLSessionTransport().send(TransportRequest(method: .get, url: "ftp://example.com/"))
+            try await CurlTransport().send(TransportRequest(method: .get, url: "ftp://example.com/"))
         }
         #expect(error.code == .badURL)
     }
