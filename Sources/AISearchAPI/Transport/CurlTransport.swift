@@ -141,12 +141,17 @@ final class CurlExchange: @unchecked Sendable {
                         curl.set(handle, .noProgress, 0)
                         curl.set(handle, .xferInfoFunction, pointer: unsafeBitCast(Self.onProgress, to: UnsafeRawPointer.self))
                         curl.set(handle, .xferInfoData, pointer: context)
-                        if request.method != .get && (!body.isEmpty || request.method != .delete) {
+                        if request.method == .head {
+                            // NOBODY makes it a HEAD: the answer's Content-Length describes a body that never comes.
+                            curl.set(handle, .noBody, 1)
+                        } else if request.method != .get && (!body.isEmpty || request.method != .delete) {
                             // POSTFIELDS makes it a POST with this body; CUSTOMREQUEST renames the method.
                             curl.set(handle, .postFieldSize, body.count)
                             curl.set(handle, .postFields, pointer: body.baseAddress ?? UnsafeRawPointer(errors.baseAddress))
                         }
-                        if request.method != .get && request.method != .post { curl.set(handle, .customRequest, pointer: method) }
+                        if request.method != .get && request.method != .post && request.method != .head {
+                            curl.set(handle, .customRequest, pointer: method)
+                        }
                         return curl.easyPerform(handle)
                     }
                 }

@@ -86,7 +86,7 @@ struct LibCurl: @unchecked Sendable {
         case writeData = 10001, url = 10002, errorBuffer = 10010, postFields = 10015, httpHeader = 10023
         case headerData = 10029, customRequest = 10036, xferInfoData = 10057
         case writeFunction = 20011, headerFunction = 20079, xferInfoFunction = 20219
-        case noProgress = 43, post = 47, followLocation = 52, noSignal = 99
+        case noProgress = 43, noBody = 44, post = 47, followLocation = 52, noSignal = 99
         case timeoutMilliseconds = 155, connectTimeoutMilliseconds = 156, protocols = 181, redirectProtocols = 182
         case maxFileSize = 30117, postFieldSize = 30120
     }
