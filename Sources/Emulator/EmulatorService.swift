@@ -6,7 +6,7 @@ import HTTPServer
 /// `TrafficControl` (rate limit, authentication, faults), then to the route's handler, which
 /// calls `EmulatorStore`; every JSON answer is a v4 envelope and every API answer carries
 /// `Ratelimit` and `Ratelimit-Policy`. Paths under `/__emulator/` are the admin endpoints (no
-/// auth, no rate limit, not counted). Safe to call concurrently: the state lives in actors.
+/// rate limit, not counted; they want the configured credentials when there are any). Safe to call concurrently: the state lives in actors.
 public struct EmulatorService: HTTPHandler {
     let store: EmulatorStore
     let traffic: TrafficControl

@@ -9,7 +9,7 @@ enum EmulatorCommand {
                     options: [
                         .value("--host", valueName: "address", help: "Address to bind.", defaultValue: "127.0.0.1"),
                         .value("--port", short: "p", valueName: "n", help: "Port to bind (0: any free port).", defaultValue: "8787"),
-                        .value("--accept-token", valueName: "token", help: "Accept only this Bearer token (default: accept any credentials)."),
+                        .value("--accept-token", valueName: "token", help: "Accept only this Bearer token, on the API and the /__emulator/ admin routes (default: accept any credentials)."),
                         .value("--accept-email", valueName: "email", help: "Accept this X-Auth-Email (with --accept-key)."),
                         .value("--accept-key", valueName: "key", help: "Accept this X-Auth-Key (with --accept-email)."),
                         .value("--checksum", valueName: "mode", help: "How item checksums are computed.", defaultValue: "opaque",
