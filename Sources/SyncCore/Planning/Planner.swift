@@ -187,6 +187,11 @@ struct Planner {
             } else {
                 plan.adoptions.append(AdoptAction(key: key, path: file.path, itemID: item.id, checksum: item.checksum,
                                                   status: item.status, sha256: sha256, evidence: evidence))
+                if options.bulkIndexThreshold != nil, options.keysWithUnknownOutcome.contains(key) {
+                    // R2: an object written by a run killed before its index call; index it now.
+                    plan.reindexes.append(ReindexAction(key: key, itemID: item.id, status: item.status, sha256: sha256, attempt: 1))
+                    return
+                }
             }
             planIndexHealth(key: key, item: item, sha256: sha256, attempts: evidence == .ownRecord ? record?.reindexAttempts ?? 0 : 0)
         case .different:

@@ -49,6 +49,15 @@ import Testing
             PlanCase(name: "another agent's item with the same content → left, not adopted", files: [a],
                      items: [item("a.md", checksum: digest(1).hex, metadata: ownedBy("them"))],
                      expected: PlanSummary(skips: ["a.md:otherWriter"], foreign: ["a.md:them"])),
+            PlanCase(name: "R2: an object a killed run wrote but never indexed → adopt and index it", files: [a],
+                     items: [item("a.md", checksum: digest(1).hex, source: "r2")],
+                     options: { var options = defaultOptions; options.itemSource = "r2"; options.bulkIndexThreshold = 500
+                                options.keysWithUnknownOutcome = [a.key]; return options }(),
+                     expected: PlanSummary(reindexes: ["a.md:1"], adoptions: ["a.md:checksum(SyncCore.ChecksumAlgorithm.sha256)"])),
+            PlanCase(name: "R2: an object adopted with no request of ours pending → not indexed again", files: [a],
+                     items: [item("a.md", checksum: digest(1).hex, source: "r2")],
+                     options: { var options = defaultOptions; options.itemSource = "r2"; options.bulkIndexThreshold = 500; return options }(),
+                     expected: PlanSummary(adoptions: ["a.md:checksum(SyncCore.ChecksumAlgorithm.sha256)"], skips: ["a.md:unchanged"])),
             PlanCase(name: "contested before, file unchanged → still left", files: [a],
                      items: [item("a.md", checksum: "v1:theirs")],
                      state: { var state = SyncState(scope: testScope)
