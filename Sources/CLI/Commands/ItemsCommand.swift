@@ -60,21 +60,25 @@ enum ItemsCommand {
                 page: paging.page, perPage: paging.perPage)
             let client = try dependencies.client(for: context)
             let items: [Item]
+            var total: Int?
             if paging.followsPages {
                 query.perPage = paging.perPage ?? 50
                 items = try await client.listAllItems(in: instance, query: query)
             } else {
-                items = try await client.listItems(in: instance, query: query).items
+                let page = try await client.listItems(in: instance, query: query)
+                items = page.items
+                total = page.totalCount
             }
             try Presentation.show(items, context) {
-                var table = Table(columns: [.init("KEY"), .init("STATUS"), .init("SIZE", alignment: .right),
-                                            .init("CHECKSUM"), .init("ID", isTruncatable: false), .init("LAST SEEN")],
+                var table = Table(columns: [.key(), .init("STATUS"), .init("SIZE", alignment: .right),
+                                            .init("CHECKSUM", shrinkRank: 0), .identifier(), .init("LAST SEEN")],
                                   emptyMessage: "No items in instance \(instance).")
                 for item in items {
                     table.append([item.key, item.status.rawValue, Presentation.size(item.fileSize),
                                   Presentation.shortChecksum(item.checksum), item.id, Presentation.date(item.lastSeenAt)])
                 }
                 context.printTable(table)
+                Paging.printFooter(shown: items.count, total: total, context: context)
             }
         }
     }
@@ -188,7 +192,7 @@ enum ItemsCommand {
             let page = try await client.itemChunks(id, in: instance, limit: try context.arguments.int(limit.name, atLeast: 1),
                                                    offset: try context.arguments.int(offset.name, atLeast: 0))
             try Presentation.show(page.items, context) {
-                var table = Table(columns: [.init("ID", isTruncatable: false), .init("BYTES"), .init("TEXT")],
+                var table = Table(columns: [.identifier(), .init("BYTES"), .init("TEXT")],
                                   emptyMessage: "No chunks for item \(id).")
                 for chunk in page.items {
                     let bytes = switch (chunk.startByte, chunk.endByte) {

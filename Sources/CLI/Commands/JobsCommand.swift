@@ -51,7 +51,7 @@ enum JobsCommand {
                 try await client.listJobs(in: instance, page: page, perPage: perPage)
             }
             try Presentation.show(jobs, context) {
-                var table = Table(columns: [.init("ID", isTruncatable: false), .init("SOURCE"), .init("STARTED"),
+                var table = Table(columns: [.identifier(), .init("SOURCE"), .init("STARTED"),
                                             .init("ENDED"), .init("END REASON"), .init("DESCRIPTION")],
                                   emptyMessage: "No jobs for instance \(instance).")
                 for job in jobs {
