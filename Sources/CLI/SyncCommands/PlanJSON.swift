@@ -14,7 +14,17 @@ struct PlanJSON: Encodable {
     struct Skip: Encodable { var key: String; var reason: String; var detail: String? }
     struct Foreign: Encodable { var key: String; var itemId: String; var owner: String? }
     struct Contested: Encodable { var key: String; var itemId: String; var owner: String?; var detail: String }
-    struct Cost: Encodable { var requests: Int; var worstCaseRequests: Int; var estimatedSeconds: Double; var worstCaseSeconds: Double }
+    /// `estimated_seconds` and `worst_case_seconds` are lower bounds: whole budget windows beyond
+    /// the `budget_remaining` requests that may go at once (the requests take time on top).
+    struct Cost: Encodable {
+        var requests: Int
+        var worstCaseRequests: Int
+        var estimatedSeconds: Double
+        var worstCaseSeconds: Double
+        var budgetRequests: Int?
+        var budgetSeconds: Double?
+        var budgetRemaining: Int?
+    }
 
     var uploads: [Upload]
     var deletes: [Delete]
@@ -33,7 +43,7 @@ struct PlanJSON: Encodable {
     var withheldDeletes: [Delete]
     var cost: Cost
 
-    init(_ plan: SyncPlan) {
+    init(_ plan: SyncPlan, budget: SyncSummary.Budget? = nil) {
         func delete(_ action: DeleteAction) -> Delete {
             Delete(key: action.key.rawValue, itemId: action.itemID, reason: JSONWords.word(action.reason))
         }
@@ -73,7 +83,11 @@ struct PlanJSON: Encodable {
         deleteRefusal = plan.deleteRefusal?.description
         withheldDeletes = plan.withheldDeletes.map(delete)
         cost = Cost(requests: plan.cost.requests, worstCaseRequests: plan.cost.worstCaseRequests,
-                    estimatedSeconds: plan.cost.estimatedSeconds, worstCaseSeconds: plan.cost.worstCaseSeconds)
+                    estimatedSeconds: budget?.minimumSeconds(plan.cost.requests) ?? plan.cost.estimatedSeconds,
+                    worstCaseSeconds: budget?.minimumSeconds(plan.cost.worstCaseRequests) ?? plan.cost.worstCaseSeconds,
+                    budgetRequests: budget?.limits.requests,
+                    budgetSeconds: budget.map { Double($0.limits.period.components.seconds) + Double($0.limits.period.components.attoseconds) / 1e18 },
+                    budgetRemaining: budget?.remaining)
     }
 }
 

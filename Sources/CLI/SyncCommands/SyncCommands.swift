@@ -23,7 +23,7 @@ enum SyncCommands {
 
     static func planSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("plan", abstract: "Show what a sync would do, and what it would cost, without doing it.",
-                    discussion: "Lists every upload, delete, re-index and download with its reason, every file left out and why, and the API requests the plan costs with the time that takes under the 1,200 requests / 5 minutes budget.",
+                    discussion: "Lists every upload, delete, re-index and download with its reason, the files left out by reason (-v: each one), and the API requests the plan costs with the least time they take under the request budget (--rate-limit; Cloudflare allows 1,200 requests in any 5 minutes): whole windows beyond what may go at once now, the requests themselves on top.",
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true)
             let output = try SyncOutput(context: context, logger: group.logger)
@@ -31,10 +31,11 @@ enum SyncCommands {
             do {
                 for session in group.sessions {
                     let round = try await session.engine.reconcile(dryRun: true)
-                    plans.append(PlanJSON(round.plan))
+                    let budget = await SyncSummary.Budget.of(session.client)
+                    plans.append(PlanJSON(round.plan, budget: budget))
                     if !(try context.arguments.flag("--json")) {
                         if group.sessions.count > 1 { output.line("# \(session.settings.root) → \(session.instance)") }
-                        SyncSummary.printPlan(round, output: output)
+                        SyncSummary.printPlan(round, output: output, budget: budget)
                     }
                 }
             } catch {

@@ -7,7 +7,42 @@ import SyncCore
 /// How a plan or a round is shown: one line per action or problem, files left out summarised
 /// by reason (`SyncOutput` decides how much), then a summary line.
 enum SyncSummary {
-    static func printPlan(_ round: SyncEngine.Round, output: SyncOutput) {
+    /// The request budget a plan is measured against: the client's limits (`--rate-limit`) and
+    /// what may go at once now (less than the limit when this process, or the server's
+    /// `Ratelimit` header, says some of the window is already spent).
+    struct Budget: Sendable {
+        var limits: RequestBudget.Limits
+        var remaining: Int
+
+        static func of(_ client: AISearchClient) async -> Budget {
+            Budget(limits: client.configuration.budgetLimits, remaining: await client.metrics().budgetRemaining)
+        }
+
+        /// The least time `requests` take: whole windows beyond what may go now (`RequestWindow`).
+        func minimumSeconds(_ requests: Int) -> Double {
+            let duration = limits.minimumDuration(forRequests: requests, available: remaining)
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+
+        /// `1200 requests per 5 m, Cloudflare's limit` or `50 requests per 10 s, --rate-limit`.
+        var limitText: String {
+            let seconds = Double(limits.period.components.seconds) + Double(limits.period.components.attoseconds) / 1e18
+            let source = limits == .cloudflareDefault ? "Cloudflare's limit" : "--rate-limit"
+            return "\(limits.requests) requests per \(HumanDuration.text(seconds: seconds)), \(source)"
+        }
+
+        /// `at least 10 m under the request budget (…)`, a range's lower end: the requests
+        /// themselves take time on top, and other tools of the account share the budget.
+        func phrase(_ requests: Int) -> String {
+            let spent = limits.requests - remaining
+            let spentText = spent > 0 ? "; \(spent) of them already spent in this window" : ""
+            let seconds = minimumSeconds(requests)
+            if seconds == 0 { return "within the request budget (\(limitText)\(spentText))" }
+            return "at least \(HumanDuration.text(seconds: seconds)) under the request budget (\(limitText)\(spentText))"
+        }
+    }
+
+    static func printPlan(_ round: SyncEngine.Round, output: SyncOutput, budget: Budget) {
         let plan = round.plan
         for upload in plan.uploads { output.line("upload   \(upload.key)  (\(JSONWords.word(upload.reason)), \(upload.size) bytes)") }
         for delete in plan.deletes { output.line("delete   \(delete.key)  (\(JSONWords.word(delete.reason)))") }
@@ -18,12 +53,14 @@ enum SyncSummary {
         printGuards(plan, output: output)
         let cost = plan.cost
         output.final("plan_done", "\(plan.uploads.count) upload(s), \(plan.deletes.count) delete(s), \(plan.reindexes.count) re-index(es), "
-                     + "\(plan.verifications.count) download(s): \(cost.requests) request(s), about \(HumanDuration.text(seconds: cost.estimatedSeconds)) "
-                     + "under the request budget (worst case \(cost.worstCaseRequests) requests, \(HumanDuration.text(seconds: cost.worstCaseSeconds)))",
+                     + "\(plan.verifications.count) download(s): \(cost.requests) request(s), \(budget.phrase(cost.requests)); "
+                     + "worst case \(cost.worstCaseRequests) request(s), \(HumanDuration.text(seconds: budget.minimumSeconds(cost.worstCaseRequests))) or more",
                      fields: ["uploads": .int(plan.uploads.count), "deletes": .int(plan.deletes.count),
                               "reindexes": .int(plan.reindexes.count), "downloads": .int(plan.verifications.count),
-                              "requests": .int(cost.requests), "estimated_seconds": .double(cost.estimatedSeconds),
-                              "worst_case_requests": .int(cost.worstCaseRequests), "worst_case_seconds": .double(cost.worstCaseSeconds)])
+                              "requests": .int(cost.requests), "estimated_seconds": .double(budget.minimumSeconds(cost.requests)),
+                              "worst_case_requests": .int(cost.worstCaseRequests),
+                              "worst_case_seconds": .double(budget.minimumSeconds(cost.worstCaseRequests)),
+                              "budget_remaining": .int(budget.remaining)])
     }
 
     static func printRound(_ round: SyncEngine.Round, output: SyncOutput, label: String = "sync") {
