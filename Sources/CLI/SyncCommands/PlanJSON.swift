@@ -1,4 +1,5 @@
 import AISearchAPI
+import Observability
 import SyncCore
 
 /// The `plan --json` shape (also `sync --json`'s `plan`): the planner's answer with documented
@@ -86,7 +87,7 @@ struct PlanJSON: Encodable {
                     estimatedSeconds: budget?.minimumSeconds(plan.cost.requests) ?? plan.cost.estimatedSeconds,
                     worstCaseSeconds: budget?.minimumSeconds(plan.cost.worstCaseRequests) ?? plan.cost.worstCaseSeconds,
                     budgetRequests: budget?.limits.requests,
-                    budgetSeconds: budget.map { Double($0.limits.period.components.seconds) + Double($0.limits.period.components.attoseconds) / 1e18 },
+                    budgetSeconds: budget.map { HumanDuration.seconds($0.limits.period) },
                     budgetRemaining: budget?.remaining)
     }
 }

@@ -102,7 +102,7 @@ final class SyncProgress: Sendable {
         }
         guard let started = state.started, state.done > 1, state.done < state.total else { return head + " " + state.key }
         let elapsed = now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = HumanDuration.seconds(elapsed)
         guard seconds >= 1 else { return head + " " + state.key }
         let rate = Double(state.done - 1) / seconds
         let left = Double(state.total - state.done) / rate

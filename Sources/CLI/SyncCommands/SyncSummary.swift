@@ -20,15 +20,13 @@ enum SyncSummary {
 
         /// The least time `requests` take: whole windows beyond what may go now (`RequestWindow`).
         func minimumSeconds(_ requests: Int) -> Double {
-            let duration = limits.minimumDuration(forRequests: requests, available: remaining)
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            HumanDuration.seconds(limits.minimumDuration(forRequests: requests, available: remaining))
         }
 
         /// `1200 requests per 5 m, Cloudflare's limit` or `50 requests per 10 s, --rate-limit`.
         var limitText: String {
-            let seconds = Double(limits.period.components.seconds) + Double(limits.period.components.attoseconds) / 1e18
             let source = limits == .cloudflareDefault ? "Cloudflare's limit" : "--rate-limit"
-            return "\(limits.requests) requests per \(HumanDuration.text(seconds: seconds)), \(source)"
+            return "\(limits.requests) requests per \(HumanDuration.text(limits.period)), \(source)"
         }
 
         /// `at least 10 m under the request budget (…)`, a range's lower end: the requests

@@ -11,6 +11,11 @@ public enum HumanDuration {
         return text(milliseconds: milliseconds)
     }
 
+    /// `duration` in seconds, for arithmetic and JSON fields.
+    public static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// The same for a count of seconds (e.g. an estimate held as a `Double`).
     public static func text(seconds: Double) -> String {
         guard seconds.isFinite, seconds > 0 else { return "0 s" }
