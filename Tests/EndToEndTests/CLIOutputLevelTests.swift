@@ -69,6 +69,18 @@ import Testing
         #expect(events.contains("files_left_out") && events.last == "sync_done", "\(events)")
     }
 
+    @Test func anErrorIsARecordTooWithJSONLogs() async throws {
+        let h = try EmulatorHarness()
+        defer { Task { await h.stop() } }
+        let run = await h.run(["sync", h.root.path + "/missing", "-i", "docs", "--log-format", "json"])
+        #expect(run.status == 2)
+        let lines = run.error.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        #expect(object["event"] as? String == "command_failed" && object["exit_code"] as? Int == 2, "\(run.error)")
+        #expect((object["message"] as? String)?.contains("does not exist") == true)
+    }
+
     @Test func jsonAnswersUseSnakeCaseKeysAndDocumentedWords() async throws {
         let (h, common) = try await populated()
         defer { Task { await h.stop() } }
