@@ -75,8 +75,8 @@ public struct EmulatorConfiguration: Sendable {
     }
 }
 
-/// Requests allowed per credential in a fixed window that starts at the credential's first
-/// request (Cloudflare: 1,200 per 5 minutes per user).
+/// Requests allowed per credential in any span of `windowSeconds` (Cloudflare: 1,200 per
+/// 5 minutes per user), read as the client's budget reads it (`RequestWindow`).
 public struct RateLimitPolicy: Sendable, Codable, Hashable {
     public var requests: Int
     public var windowSeconds: Int
@@ -84,6 +84,11 @@ public struct RateLimitPolicy: Sendable, Codable, Hashable {
     public init(requests: Int = 1200, windowSeconds: Int = 300) {
         self.requests = requests
         self.windowSeconds = windowSeconds
+    }
+
+    /// The same limit as the client's budget limits.
+    public var limits: RequestBudget.Limits {
+        RequestBudget.Limits(requests: max(1, requests), period: .seconds(max(1, windowSeconds)))
     }
 }
 

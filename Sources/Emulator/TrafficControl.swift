@@ -41,7 +41,8 @@ actor TrafficControl {
     private let configuration: EmulatorConfiguration
     private var faults: FaultSettings
     private var generator: SeededGenerator
-    private var windows: [String: (start: Date, count: Int)] = [:]
+    /// Per credential: the same reading of the limit as the client's budget (`RequestWindow`).
+    private var windows: [String: RequestWindow] = [:]
     private var counts: [RequestCountKey: Int] = [:]
     /// The last `requestLogCapacity` answered requests, oldest first once full (a ring).
     private var log: [LoggedRequest] = []
@@ -74,14 +75,15 @@ actor TrafficControl {
         let limiterKey = credential?.limiterKey ?? "anonymous:\(request.remoteAddress)"
         let now = configuration.clock.now
         let policy = configuration.rateLimit
-        var window = windows[limiterKey] ?? (start: now, count: 0)
-        if now >= window.start.addingTimeInterval(TimeInterval(policy.windowSeconds)) { window = (now, 0) }
-        let limited = window.count >= policy.requests
-        if !limited { window.count += 1 }
+        let at = Duration.seconds(now.timeIntervalSince1970)
+        var window = windows[limiterKey] ?? RequestWindow(limits: policy.limits)
+        let limited = window.remaining(at: at) == 0
+        if !limited { window.record(at: at) }
         windows[limiterKey] = window
-        let resetIn = max(0, Int(window.start.addingTimeInterval(TimeInterval(policy.windowSeconds)).timeIntervalSince(now).rounded(.up)))
+        let reset = window.reset(at: at).components
+        let resetIn = max(0, Int((Double(reset.seconds) + Double(reset.attoseconds) / 1e18).rounded(.up)))
         var headers = HTTPHeaders()
-        headers["Ratelimit"] = "\"default\";r=\(max(0, policy.requests - window.count));t=\(resetIn)"
+        headers["Ratelimit"] = "\"default\";r=\(window.remaining(at: at));t=\(resetIn)"
         headers["Ratelimit-Policy"] = "\"default\";q=\(policy.requests);w=\(policy.windowSeconds)"
 
         if limited { return (.reject(.rateLimited(retryAfterSeconds: max(1, resetIn))), headers) }

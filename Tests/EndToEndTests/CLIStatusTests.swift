@@ -27,8 +27,13 @@ import Testing
         let lines = failing.output.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("error") && $0.contains("broken.md: ") && $0.lowercased().contains("inject") },
                 "\(failing.output)")
-        #expect(lines.contains { $0.hasPrefix("ineligible") && $0.contains("tool.exe: unsupported type") })
-        #expect(lines.contains { $0.hasPrefix("ineligible") && $0.contains("big.txt: too large") })
+        // Files left out: one line per reason by default, one per file with -v.
+        #expect(lines.contains("left out: 1 file of a type AI Search does not index (.exe): tool.exe"), "\(failing.output)")
+        #expect(lines.contains { $0.hasPrefix("left out: 1 file over the API's limit") && $0.hasSuffix(": big.txt") })
+        let verbose = await h.run(["status", h.root.path, "-v"] + common)
+        let verboseLines = verbose.output.split(separator: "\n").map(String.init)
+        #expect(verboseLines.contains { $0.hasPrefix("ineligible") && $0.contains("tool.exe: unsupported type") })
+        #expect(verboseLines.contains { $0.hasPrefix("ineligible") && $0.contains("big.txt: too large") })
         #expect(!lines.contains { $0.contains("ok.md") })
         #expect(lines.contains { $0.hasPrefix("instance docs: 1 completed") && $0.contains("1 error") })
         #expect(lines.last == "1 file(s) not searchable yet")

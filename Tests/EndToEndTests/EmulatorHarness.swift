@@ -18,15 +18,15 @@ struct EmulatorHarness {
     /// `requestsPerWindow` raises both the emulator's rate limit and the client's budget above the
     /// API's 1,200 per 5 minutes, for tests that make thousands of requests on purpose.
     init(checksumMode: EmulatorConfiguration.ChecksumMode = .opaque, processingDelay: Duration = .milliseconds(20),
-         faults: FaultSettings = FaultSettings(), requestsPerWindow: Int = 1200, failingKeys: Set<String> = [],
+         faults: FaultSettings = FaultSettings(), requestsPerWindow: Int = 1200, windowSeconds: Int = 300, failingKeys: Set<String> = [],
          pathStyle: ClientConfiguration.PathStyle = .namespaced) throws {
         server = try EmulatorServer(configuration: EmulatorConfiguration(
             apiToken: Self.token, accountID: Self.account, checksumMode: checksumMode, processingDelay: processingDelay,
-            waitTimeout: .seconds(5), rateLimit: RateLimitPolicy(requests: requestsPerWindow, windowSeconds: 300), faults: faults,
+            waitTimeout: .seconds(5), rateLimit: RateLimitPolicy(requests: requestsPerWindow, windowSeconds: windowSeconds), faults: faults,
             failingKeys: failingKeys))
         var configuration = ClientConfiguration(accountID: Self.account, credentials: .apiToken(Self.token), baseURL: server.baseURL,
                                                 pathStyle: pathStyle)
-        configuration.budgetLimits = .init(requests: requestsPerWindow, period: .seconds(300))
+        configuration.budgetLimits = .init(requests: requestsPerWindow, period: .seconds(windowSeconds))
         configuration.retryPolicy.baseDelay = .milliseconds(5)
         configuration.retryPolicy.maxDelay = .milliseconds(50)
         configuration.retryPolicy.maxAttempts = 8

@@ -1,9 +1,12 @@
-/// A client-side token bucket that keeps an agent under the account's API rate limit
+/// The client-side request budget that keeps an agent under the account's API rate limit
 /// (Cloudflare: 1,200 requests per 5 minutes per user, shared with the dashboard and other tools).
 ///
-/// `acquire()` takes one token and suspends while none is left; tokens come back continuously at
-/// `requests / period`. The bucket starts full. Share one budget between clients (one per
-/// namespace, say) that use the same credentials.
+/// `acquire()` lets a request go while fewer than `requests` went out in the last `period`, and
+/// suspends otherwise until the oldest of them leaves the window (`RequestWindow`: the reading of
+/// the limit `plan`'s estimate and the emulator share). A fresh budget lets `requests` go at once.
+/// A request waits a little longer than the window (1% of it, at least 250 ms) so one that
+/// reaches the server later than it left cannot be counted in the window before. Share one
+/// budget between clients (one per namespace, say) that use the same credentials.
 ///
 /// The server has the last word: after `observe(_:)` of a `RateLimit` status saying *r* requests
 /// remain for *t* seconds, at most *r* more go out before *t* has passed, and after a 429 the
@@ -27,12 +30,9 @@ public actor RequestBudget {
 
     public let limits: Limits
     private let time: TimeSource
-    /// The budget is a GCRA (the token bucket in exact `Duration` arithmetic): one request
-    /// "costs" `interval`, and a request may go out while the theoretical arrival time `tat`
-    /// is at most `tolerance` ahead of now. A fresh budget allows `requests` at once.
-    private let interval: Duration
-    private let tolerance: Duration
-    private var tat: Duration
+    private var window: RequestWindow
+    /// The margin a request waits beyond the window.
+    private let slack: Duration
     /// What the server said remains, until when (in `time`'s terms).
     private var serverWindow: (remaining: Int, until: Duration)?
     private var pausedUntil: Duration = .zero
@@ -41,19 +41,17 @@ public actor RequestBudget {
     public init(limits: Limits = .cloudflareDefault, clock: any Clock<Duration> = ContinuousClock()) {
         self.limits = limits
         time = TimeSource(clock)
-        interval = limits.period / limits.requests
-        tolerance = limits.period - interval
-        tat = time.now()
+        window = RequestWindow(limits: limits)
+        slack = max(.milliseconds(250), limits.period / 100)
     }
 
     /// Requests that may go out right now without waiting.
     public var remaining: Int {
         let now = time.now()
         if now < pausedUntil { return 0 }
-        let used = max(tat - now, .zero)
-        var left = min(limits.requests, max(0, Int(((limits.period - used) / interval).rounded(.down))))
-        if let window = serverWindow, now < window.until { left = min(left, window.remaining) }
-        return left
+        var left = window.remaining(at: now)
+        if let server = serverWindow, now < server.until { left = min(left, server.remaining) }
+        return max(0, left)
     }
 
     /// Takes one request from the budget, waiting as long as needed. Throws only on cancellation.
@@ -65,15 +63,15 @@ public actor RequestBudget {
             let now = time.now()
             var wait: Duration = .zero
             if now < pausedUntil { wait = pausedUntil - now }
-            if let window = serverWindow {
-                if now >= window.until { serverWindow = nil }
-                else if window.remaining <= 0 { wait = max(wait, window.until - now) }
+            if let server = serverWindow {
+                if now >= server.until { serverWindow = nil }
+                else if server.remaining <= 0 { wait = max(wait, server.until - now) }
             }
-            let arrival = max(tat, now)
-            if arrival - now > tolerance { wait = max(wait, arrival - tolerance - now) }
+            let start = window.earliestStart(at: now)
+            if start > now { wait = max(wait, start - now + slack) }
             if wait == .zero {
-                tat = arrival + interval
-                if let window = serverWindow { serverWindow = (window.remaining - 1, window.until) }
+                window.record(at: now)
+                if let server = serverWindow { serverWindow = (server.remaining - 1, server.until) }
                 return
             }
             if !waited { waits += 1; waited = true }

@@ -1,3 +1,5 @@
+import Observability
+
 /// Parses `arguments`, runs the selected command and returns the process exit status. This is
 /// the whole of the executable's `main.swift`:
 ///
@@ -61,7 +63,13 @@ public func runCLI(arguments: [String], commands: CommandSpec, terminal: any Ter
             }
             status = ExitCode.success.rawValue
         } catch {
-            status = report(error, program: commands.name, commandPath: parsed.commandPath, terminal: terminal)
+            // With --log-format json (or AISEARCH_LOG_FORMAT=json) the error is a record too, so
+            // every line a command writes parses.
+            if (try? parsed.string("--log-format")) == "json" {
+                status = reportAsRecord(error, commandPath: parsed.commandPath, terminal: terminal)
+            } else {
+                status = report(error, program: commands.name, commandPath: parsed.commandPath, terminal: terminal)
+            }
         }
         return watcher?.wasInterrupted == true ? ExitCode.interrupted.rawValue : status
     }
@@ -73,6 +81,18 @@ private func report(_ error: any Error, program: String, commandPath: [String]?,
         let label = terminal.styled("error:", .red, for: .standardError)
         terminal.printError("\(program): \(label) \(message)")
         if let hint = report.hint { terminal.printError(hint) }
+    }
+    return report.exitCode.rawValue
+}
+
+/// The error as one `command_failed` JSON record on standard error (`message`, `hint`, `exit_code`).
+private func reportAsRecord(_ error: any Error, commandPath: [String]?, terminal: any Terminal) -> Int32 {
+    let report = ErrorReport(error, commandPath: commandPath)
+    if let message = report.message {
+        let logger = Logger(level: .error, format: .json, sink: TerminalLogSink(terminal: terminal))
+        var fields: [String: LogValue] = ["exit_code": .int(Int(report.exitCode.rawValue))]
+        if let hint = report.hint { fields["hint"] = .string(hint) }
+        logger.error("command_failed", message, fields: fields)
     }
     return report.exitCode.rawValue
 }

@@ -55,7 +55,7 @@ enum InstancesCommand {
                     options: InstanceSettingsOptions.options) { context in
             let settings = try InstanceSettingsOptions.settings(from: context.arguments)
             let instance = try await dependencies.client(for: context).createInstance(
-                id: try context.arguments.requireString(id.name), settings: settings)
+                id: try InstanceID.validated(try context.arguments.requireString(id.name), from: "instance id"), settings: settings)
             try show(instance, context)
         }
     }

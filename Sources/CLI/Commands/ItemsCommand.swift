@@ -6,7 +6,7 @@ import LinuxSystem
 enum ItemsCommand {
     static let instance = OptionSpec.value(
         "--instance", short: "i", valueName: "id", help: "The instance the items belong to.",
-        environment: "AISEARCH_INSTANCE", isRequired: true, isGlobal: true)
+        environment: "AISEARCH_INSTANCE", isGlobal: true)
 
     static func spec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec(
@@ -28,7 +28,7 @@ enum ItemsCommand {
     /// The longest key the API accepts.
     static let maximumKeyLength = 128
 
-    private static let itemID = ArgumentSpec.required("item-id", help: "The item's id (see 'items list').")
+    private static let itemID = ArgumentSpec.required("item", help: "The item's id (a UUID, see 'items list') or its key.")
     private static let wait = OptionSpec.flag("--wait", help: "Answer only when indexing is done (up to about 40 s).")
 
     // MARK: list
@@ -48,7 +48,7 @@ enum ItemsCommand {
         CommandSpec("list", abstract: "List the instance's items.",
                     options: [key, itemIDFilter, source, status, search, sortBy, metadataFilter] + Paging.options) { context in
             let arguments = context.arguments
-            let instance = try arguments.requireString(Self.instance.name)
+            let instance = try InstanceID.required(arguments, option: Self.instance.name)
             let paging = try Paging(arguments)
             var query = ItemListQuery(
                 key: try arguments.string(key.name), itemID: try arguments.string(itemIDFilter.name),
@@ -60,21 +60,25 @@ enum ItemsCommand {
                 page: paging.page, perPage: paging.perPage)
             let client = try dependencies.client(for: context)
             let items: [Item]
+            var total: Int?
             if paging.followsPages {
                 query.perPage = paging.perPage ?? 50
                 items = try await client.listAllItems(in: instance, query: query)
             } else {
-                items = try await client.listItems(in: instance, query: query).items
+                let page = try await client.listItems(in: instance, query: query)
+                items = page.items
+                total = page.totalCount
             }
             try Presentation.show(items, context) {
-                var table = Table(columns: [.init("KEY"), .init("STATUS"), .init("SIZE", alignment: .right),
-                                            .init("CHECKSUM"), .init("ID", isTruncatable: false), .init("LAST SEEN")],
+                var table = Table(columns: [.key(), .init("STATUS"), .init("SIZE", alignment: .right),
+                                            .init("CHECKSUM", shrinkRank: 0), .identifier(), .init("LAST SEEN")],
                                   emptyMessage: "No items in instance \(instance).")
                 for item in items {
                     table.append([item.key, item.status.rawValue, Presentation.size(item.fileSize),
                                   Presentation.shortChecksum(item.checksum), item.id, Presentation.date(item.lastSeenAt)])
                 }
                 context.printTable(table)
+                Paging.printFooter(shown: items.count, total: total, context: context)
             }
         }
     }
@@ -84,7 +88,8 @@ enum ItemsCommand {
     static func get(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("get", abstract: "Show one item.", arguments: [itemID]) { context in
             let (client, instance) = try target(context, dependencies)
-            try show(try await client.getItem(try context.arguments.requireString(itemID.name), in: instance), context)
+            let id = try await resolve(try context.arguments.requireString(itemID.name), client: client, instance: instance)
+            try show(try await client.getItem(id, in: instance), context)
         }
     }
 
@@ -131,7 +136,8 @@ enum ItemsCommand {
     static func sync(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("sync", abstract: "Re-index one item.", arguments: [itemID], options: [wait]) { context in
             let (client, instance) = try target(context, dependencies)
-            let item = try await client.syncItem(try context.arguments.requireString(itemID.name), in: instance,
+            let id = try await resolve(try context.arguments.requireString(itemID.name), client: client, instance: instance)
+            let item = try await client.syncItem(id, in: instance,
                                                  waitForCompletion: try context.arguments.flag(wait.name))
             try show(item, context)
         }
@@ -140,10 +146,12 @@ enum ItemsCommand {
     static func delete(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("delete", abstract: "Delete an item: its file and its index entries.", arguments: [itemID],
                     options: [Confirmation.force]) { context in
-            let id = try context.arguments.requireString(itemID.name)
+            let given = try context.arguments.requireString(itemID.name)
             let (client, instance) = try target(context, dependencies)
-            try Confirmation(question: "Delete item \(id) from instance \(instance)?",
-                             action: "delete item \(id) from instance \(instance)").ask(context, dependencies: dependencies)
+            // Asked before the key is looked up: nothing is sent until the answer is yes.
+            try Confirmation(question: "Delete item \(given) from instance \(instance)?",
+                             action: "delete item \(given) from instance \(instance)").ask(context, dependencies: dependencies)
+            let id = try await resolve(given, client: client, instance: instance)
             let deleted = try await client.deleteItem(id, in: instance)
             try Presentation.show(deleted, context) {
                 context.print("Deleted item \(deleted.key) (\(id)) from instance \(instance).")
@@ -160,8 +168,8 @@ enum ItemsCommand {
     static func logs(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("logs", abstract: "Show an item's processing logs, newest first.", arguments: [itemID],
                     options: [cursor, limit]) { context in
-            let id = try context.arguments.requireString(itemID.name)
             let (client, instance) = try target(context, dependencies)
+            let id = try await resolve(try context.arguments.requireString(itemID.name), client: client, instance: instance)
             let page = try await client.itemLogs(id, in: instance, cursor: try context.arguments.string(cursor.name),
                                                  limit: try context.arguments.int(limit.name, atLeast: 1))
             try Presentation.show(page.items, context) {
@@ -183,12 +191,12 @@ enum ItemsCommand {
     static func chunks(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("chunks", abstract: "Show the chunks an item was split into.", arguments: [itemID],
                     options: [limit, offset]) { context in
-            let id = try context.arguments.requireString(itemID.name)
             let (client, instance) = try target(context, dependencies)
+            let id = try await resolve(try context.arguments.requireString(itemID.name), client: client, instance: instance)
             let page = try await client.itemChunks(id, in: instance, limit: try context.arguments.int(limit.name, atLeast: 1),
                                                    offset: try context.arguments.int(offset.name, atLeast: 0))
             try Presentation.show(page.items, context) {
-                var table = Table(columns: [.init("ID", isTruncatable: false), .init("BYTES"), .init("TEXT")],
+                var table = Table(columns: [.identifier(), .init("BYTES"), .init("TEXT")],
                                   emptyMessage: "No chunks for item \(id).")
                 for chunk in page.items {
                     let bytes = switch (chunk.startByte, chunk.endByte) {
@@ -208,9 +216,9 @@ enum ItemsCommand {
     static func download(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("download", abstract: "Download an item's file, byte for byte.", arguments: [itemID],
                     options: [output]) { context in
-            let id = try context.arguments.requireString(itemID.name)
             let destination = try context.arguments.string(output.name)
             let (client, instance) = try target(context, dependencies)
+            let id = try await resolve(try context.arguments.requireString(itemID.name), client: client, instance: instance)
             let bytes = try await client.downloadItem(id, in: instance)
             if let destination {
                 try LocalFile.write(bytes, to: destination)
@@ -229,8 +237,19 @@ enum ItemsCommand {
     /// The client and the `--instance` of a running items command.
     private static func target(_ context: CommandContext, _ dependencies: CommandDependencies) throws
         -> (AISearchClient, String) {
-        let instance = try context.arguments.requireString(Self.instance.name)
+        let instance = try InstanceID.required(context.arguments, option: Self.instance.name)
         return (try dependencies.client(for: context), instance)
+    }
+
+    /// The item id `text` names: `text` itself when it is a UUID, otherwise the id of the item
+    /// whose key is `text` (one listing with the `key` filter).
+    static func resolve(_ text: String, client: AISearchClient, instance: String) async throws -> String {
+        if UUID(uuidString: text) != nil { return text }
+        let page = try await client.listItems(in: instance, query: ItemListQuery(key: text, perPage: 50))
+        guard let item = page.items.first(where: { $0.key == text }) else {
+            throw ItemNotFound(key: text, instance: instance)
+        }
+        return item.id
     }
 
     private static func show(_ item: Item, _ context: CommandContext) throws {
@@ -251,6 +270,15 @@ enum ItemsCommand {
             ], context)
         }
     }
+}
+
+/// No item has the key given where an item id or key was expected. Exit 1, as a 404 would be.
+struct ItemNotFound: UserFacingError {
+    var key: String
+    var instance: String
+    var message: String { "no item with key \(ConfigFile.quoted(key)) in instance \(instance)" }
+    var exitCode: ExitCode { .failure }
+    var hint: String? { "Give the item's id or its exact key; 'aisearch-sync items list -i \(instance) --search TEXT' finds it." }
 }
 
 /// JSON given on the command line (`--metadata`, `--metadata-filter`).

@@ -51,7 +51,7 @@ enum JobsCommand {
                 try await client.listJobs(in: instance, page: page, perPage: perPage)
             }
             try Presentation.show(jobs, context) {
-                var table = Table(columns: [.init("ID", isTruncatable: false), .init("SOURCE"), .init("STARTED"),
+                var table = Table(columns: [.identifier(), .init("SOURCE"), .init("STARTED"),
                                             .init("ENDED"), .init("END REASON"), .init("DESCRIPTION")],
                                   emptyMessage: "No jobs for instance \(instance).")
                 for job in jobs {
@@ -112,10 +112,10 @@ enum JobsCommand {
         let option = try arguments.string(instance.name)
         if let positional = try arguments.string(instanceArgument.name) {
             try checkNoConflict(positional, context)
-            return positional
+            return try InstanceID.validated(positional, from: "INSTANCE")
         }
         guard let option else { throw missingInstance }
-        return option
+        return try InstanceID.validated(option, from: instance.name)
     }
 
     /// `get`, `cancel`, `logs`: `INSTANCE JOB`, or `JOB` with `--instance` (or `AISEARCH_INSTANCE`).
@@ -126,9 +126,9 @@ enum JobsCommand {
         switch (first, second, try arguments.string(instance.name)) {
         case let (instance?, job?, _):
             try checkNoConflict(instance, context)
-            return (instance, job)
+            return (try InstanceID.validated(instance, from: "INSTANCE"), job)
         case let (job?, nil, instance?):
-            return (instance, job)
+            return (try InstanceID.validated(instance, from: Self.instance.name), job)
         case (_?, nil, nil):
             throw missingInstance
         case (nil, _, _):
@@ -136,8 +136,8 @@ enum JobsCommand {
         }
     }
 
-    private static var missingInstance: UsageError {
-        UsageError("missing instance: pass it as the INSTANCE argument or with --instance (or set AISEARCH_INSTANCE)")
+    private static var missingInstance: ConfigurationError {
+        ConfigurationError("no instance: pass it as the INSTANCE argument or with --instance (or set AISEARCH_INSTANCE)")
     }
 
     /// An instance typed both as the argument and as `--instance` must be the same one.

@@ -92,7 +92,7 @@ enum SettingKeys {
         parse: { RateLimit.seconds($0) })
     static let instance = SettingKey<String>(
         name: "instance", flag: "--instance", environment: ["AISEARCH_INSTANCE"],
-        allowed: "an instance name (letters, digits, - and _)", parse: { isIdentifier($0) ? $0 : nil })
+        allowed: "an instance id (\(InstanceID.rule))", parse: { InstanceID.isValid($0) ? $0 : nil })
     static let root = SettingKey<String>(
         name: "root", allowed: "a folder path", parse: { $0.isEmpty ? nil : $0 }, isPath: true)
     static let prefix = SettingKey<String>(

@@ -36,6 +36,26 @@ public final class ProgressLine: Sendable {
         if let output { terminal.write(output, to: stream) }
     }
 
+    /// Writes `text` (whole lines, ending in a newline) above the progress line: on a TTY the
+    /// line is erased, `text` written, and the line drawn again below it, so a log line never
+    /// lands inside the bar. Elsewhere `text` is written as it is.
+    public func writeAbove(_ text: String, to target: TerminalStream = .standardError) {
+        state.withLock { state in
+            guard terminal.isInteractive(stream), state.isShowing, let last = state.last else {
+                terminal.write(text, to: target)
+                return
+            }
+            // Written while the lock is held, so no update can come between the erase and the redraw.
+            if target == stream {
+                terminal.write("\r\u{1B}[K" + text + "\r" + TextLayout.truncate(last, to: terminal.width - 1) + "\u{1B}[K", to: stream)
+            } else {
+                terminal.write("\r\u{1B}[K", to: stream)
+                terminal.write(text, to: target)
+                terminal.write("\r" + TextLayout.truncate(last, to: terminal.width - 1) + "\u{1B}[K", to: stream)
+            }
+        }
+    }
+
     /// Removes the progress line (on a TTY), e.g. before printing a result.
     public func clear() {
         finish(nil)

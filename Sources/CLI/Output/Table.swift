@@ -13,9 +13,11 @@
 /// docs/intro.md  1.2 KB
 /// ```
 ///
-/// When too wide, the widest shrinkable column loses a column at a time until the table fits
-/// or every shrinkable column is down to `minimumWidth`. Newlines and tabs in cells become
-/// spaces. Lines carry no trailing spaces.
+/// When too wide, the widest shrinkable column of the lowest `shrinkRank` loses a column at a
+/// time until the table fits or those columns are at their narrowest, then the next rank: ids
+/// are shortened before keys, and keys keep their tail. Rendered without a width (output piped
+/// to another program) nothing is cut. Newlines and tabs in cells become spaces. Lines carry no
+/// trailing spaces.
 public struct Table: Sendable, Equatable {
     public enum Alignment: Sendable, Equatable { case left, right }
 
@@ -24,12 +26,32 @@ public struct Table: Sendable, Equatable {
         public var alignment: Alignment
         /// Whether this column may be cut to fit; keep IDs whole by setting this to `false`.
         public var isTruncatable: Bool
+        /// Cut from the front (`…/guide/intro.md`) rather than the end: for keys and paths,
+        /// whose tail tells them apart.
+        public var keepsTail: Bool
+        /// Columns of a lower rank are cut first, each down to `minimumWidth` (or the table's
+        /// minimum), before a higher rank loses anything: a UUID (`0b6c1f2e…`) before a key.
+        public var shrinkRank: Int
+        /// The narrowest this column is cut to, when it is at least the table's minimum.
+        public var minimumWidth: Int?
 
-        public init(_ title: String, alignment: Alignment = .left, isTruncatable: Bool = true) {
+        public init(_ title: String, alignment: Alignment = .left, isTruncatable: Bool = true,
+                    keepsTail: Bool = false, shrinkRank: Int = 1, minimumWidth: Int? = nil) {
             self.title = title
             self.alignment = alignment
             self.isTruncatable = isTruncatable
+            self.keepsTail = keepsTail
+            self.shrinkRank = shrinkRank
+            self.minimumWidth = minimumWidth
         }
+
+        /// A key or path: cut from the front.
+        public static func key(_ title: String = "KEY") -> Column { Column(title, keepsTail: true) }
+
+        /// A UUID: shortened to its first 8 characters and `…` before any other column is cut.
+        public static func identifier(_ title: String = "ID") -> Column { Column(title, shrinkRank: 0, minimumWidth: 9) }
+
+        var narrowest: Int { max(Table.minimumWidth, minimumWidth ?? 0) }
     }
 
     /// No column is cut narrower than this many columns (counting the `…`).
@@ -61,8 +83,8 @@ public struct Table: Sendable, Equatable {
         let widths = columnWidths(fitting: width)
         let lines = ([columns.map(\.title)] + rows).map { cells in
             zip(cells, zip(columns, widths)).map { cell, layout in
-                TextLayout.pad(TextLayout.truncate(cell, to: layout.1), to: layout.1,
-                               alignRight: layout.0.alignment == .right)
+                TextLayout.pad(layout.0.keepsTail ? TextLayout.truncateHead(cell, to: layout.1) : TextLayout.truncate(cell, to: layout.1),
+                               to: layout.1, alignRight: layout.0.alignment == .right)
             }
             .joined(separator: "  ")
         }
@@ -75,11 +97,15 @@ public struct Table: Sendable, Equatable {
         }
         guard let width else { return widths }
         var excess = widths.reduce(0, +) + 2 * (columns.count - 1) - width
-        while excess > 0 {
-            let shrinkable = widths.indices.filter { columns[$0].isTruncatable && widths[$0] > Self.minimumWidth }
-            guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
-            widths[widest] -= 1
-            excess -= 1
+        for rank in Set(columns.map(\.shrinkRank)).sorted() where excess > 0 {
+            while excess > 0 {
+                let shrinkable = widths.indices.filter {
+                    columns[$0].isTruncatable && columns[$0].shrinkRank == rank && widths[$0] > columns[$0].narrowest
+                }
+                guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+                excess -= 1
+            }
         }
         return widths
     }

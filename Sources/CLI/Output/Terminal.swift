@@ -68,12 +68,14 @@ extension CommandContext {
         terminal.printError(line)
     }
 
-    /// Renders `table` to the terminal's width on standard output.
+    /// Renders `table` on standard output: fitted to the terminal's width on a terminal, whole
+    /// when piped (a script gets every character of every cell).
     public func printTable(_ table: Table) {
-        terminal.write(table.render(width: terminal.width), to: .standardOutput)
+        let width = terminal.isInteractive(.standardOutput) ? terminal.width : nil
+        terminal.write(table.render(width: width), to: .standardOutput)
     }
 
-    /// Prints `value` as pretty JSON with sorted keys (see `JSONOutput`) on standard output.
+    /// Prints `value` as pretty JSON with sorted, snake_case keys (see `JSONOutput`) on standard output.
     public func printJSON(_ value: some Encodable) throws {
         terminal.write(try JSONOutput.string(value) + "\n", to: .standardOutput)
     }

@@ -37,6 +37,26 @@ public enum TextLayout {
         return result + "…"
     }
 
+    /// `text` cut to at most `columns` columns from the front, starting with `…` when anything
+    /// was cut, keeping a path's tail from a `/` when one is in what fits (`…/guide/intro.md`).
+    public static func truncateHead(_ text: String, to columns: Int) -> String {
+        guard width(of: text) > columns else { return text }
+        guard columns > 0 else { return "" }
+        var kept: [Character] = []
+        var used = 0
+        for character in text.reversed() {
+            let characterWidth = width(of: character)
+            if used + characterWidth > columns - 1 { break }
+            kept.append(character)
+            used += characterWidth
+        }
+        var tail = String(kept.reversed())
+        if tail.first != "/", let slash = tail.firstIndex(of: "/"), tail[tail.index(after: slash)...].count > 0 {
+            tail = String(tail[slash...])
+        }
+        return "…" + tail
+    }
+
     /// `text` followed by spaces up to `columns` (or `text` unchanged if it is wider).
     public static func pad(_ text: String, to columns: Int, alignRight: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, columns - width(of: text)))

@@ -15,7 +15,9 @@ enum EmulatorCommand {
                         .value("--checksum", valueName: "mode", help: "How item checksums are computed.", defaultValue: "opaque",
                                allowedValues: EmulatorConfiguration.ChecksumMode.allCases.map(\.rawValue)),
                         .value("--processing-delay", valueName: "duration", help: "Time from upload to completed.", defaultValue: "500ms"),
-                        .value("--rate-limit", valueName: "n", help: "Requests per credential per 300 s.", defaultValue: "1200"),
+                        .value("--rate-limit", valueName: "n/seconds",
+                               help: "Requests per credential in any span of this many seconds, like the agent's --rate-limit (a bare N means N/300).",
+                               defaultValue: "1200/300"),
                         .value("--data", valueName: "dir", help: "Keep the emulator's state in this folder across restarts."),
                         .value("--fault-rate-limit", valueName: "rate", help: "Share of requests answered 429 (0 to 1)."),
                         .value("--fault-server-error", valueName: "rate", help: "Share answered 500/502/503."),
@@ -32,7 +34,8 @@ enum EmulatorCommand {
                 apiKey: try arguments.string("--accept-key"),
                 checksumMode: try arguments.value("--checksum", as: EmulatorConfiguration.ChecksumMode.self) ?? .opaque,
                 processingDelay: try arguments.duration("--processing-delay") ?? .milliseconds(500),
-                rateLimit: RateLimitPolicy(requests: try arguments.int("--rate-limit", atLeast: 1) ?? 1200, windowSeconds: 300),
+                rateLimit: try arguments.value("--rate-limit", expecting: "N/SECONDS with whole seconds, e.g. 50/10", rateLimit)
+                    ?? RateLimitPolicy(),
                 faults: faults, dataDirectory: try arguments.string("--data"))
             let server: EmulatorServer
             do {
@@ -54,6 +57,13 @@ enum EmulatorCommand {
                 await server.stop()
             }
         }
+    }
+
+    /// `50/10` (or `1200`, meaning per 300 s): the agent's `--rate-limit` form, in whole seconds.
+    static func rateLimit(_ text: String) -> RateLimitPolicy? {
+        if let requests = Int(text) { return requests >= 1 ? RateLimitPolicy(requests: requests, windowSeconds: 300) : nil }
+        guard let limit = RateLimit(text), limit.perSeconds == limit.perSeconds.rounded(), limit.perSeconds >= 1 else { return nil }
+        return RateLimitPolicy(requests: limit.requests, windowSeconds: Int(limit.perSeconds))
     }
 
     private static func rate(_ arguments: ParsedArguments, _ name: String) throws -> Double {

@@ -1,7 +1,8 @@
 import Agent
 import AISearchAPI
-import SyncCore
 import Foundation
+import Observability
+import SyncCore
 
 /// `aisearch-sync status ROOT --instance ID`: which files of the folder are not searchable yet,
 /// and why. Local reasons come from a dry-run reconcile (new, changed, ineligible, failures the
@@ -35,11 +36,15 @@ enum StatusCommand {
                     finished (queued, running) or could not index (error, with its message; skipped; \
                     outdated), then a summary of the instance's counts.
 
+                    Files left out are summarised by reason (-v lists each one; --json always does); -q prints \
+                    only the last line.
+
                     Exit 0 when every eligible file is indexed (completed) with the folder's content, 1 otherwise.
                     """,
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let group = try await SyncSessions.open(context, dependencies: dependencies)
-            var reports: [Report] = []
+            let output = try SyncOutput(context: context, logger: group.logger)
+            var reports: [(report: Report, leftOut: LeftOutSummary)] = []
             do {
                 for session in group.sessions { reports.append(try await build(session)) }
             } catch {
@@ -48,15 +53,16 @@ enum StatusCommand {
             }
             await group.close()
             if try context.arguments.flag(GlobalOptions.json.name) {
-                if reports.count == 1 { try context.printJSON(reports[0]) } else { try context.printJSON(reports) }
+                if reports.count == 1 { try context.printJSON(reports[0].report) } else { try context.printJSON(reports.map(\.report)) }
             } else {
-                for report in reports { printReport(report, context: context) }
+                for (report, leftOut) in reports { printReport(report, leftOut: leftOut, output: output) }
             }
-            if !reports.allSatisfy(\.searchable) { throw ExitCode.failure }
+            if !reports.allSatisfy(\.report.searchable) { throw ExitCode.failure }
         }
     }
 
-    static func build(_ session: AgentSession) async throws -> Report {
+    /// The report, and the files left out grouped by reason for the default level's summary.
+    static func build(_ session: AgentSession) async throws -> (report: Report, leftOut: LeftOutSummary) {
         let round = try await session.engine.reconcile(dryRun: true)
         let plan = round.plan
         // By `ItemKey`, which compares bytes: two names that differ only in Unicode normalisation
@@ -125,21 +131,29 @@ enum StatusCommand {
         }
         let stats = try await client.instanceStats(session.instance)
         let files = entries.sorted { $0.key < $1.key }.map(\.value)
-        return Report(instance: session.instance, files: files, stats: stats, searchable: !files.contains(where: \.blocking))
+        return (Report(instance: session.instance, files: files, stats: stats, searchable: !files.contains(where: \.blocking)),
+                LeftOutSummary(plan: plan))
     }
 
-    static func printReport(_ report: Report, context: CommandContext) {
-        let width = report.files.map { $0.state.count }.max() ?? 0
-        for entry in report.files {
+    /// One line per file that is not searchable; files left out as one line per reason (every
+    /// one with `-v`); then the instance's counts and the verdict (only the verdict with `-q`).
+    static func printReport(_ report: Report, leftOut: LeftOutSummary, output: SyncOutput) {
+        let context = output.context
+        let listed = output.level == .verbose ? report.files : report.files.filter { $0.state != "ineligible" }
+        let width = listed.map { $0.state.count }.max() ?? 0
+        for entry in listed {
             let state = entry.state.padding(toLength: width, withPad: " ", startingAt: 0)
             let styled = entry.blocking ? context.terminal.styled(state, .yellow) : context.terminal.styled(state, .dim)
-            context.print("\(styled)  \(entry.key)" + (entry.reason.map { ": \($0)" } ?? ""))
+            output.line("\(styled)  \(entry.key)" + (entry.reason.map { ": \($0)" } ?? ""))
+        }
+        if output.level == .normal {
+            for line in leftOut.lines() { output.line(line) }
         }
         let s = report.stats
-        context.print("instance \(report.instance): \(s.completed ?? 0) completed, \(s.queued ?? 0) queued, \(s.running ?? 0) running, "
-                      + "\(s.error ?? 0) error, \(s.skipped ?? 0) skipped, \(s.outdated ?? 0) outdated")
+        output.line("instance \(report.instance): \(s.completed ?? 0) completed, \(s.queued ?? 0) queued, \(s.running ?? 0) running, "
+                    + "\(s.error ?? 0) error, \(s.skipped ?? 0) skipped, \(s.outdated ?? 0) outdated")
         let blocking = report.files.filter(\.blocking).count
-        context.print(blocking == 0 ? "every eligible file is searchable"
-                                    : "\(blocking) file(s) not searchable yet")
+        output.final("status_done", blocking == 0 ? "every eligible file is searchable" : "\(blocking) file(s) not searchable yet",
+                     fields: ["instance": .string(report.instance), "not_searchable": .int(blocking), "left_out": .int(leftOut.count)])
     }
 }

@@ -23,17 +23,19 @@ enum SyncCommands {
 
     static func planSpec(_ dependencies: CommandDependencies) -> CommandSpec {
         CommandSpec("plan", abstract: "Show what a sync would do, and what it would cost, without doing it.",
-                    discussion: "Lists every upload, delete, re-index and download with its reason, every file left out and why, and the API requests the plan costs with the time that takes under the 1,200 requests / 5 minutes budget.",
+                    discussion: "Lists every upload, delete, re-index and download with its reason, the files left out by reason (-v: each one), and the API requests the plan costs with the least time they take under the request budget (--rate-limit; Cloudflare allows 1,200 requests in any 5 minutes): whole windows beyond what may go at once now, the requests themselves on top.",
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
             let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true)
-            var plans: [SyncPlan] = []
+            let output = try SyncOutput(context: context, logger: group.logger)
+            var plans: [PlanJSON] = []
             do {
                 for session in group.sessions {
                     let round = try await session.engine.reconcile(dryRun: true)
-                    plans.append(round.plan)
+                    let budget = await SyncSummary.Budget.of(session.client)
+                    plans.append(PlanJSON(round.plan, budget: budget))
                     if !(try context.arguments.flag("--json")) {
-                        if group.sessions.count > 1 { context.print("# \(session.settings.root) → \(session.instance)") }
-                        SyncSummary.printPlan(round, context: context)
+                        if group.sessions.count > 1 { output.line("# \(session.settings.root) → \(session.instance)") }
+                        SyncSummary.printPlan(round, output: output, budget: budget)
                     }
                 }
             } catch {
@@ -51,33 +53,36 @@ enum SyncCommands {
         CommandSpec("sync", abstract: "Make the instance equal to the folder once, then exit.",
                     discussion: "Exit 0 when every eligible file is in sync and nothing was withheld (files left out are reported but do not fail the run); 1 when a request failed, deletes were withheld (an empty folder, --max-delete), operations are backing off, or another writer holds a key; 2 when the folder is missing or not a directory.",
                     arguments: [SyncOptions.rootArgument], options: SyncOptions.options) { context in
-            let progressLine = ProgressLine(terminal: context.terminal)
-            let interactive = context.terminal.isInteractive(.standardError)
-            // A bar that redraws on a terminal; a plain line every tenth of the way otherwise.
-            let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true) { done, total, key in
-                guard interactive || done == total || (done * 10 / total) != ((done - 1) * 10 / total) else { return }
-                progressLine.update("syncing \(done)/\(total) \(ProgressBar.render(done: done, total: total)) \(key)")
+            // A bar that redraws on a terminal, with the rate, the time left and budget waits; a
+            // plain line (a record with --log-format json) every tenth of the way otherwise; nothing with -q.
+            let quiet = try SyncOutput.level(context.arguments) == .quiet
+            let progress = SyncProgress(line: ProgressLine(terminal: context.terminal), isLive: context.terminal.isInteractive(.standardError))
+            let group = try await SyncSessions.open(context, dependencies: dependencies, requireRoot: true, progress: progress) { done, total, key in
+                if !quiet { progress.advance(done: done, total: total, key: key.description) }
             }
+            progress.attach(group.logger)
+            let output = try SyncOutput(context: context, logger: group.logger)
             var rounds: [SyncEngine.Round] = []
             do {
                 for session in group.sessions { rounds.append(try await session.engine.reconcile()) }
             } catch {
                 await group.close()
+                progress.finish()
                 throw error
             }
             await group.close()
-            progressLine.clear()
+            progress.finish()
             if try context.arguments.flag("--json") {
                 let answers = rounds.map(SyncSummary.JSON.init)
                 if answers.count == 1 { try context.printJSON(answers[0]) } else { try context.printJSON(answers) }
             } else {
                 for (session, round) in zip(group.sessions, rounds) {
-                    SyncSummary.printRound(round, context: context, label: group.sessions.count > 1 ? "sync \(session.settings.root)" : "sync")
+                    SyncSummary.printRound(round, output: output, label: group.sessions.count > 1 ? "sync \(session.settings.root)" : "sync")
                 }
             }
             if !rounds.allSatisfy(\.isInSync) {
                 if !(try context.arguments.flag("--json")) {
-                    for round in rounds { for reason in round.outOfSyncReasons { context.printError("aisearch-sync: not in sync: \(reason)") } }
+                    for round in rounds { for reason in round.outOfSyncReasons { output.error("not_in_sync", "not in sync: \(reason)") } }
                 }
                 throw ExitCode.failure
             }

@@ -5,6 +5,7 @@ import Foundation
 import LinuxSystem
 import Observability
 import SyncCore
+import Synchronization
 
 /// How a sync's folder and options are given on the command line (`plan`, `sync`, `status`,
 /// `watch`, `config check`).
@@ -30,6 +31,8 @@ enum SyncOptions {
         .value("--rate-limit", valueName: "n/seconds", help: "The client's request budget (default 1200/300, Cloudflare's limit)."),
         .flag("--emulator", help: "Run against a built-in emulator of the API on loopback (no account needed)."),
         .flag("--full", help: "List the whole instance even when one request shows it unchanged since the last full comparison."),
+        SyncOutput.quietOption,
+        SyncOutput.verboseOption,
     ]
 }
 
@@ -53,9 +56,12 @@ struct SyncSessions: Sendable {
 
     /// - Parameter requireRoot: fail (exit 2) when a sync's folder is missing or not a directory:
     ///   for the one-shot commands. `watch` waits for a missing folder instead (a mount to come).
+    /// - Parameter display: `sync`'s progress display: log lines are written above its bar, and
+    ///   budget waits show on it.
     static func open(_ context: CommandContext, dependencies: CommandDependencies, requireRoot: Bool = false,
+                     progress display: SyncProgress? = nil,
                      progress: (@Sendable (_ done: Int, _ total: Int, _ key: ItemKey) -> Void)? = nil) async throws -> SyncSessions {
-        let prepared = try await prepare(context, dependencies: dependencies)
+        let prepared = try await prepare(context, dependencies: dependencies, display: display)
         if requireRoot {
             do {
                 for sync in prepared.syncs { try checkRoot(sync.settings.root) }
@@ -80,10 +86,19 @@ struct SyncSessions: Sendable {
     /// Reads the configuration (the file again, on a reload) and builds a client per sync. With
     /// `--emulator`, the first call starts the emulator and later calls pass it back in.
     static func prepare(_ context: CommandContext, dependencies: CommandDependencies,
-                        reusing existingEmulator: EmulatorServer? = nil) async throws -> Prepared {
+                        reusing existingEmulator: EmulatorServer? = nil, display: SyncProgress? = nil) async throws -> Prepared {
         let settings = try EffectiveConfiguration.load(from: context)
-        let logger = Logger(level: settings.logLevel.value, format: settings.logFormat.value, secrets: settings.secrets,
-                            sink: TerminalLogSink(terminal: context.terminal))
+        // -v and -q move the default level (an explicit --log-level wins).
+        var level = settings.logLevel.value
+        if settings.logLevel.source == .defaultValue {
+            switch try SyncOutput.level(context.arguments) {
+            case .quiet: level = .warning
+            case .verbose: level = .debug
+            case .normal: break
+            }
+        }
+        let logger = Logger(level: level, format: settings.logFormat.value, secrets: settings.secrets,
+                            sink: TerminalLogSink(terminal: context.terminal, above: display?.line))
         let syncs = try settings.requireSyncs()
         let useEmulator = try context.arguments.flag("--emulator")
         let allowEmptyRoot = try context.arguments.flag("--allow-empty-root")
@@ -110,7 +125,7 @@ struct SyncSessions: Sendable {
                     if emulator != nil { try await prepareEmulated(sync.instance.value, on: client) }
                 } else {
                     client = try await self.client(for: sync, settings: settings, emulator: emulator, context: context,
-                                                   dependencies: dependencies, logger: logger)
+                                                   dependencies: dependencies, logger: logger, display: display)
                 }
                 let fields: [String: LogValue] = syncs.count > 1 ? ["instance": .string(sync.instance.value), "root": .string(sync.root.value)]
                     : ["instance": .string(sync.instance.value)]
@@ -164,16 +179,17 @@ struct SyncSessions: Sendable {
     }
 
     private static func client(for sync: SyncConfiguration, settings: EffectiveConfiguration, emulator: EmulatorServer?,
-                               context: CommandContext, dependencies: CommandDependencies, logger: Logger) async throws -> AISearchClient {
+                               context: CommandContext, dependencies: CommandDependencies, logger: Logger,
+                               display: SyncProgress?) async throws -> AISearchClient {
         guard let emulator else {
             var configuration = try ClientFactory.configuration(settings, sync: sync, arguments: context.arguments)
-            configuration.waitObserver = logWaits(to: logger)
+            configuration.waitObserver = logWaits(to: logger, limit: settings.rateLimit.value, display: display)
             return dependencies.makeClient(configuration)
         }
         var configuration = ClientConfiguration(accountID: "emulator", credentials: .apiToken("emulator"), baseURL: emulator.baseURL,
                                                 namespace: sync.namespaceName,
                                                 budgetLimits: settings.rateLimit.value.budgetLimits)
-        configuration.waitObserver = logWaits(to: logger)
+        configuration.waitObserver = logWaits(to: logger, limit: settings.rateLimit.value, display: display)
         let client = dependencies.makeClient(configuration)
         try await prepareEmulated(sync.instance.value, on: client)
         return client
@@ -188,17 +204,33 @@ struct SyncSessions: Sendable {
         if (try? await client.getInstance(instance)) == nil { _ = try await client.createInstance(id: instance) }
     }
 
-    /// Says why a run is held up: a retry after a failed exchange, or a spent request budget.
-    private static func logWaits(to logger: Logger) -> @Sendable (ClientWait) -> Void {
-        { wait in
-            let seconds = LogFormatter.numberText(Double(wait.delay.components.seconds) + Double(wait.delay.components.attoseconds) / 1e18)
+    /// Says why a run is held up: a retry after a failed exchange, or a spent request budget,
+    /// naming the limit in force. A budget wait is one line however many requests meet it:
+    /// requests that start waiting before the wait already logged has ended extend it quietly.
+    /// Waits under 2 s (the steady pace of the budget) are logged at debug level only.
+    private static func logWaits(to logger: Logger, limit: RateLimit, display: SyncProgress?) -> @Sendable (ClientWait) -> Void {
+        let lastResume = Mutex<ContinuousClock.Instant?>(nil)
+        let source = limit == .cloudflareDefault ? "the default, Cloudflare's limit" : "--rate-limit \(limit)"
+        let limitText = "\(limit.requests) requests per \(HumanDuration.text(seconds: limit.perSeconds))"
+        return { wait in
+            let text = HumanDuration.text(wait.delay)
             switch wait.reason {
+            case .budget where wait.delay < .seconds(2):
+                logger.debug(.apiRateLimited, "waiting \(text) for the request budget before \(wait.endpoint)", duration: wait.delay)
             case .budget:
-                logger.notice(.apiRateLimited, "request budget spent (--rate-limit, Cloudflare allows 1200 per 5 minutes): waiting \(seconds)s before \(wait.endpoint)",
-                              duration: wait.delay)
+                let now = ContinuousClock.now
+                let resume = now + wait.delay
+                display?.waiting(until: resume)
+                let isNew = lastResume.withLock { last in
+                    defer { last = max(last ?? resume, resume) }
+                    return last.map { now >= $0 } ?? true
+                }
+                guard isNew else { return }
+                logger.notice(.apiRateLimited, "waiting for the request budget (\(limitText), \(source)): resumes in \(text)",
+                              duration: wait.delay, fields: ["limit_requests": .int(limit.requests), "limit_seconds": .double(limit.perSeconds)])
             case .retry(let status, let attempt):
                 let answer = status.map { "answered \($0)" } ?? "got no answer"
-                logger.info(.apiRetry, "\(wait.endpoint) \(answer); attempt \(attempt + 1) in \(seconds)s", duration: wait.delay,
+                logger.info(.apiRetry, "\(wait.endpoint) \(answer); attempt \(attempt + 1) in \(text)", duration: wait.delay,
                             status: status)
             }
         }
@@ -218,10 +250,14 @@ struct SyncSessions: Sendable {
 }
 
 /// Log lines to the command's standard error, so tests capture them with the rest.
+/// Lines go above `sync`'s progress bar when there is one, never into it.
 struct TerminalLogSink: LogSink {
     let terminal: any Terminal
+    var above: ProgressLine?
 
-    func write(_ line: String) { terminal.write(line, to: .standardError) }
+    func write(_ line: String) {
+        if let above { above.writeAbove(line) } else { terminal.write(line, to: .standardError) }
+    }
 }
 
 extension DeleteLimit {

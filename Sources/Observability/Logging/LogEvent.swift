@@ -43,6 +43,8 @@ extension LogEvent {
     public static let rescanStarted: LogEvent = "rescan_started"
     public static let rescanDone: LogEvent = "rescan_done"
     public static let fileSkipped: LogEvent = "file_skipped"
+    /// Files left out of a scan, one record per reason, with `reason`, `count` and `examples`.
+    public static let filesLeftOut: LogEvent = "files_left_out"
     // Reconciling
     public static let reconcileStarted: LogEvent = "reconcile_started"
     public static let reconcileDone: LogEvent = "reconcile_done"

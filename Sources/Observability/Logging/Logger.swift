@@ -104,9 +104,19 @@ public struct Logger: Sendable {
                     errorCode: String? = nil, status: Int? = nil,
                     fields: @autoclosure () -> [String: LogValue] = [:]) {
         guard isEnabled(level) else { return }
-        let extra = fields()
+        write(level, event, message(), key: key, itemID: itemID, duration: duration, errorCode: errorCode, status: status,
+              fields: fields())
+    }
+
+    /// Writes one record whatever the logger's level: for a command's final line, which `-q`
+    /// keeps (`--log-format json` makes it a record like any other).
+    public func always(_ level: LogLevel, _ event: LogEvent, _ message: String, fields: [String: LogValue] = [:]) {
+        write(level, event, message, key: nil, itemID: nil, duration: nil, errorCode: nil, status: nil, fields: fields)
+    }
+
+    private func write(_ level: LogLevel, _ event: LogEvent, _ text: String, key: String?, itemID: String?, duration: Duration?,
+                       errorCode: String?, status: Int?, fields extra: [String: LogValue]) {
         let merged = context.isEmpty ? extra : context.merging(extra) { _, new in new }
-        let text = message()
         let time = core.now()
         let format = core.format
         core.state.withLock { state in

@@ -1,3 +1,5 @@
+import AISearchAPI
+
 /// The names of the item metadata fields the agent writes.
 public enum SyncMetadata {
     /// The text custom-metadata field carrying the SHA-256 (lowercase hex) of the uploaded content.
@@ -81,8 +83,9 @@ public enum DeletionLimit: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 }
 
-/// The API's request budget, as the client's token bucket sees it now: 1,200 requests per
-/// 5 minutes per user, shared with every other tool of the account.
+/// The API's request budget, as the client sees it now: 1,200 requests per 5 minutes per user,
+/// shared with every other tool of the account, read as the client and the emulator read it
+/// (`RequestWindow`: at most that many in any span of the window).
 public struct BudgetForecast: Hashable, Sendable, Codable {
     public var requestsPerWindow: Int
     public var windowSeconds: Double
@@ -95,10 +98,12 @@ public struct BudgetForecast: Hashable, Sendable, Codable {
         self.availableTokens = availableTokens
     }
 
-    /// Seconds `requests` take beyond what the bucket holds now, at the refill rate.
+    /// The least time `requests` take beyond what may go at once now: a whole window for every
+    /// further `requestsPerWindow` (`RequestBudget.Limits.minimumDuration`).
     public func secondsToSpend(_ requests: Int) -> Double {
-        let rate = Double(requestsPerWindow) / windowSeconds
-        guard rate > 0 else { return requests > 0 ? .infinity : 0 }
-        return max(0, Double(requests) - availableTokens) / rate
+        guard requestsPerWindow > 0, windowSeconds > 0, windowSeconds.isFinite else { return requests > 0 ? .infinity : 0 }
+        let limits = RequestBudget.Limits(requests: requestsPerWindow, period: .milliseconds(Int64(windowSeconds * 1000)))
+        let duration = limits.minimumDuration(forRequests: requests, available: Int(max(0, availableTokens.rounded(.down))))
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -2,7 +2,7 @@ import Testing
 
 /// Destructive commands ask on a terminal, refuse without one, and never ask with -y.
 @Suite struct ConfirmationTests {
-    @Test(arguments: ["items delete -i docs it1", "instances delete docs", "namespaces delete research", "jobs cancel docs job-1"])
+    @Test(arguments: ["items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", "instances delete docs", "namespaces delete research", "jobs cancel docs job-1"])
     func withoutATerminalAndWithoutYesTheyRefuse(_ command: String) async {
         let run = await runAPI(command)
         #expect(run.status == 2)
@@ -11,19 +11,19 @@ import Testing
     }
 
     @Test func refusalNamesTheItemAndTheInstance() async {
-        let run = await runAPI("items delete -i docs it1")
+        let run = await runAPI("items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d")
         #expect(run.error == """
-            aisearch-sync: error: not confirmed: standard input is not a terminal; pass -y (--force) to delete item it1 from instance docs
+            aisearch-sync: error: not confirmed: standard input is not a terminal; pass -y (--force) to delete item 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d from instance docs
             Run 'aisearch-sync items delete --help' for usage.
 
             """)
     }
 
     @Test func onATerminalYesDeletes() async {
-        let run = await runAPI("items delete -i docs it1", responses: [.ok(#"{"key":"a.md"}"#)], interactive: true, answers: ["y"])
+        let run = await runAPI("items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", responses: [.ok(#"{"key":"a.md"}"#)], interactive: true, answers: ["y"])
         #expect(run.status == 0)
-        #expect(run.error == "Delete item it1 from instance docs? [y/N] ")
-        #expect(run.lines == ["DELETE /accounts/acc/ai-search/namespaces/default/instances/docs/items/it1"])
+        #expect(run.error == "Delete item 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d from instance docs? [y/N] ")
+        #expect(run.lines == ["DELETE /accounts/acc/ai-search/namespaces/default/instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d"])
     }
 
     @Test(arguments: ["", "n", "no", "maybe"])

@@ -92,11 +92,8 @@ import Testing
         ("instances update docs", "nothing to update: pass at least one setting, e.g. --chunk-size or --paused"),
         ("instances update docs --paused --resume", "--paused and --resume cannot be used together"),
         ("instances create docs --type s3", "--type: 's3' is not one of: r2, web-crawler"),
-        ("jobs list", "missing instance: pass it as the INSTANCE argument or with --instance (or set AISEARCH_INSTANCE)"),
-        ("jobs get job-1", "missing instance: pass it as the INSTANCE argument or with --instance (or set AISEARCH_INSTANCE)"),
         ("jobs get", "missing argument <job>: pass INSTANCE JOB, or JOB with --instance"),
         ("jobs get docs job-1 -i notes", "two instances given: 'docs' and --instance 'notes'; pass one"),
-        ("items list", "missing required option '--instance <id>' (or set AISEARCH_INSTANCE)"),
         ("items list --instnace docs", "unknown option '--instnace'; did you mean '--instance'?"),
     ])
     func usageErrorsExitTwoAndSendNothing(command: String, message: String) async {

@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func itemGetIsADetailList() async {
-        let run = await runAPI("items get -i docs 0b6c9a2e", responses: [.ok(Fixture.item)])
+        let run = await runAPI("items get -i docs 0b6c9a2e-1111-4c1e-9d3e-7f2a5b8c0d01", responses: [.ok(Fixture.item)])
         #expect(run.output == """
             id         0b6c9a2e-1111-4c1e-9d3e-7f2a5b8c0d01
             key        guide/intro.md
@@ -113,8 +113,8 @@ import Testing
         ("instances list --legacy-paths", "No instances.\n"),
         ("jobs list docs", "No jobs for instance docs.\n"),
         ("namespaces list", "No namespaces.\n"),
-        ("items logs -i docs it1", "No logs for item it1.\n"),
-        ("items chunks -i docs it1", "No chunks for item it1.\n"),
+        ("items logs -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", "No logs for item 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d.\n"),
+        ("items chunks -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", "No chunks for item 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d.\n"),
         ("jobs logs docs job-1", "No logs for job job-1.\n"),
     ])
     func emptyListsSaySo(command: String, message: String) async {
@@ -160,23 +160,23 @@ import Testing
     }
 
     @Test func logsChunksAndJobLogsAreTables() async {
-        let logs = await runAPI("items logs -i docs it1", responses: [.ok("[\(Fixture.itemLog)]", resultInfo: #"{"cursor":"c2"}"#)])
+        let logs = await runAPI("items logs -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", responses: [.ok("[\(Fixture.itemLog)]", resultInfo: #"{"cursor":"c2"}"#)])
         #expect(logs.output == """
             TIME                 ACTION  CHUNKS   MS  ERROR  MESSAGE
             2025-06-02 09:15:00  index        3  120         ok
 
             """)
         #expect(logs.error == "More logs: pass --cursor c2\n")
-        let chunks = await runAPI("items chunks -i docs it1", responses: [.ok("[\(Fixture.chunk)]")])
+        let chunks = await runAPI("items chunks -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", responses: [.ok("[\(Fixture.chunk)]")])
         #expect(chunks.output == "ID  BYTES  TEXT\nc1  0-11   Hello world\n")
         let jobLogs = await runAPI("jobs logs docs job-1", responses: [.ok("[\(Fixture.jobLog)]")])
         #expect(jobLogs.output == "TIME                 TYPE  MESSAGE\n2025-06-02 12:00:00     1  Started\n")
     }
 
     @Test func deletesSayWhatWasDeleted() async {
-        let item = await runAPI("items delete -i docs it1 -y", responses: [.ok(#"{"key":"guide/intro.md"}"#)])
-        #expect(item.output == "Deleted item guide/intro.md (it1) from instance docs.\n")
-        let itemJSON = await runAPI("items delete -i docs it1 -y --json", responses: [.ok(#"{"key":"guide/intro.md"}"#)])
+        let item = await runAPI("items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d -y", responses: [.ok(#"{"key":"guide/intro.md"}"#)])
+        #expect(item.output == "Deleted item guide/intro.md (5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d) from instance docs.\n")
+        let itemJSON = await runAPI("items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d -y --json", responses: [.ok(#"{"key":"guide/intro.md"}"#)])
         #expect(itemJSON.output == "{\n  \"key\" : \"guide/intro.md\"\n}\n")
         let instance = await runAPI("instances delete docs -y", responses: [.ok(Fixture.instance)])
         #expect(instance.output == "Deleted instance docs.\n")
@@ -187,14 +187,14 @@ import Testing
     }
 
     @Test func downloadWritesTheBytes() async throws {
-        let toStdout = await runAPI("items download -i docs it1", responses: [.bytes(Array("# Intro\n".utf8))])
+        let toStdout = await runAPI("items download -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", responses: [.bytes(Array("# Intro\n".utf8))])
         #expect(toStdout.status == 0)
         #expect(toStdout.output == "# Intro\n")
 
         let folder = try TemporaryFolder()
         let target = folder.path + "/out.bin"
         let bytes: [UInt8] = [0, 0xFF, 0xFE, 10, 13]
-        let toFile = await runAPI(["items", "download", "-i", "docs", "it1", "-o", target], responses: [.bytes(bytes)])
+        let toFile = await runAPI(["items", "download", "-i", "docs", "5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", "-o", target], responses: [.bytes(bytes)])
         #expect(toFile.status == 0, "\(toFile.error)")
         #expect(toFile.output.isEmpty)
         #expect(toFile.error == "Wrote 5 B to \(target).\n")

@@ -43,19 +43,19 @@ import Testing
              request: "GET /instances/docs/items?page=2&per_page=5&key=a.md&item_id=x&source=builtin&status=error"
                 + "&search=a&sort_by=modified_at&metadata_filter=%7B%22folder%22%3A%22r%2F%22%7D",
              result: "[]"),
-        Case(command: "items get -i docs it1", request: "GET /instances/docs/items/it1", result: Fixture.item),
+        Case(command: "items get -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", request: "GET /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", result: Fixture.item),
         Case(command: "items create-or-update -i docs a.md --wait", request: "PUT /instances/docs/items",
              body: #"{"key":"a.md","next_action":"INDEX","wait_for_completion":true}"#, result: Fixture.item),
-        Case(command: "items sync -i docs it1", request: "PATCH /instances/docs/items/it1",
+        Case(command: "items sync -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", request: "PATCH /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d",
              body: #"{"next_action":"INDEX"}"#, result: Fixture.item),
-        Case(command: "items sync -i docs it1 --wait", request: "PATCH /instances/docs/items/it1",
+        Case(command: "items sync -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d --wait", request: "PATCH /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d",
              body: #"{"next_action":"INDEX","wait_for_completion":true}"#, result: Fixture.item),
-        Case(command: "items delete -i docs it1 -y", request: "DELETE /instances/docs/items/it1", result: #"{"key":"a.md"}"#),
-        Case(command: "items logs -i docs it1 --cursor c1 --limit 5", request: "GET /instances/docs/items/it1/logs?cursor=c1&limit=5",
+        Case(command: "items delete -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d -y", request: "DELETE /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", result: #"{"key":"a.md"}"#),
+        Case(command: "items logs -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d --cursor c1 --limit 5", request: "GET /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d/logs?cursor=c1&limit=5",
              result: "[]"),
-        Case(command: "items chunks -i docs it1 --limit 5 --offset 10",
-             request: "GET /instances/docs/items/it1/chunks?limit=5&offset=10", result: "[]"),
-        Case(command: "items download -i docs it1", request: "GET /instances/docs/items/it1/download"),
+        Case(command: "items chunks -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d --limit 5 --offset 10",
+             request: "GET /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d/chunks?limit=5&offset=10", result: "[]"),
+        Case(command: "items download -i docs 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", request: "GET /instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d/download"),
     ]
 
     static let jobCases: [Case] = [
@@ -103,9 +103,9 @@ import Testing
     }
 
     @Test func instanceComesFromTheEnvironment() async {
-        let run = await runAPI("items get it1", responses: [.ok(Fixture.item)],
+        let run = await runAPI("items get 5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d", responses: [.ok(Fixture.item)],
                                environment: Secrets.environment.merging(["AISEARCH_INSTANCE": "docs"]) { $1 })
-        #expect(run.lines == ["GET /accounts/acc/ai-search/namespaces/default/instances/docs/items/it1"])
+        #expect(run.lines == ["GET /accounts/acc/ai-search/namespaces/default/instances/docs/items/5f0c1d2e-3333-4a4b-8c8d-9e0f1a2b3c4d"])
     }
 
     @Test func baseURLOptionIsUsed() async {

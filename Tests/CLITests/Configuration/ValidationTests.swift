@@ -29,7 +29,7 @@ import Testing
         (#"{"syncs": {"root": "/a"}}"#, #"config.json: syncs: {…} is not allowed; use a list of objects like [{"root": "/srv/docs", "instance": "docs"}]"#),
         (#"{"syncs": ["/a"]}"#, #"config.json: syncs[0]: "/a" is not allowed; use a list of objects like [{"root": "/srv/docs", "instance": "docs"}]"#),
         (Self.sync + #""max_delete": "150%"}]}"#, #"config.json: syncs[1].max_delete: "150%" is not allowed; use a count like 100 or a percentage from 0% to 100%"#),
-        (#"{"syncs": [{"root": "/a", "instance": "a"}, {"root": "/b", "instance": "b c"}]}"#, #"config.json: syncs[1].instance: "b c" is not allowed; use an instance name (letters, digits, - and _)"#),
+        (#"{"syncs": [{"root": "/a", "instance": "a"}, {"root": "/b", "instance": "b c"}]}"#, #"config.json: syncs[1].instance: "b c" is not allowed; use an instance id (lowercase letters, digits, - and _, 1 to 64 characters)"#),
         (#"{"syncs": [{"root": "/a", "instance": "a", "prefix": "/abs"}]}"#, #"config.json: syncs[0].prefix: "/abs" is not allowed; use a key prefix like handbook/ (no leading /, no empty, . or .. segments)"#),
         (#"{"syncs": [{"root": "/a", "instance": "a", "prefix": "a/../b"}]}"#, #"config.json: syncs[0].prefix: "a/../b" is not allowed; use a key prefix like handbook/ (no leading /, no empty, . or .. segments)"#),
         (#"{"syncs": [{"root": "", "instance": "a"}]}"#, #"config.json: syncs[0].root: "" is not allowed; use a folder path"#),

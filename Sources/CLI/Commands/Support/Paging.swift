@@ -20,6 +20,24 @@ struct Paging: Sendable {
         followsPages = try arguments.flag(Self.all.name)
     }
 
+    /// `20 of 2,477; --all for every page` on standard error, when one page is not the whole
+    /// list (standard output keeps only the table, for scripts).
+    static func printFooter(shown: Int, total: Int?, context: CommandContext) {
+        guard let total, total > shown else { return }
+        context.printError("\(grouped(shown)) of \(grouped(total)); --all for every page")
+    }
+
+    /// `2477` as `2,477`.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return (number < 0 ? "-" : "") + result
+    }
+
     /// The entries of one page, or with `--all` of every page from `page` on (50 a page unless
     /// `--per-page` says otherwise). Following stops after an empty page, a page shorter than the
     /// page size, a page that reaches `result_info.total_count`, or a page equal to the previous
