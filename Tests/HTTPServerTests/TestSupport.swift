@@ -198,8 +198,10 @@ func withServer<T>(
     }
 }
 
-/// Waits until `condition` holds, checking every few milliseconds, at most `timeout`.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+/// Waits until `condition` holds, checking every few milliseconds, at most `timeout`: a hang
+/// guard, long enough for a loaded 2-core machine (the whole suite shares its two cooperative
+/// threads with the server under test), never a timing assertion.
+func eventually(timeout: Duration = .seconds(90), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         if ContinuousClock.now > deadline { return false }
