@@ -213,7 +213,7 @@ public struct Agent: Sendable {
                 guard case .retryable(let reason) = FailureVerdict.classify(error, instance: instances) else { throw error }
                 attempts += 1
                 let delay = backoff.next()
-                configuration.logger.error("start_failed", "could not start (attempt \(attempts)): \(reason); trying again in \(delay)")
+                configuration.logger.error("start_failed", "could not start (attempt \(attempts)): \(reason); trying again in \(HumanDuration.text(delay))")
                 guard await sleepUnlessStopped(for: delay) else { return nil }
             }
         }

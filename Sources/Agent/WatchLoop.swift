@@ -69,7 +69,7 @@ public struct WatchLoop: Sendable {
         var state = LoopState(backoff: Backoff(initial: timing.initialBackoff, maximum: timing.maximumBackoff))
         if session.previousRunInterrupted {
             state.recoveryDue = clock.now() + timing.recoveryDelay
-            session.logger.notice("recovery_scheduled", "the previous run on this state was interrupted; comparing everything again once the initial sync is done and \(timing.recoveryDelay) have passed, to catch requests it left in flight")
+            session.logger.notice("recovery_scheduled", "the previous run on this state was interrupted; comparing everything again once the initial sync is done and \(HumanDuration.text(timing.recoveryDelay)) have passed, to catch requests it left in flight")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var watcherGeneration = 0
@@ -110,7 +110,7 @@ public struct WatchLoop: Sendable {
                 case .watcherEnded(let error, let generation) where generation == watcherGeneration:
                     let delay = state.watcherBackoff.next()
                     let reason = error.map { "\($0)" } ?? "its event stream ended"
-                    session.logger.error(.watcherFailed, "the watcher stopped (\(reason)); starting it again in \(delay), then comparing everything")
+                    session.logger.error(.watcherFailed, "the watcher stopped (\(reason)); starting it again in \(HumanDuration.text(delay)), then comparing everything")
                     telemetry.health.setWatcherAlive(false, root: name, reason: reason)
                     state.watcherRestartDue = clock.now() + delay
                     state.owesFullComparison = true
@@ -221,7 +221,7 @@ public struct WatchLoop: Sendable {
                 state.failures += 1
                 state.retryAt = clock.now() + delay
                 let what = state.owesSave ? "saving the state" : state.initialDone ? "a round" : "the initial sync"
-                session.logger.error("round_failed", "\(what) failed: \(reason); trying again in \(delay) (attempt \(state.failures + 1))")
+                session.logger.error("round_failed", "\(what) failed: \(reason); trying again in \(HumanDuration.text(delay)) (attempt \(state.failures + 1))")
                 telemetry.health.setFailure("\(what) failed: \(reason); retrying", root: name)
             }
         }
