@@ -164,3 +164,19 @@ public enum PathComponent {
         return escaped.hasSuffix("%2F") ? String(escaped.dropLast(3)) : escaped
     }
 }
+
+extension AgentSession {
+    /// Said once per run when files got shortened keys (their path makes a key over the API's 128
+    /// characters) and the instance cannot keep their full paths: search results then show the
+    /// shortened key only. Nil when there is none, or the instance declares the path field.
+    public func shortenedKeysWarning(_ round: SyncEngine.Round) -> String? {
+        guard !engine.executor.options.uploadsPathMetadata else { return nil }
+        let mapper = engine.executor.keyMapper
+        let shortened = round.snapshot.files.filter { $0.isEligible && mapper.isShortened($0.key) }
+        guard !shortened.isEmpty else { return nil }
+        let examples = shortened.prefix(3).map { "\($0.path) → \($0.key)" }.joined(separator: ", ")
+        return "\(shortened.count) file(s) have paths too long for the API's 128-character keys and got shortened keys "
+            + "(\(examples)\(shortened.count > 3 ? ", …" : "")); the instance keeps their full paths only if it declares the field: "
+            + "aisearch-sync instances update \(instance) --custom-metadata \(KeyMapper.pathMetadataField):text"
+    }
+}

@@ -191,6 +191,9 @@ public struct WatchLoop: Sendable {
                 let round = try await run(kind)
                 state.record(kind)
                 if kind == .full || kind == .fullListing {
+                    if !state.initialDone, let warning = session.shortenedKeysWarning(round) {
+                        session.logger.warning("keys_shortened", warning)
+                    }
                     state.initialDone = true
                     telemetry.health.markInitialReconcileDone(root: name)
                     state.safetyDue = timing.safetyRescan.map { clock.now() + $0 }

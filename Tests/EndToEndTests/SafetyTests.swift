@@ -175,6 +175,27 @@ import Testing
         try await harness.server.emulator.setFaults(FaultSettings())
     }
 
+    @Test func shortenedKeysAreReportedOnceWithTheFix() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        let long = String(repeating: "a-very-long-folder-name/", count: 6) + "page.md"
+        try harness.write(long, "deep")
+        try harness.write("short.md", "short")
+        let sync = try await run(["sync", harness.root.path, "--instance", "docs"], state: harness.stateDirectory, harness: harness)
+        #expect(sync.status == 0, "\(sync.agent.errors)")
+        let warnings = sync.agent.errors.components(separatedBy: "\n").filter { $0.contains("got shortened keys") }
+        #expect(warnings.count == 1, "\(sync.agent.errors)")
+        #expect(warnings.first?.contains("instances update docs --custom-metadata aisearch_sync_path:text") == true)
+        // With the field declared, the full path travels with the upload: nothing to warn about.
+        _ = try await harness.client.createInstance(
+            id: "kept", settings: InstanceSettings(customMetadata: [CustomMetadataField(fieldName: "aisearch_sync_path", dataType: .text)]))
+        let kept = try await run(["sync", harness.root.path, "--instance", "kept"], state: harness.stateDirectory.appendingPathComponent("kept"),
+                                 harness: harness)
+        #expect(kept.status == 0, "\(kept.agent.errors)")
+        #expect(!kept.agent.errors.contains("got shortened keys"), "\(kept.agent.errors)")
+    }
+
     @Test func aListingThatSkipsItemsMakesTheNextSyncUploadNothing() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }

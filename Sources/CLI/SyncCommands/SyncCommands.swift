@@ -36,6 +36,7 @@ enum SyncCommands {
                     if !(try context.arguments.flag("--json")) {
                         if group.sessions.count > 1 { output.line("# \(session.settings.root) → \(session.instance)") }
                         SyncSummary.printPlan(round, output: output, budget: budget)
+                        if let warning = session.shortenedKeysWarning(round) { output.warning("keys_shortened", "warning: \(warning)") }
                     }
                 }
             } catch {
@@ -78,6 +79,7 @@ enum SyncCommands {
             } else {
                 for (session, round) in zip(group.sessions, rounds) {
                     SyncSummary.printRound(round, output: output, label: group.sessions.count > 1 ? "sync \(session.settings.root)" : "sync")
+                    if let warning = session.shortenedKeysWarning(round) { output.warning("keys_shortened", "warning: \(warning)") }
                 }
             }
             if !rounds.allSatisfy(\.isInSync) {

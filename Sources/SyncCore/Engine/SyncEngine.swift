@@ -87,7 +87,7 @@ public actor SyncEngine {
     }
 
     public let scanner: TreeScanner
-    public let executor: PlanExecutor
+    public nonisolated let executor: PlanExecutor
     public let state: StateStore
     public let settings: Settings
     private var store: any RemoteItemStore { executor.store }
