@@ -47,7 +47,7 @@ public struct AgentSession: Sendable {
             throw AgentError(.usage, "\(settings.prefixSource): \(error)")
         }
         let (state, interrupted) = try await openState(settings, client: client, logger: logger)
-        let rules = IgnoreRules()
+        let rules = IgnoreRules(readsGitignore: settings.gitignore)
         let policy = EligibilityPolicy()
         let scanner = TreeScanner(root: root, keyMapper: keyMapper, policy: policy, ignoreRules: rules)
         let declared = Set((instanceSettings.settings.customMetadata ?? []).filter { $0.dataType == .text }.map(\.fieldName))

@@ -34,6 +34,8 @@ public struct SessionSettings: Sendable, Equatable {
     /// (`--r2-credentials-file`); nil: from the environment (`R2_ENDPOINT`, `R2_ACCESS_KEY_ID`, …).
     public var r2Endpoint: String?
     public var r2CredentialsFile: String?
+    /// Read `.gitignore` files as ignore rules too (`--gitignore`).
+    public var gitignore = false
 
     public init(root: String, instance: String, prefix: String = "", prefixSource: String = "--prefix",
                 stateDirectory: FilePathBytes? = nil, environment: [String: String] = [:],

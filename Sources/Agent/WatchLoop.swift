@@ -160,8 +160,9 @@ public struct WatchLoop: Sendable {
             }
         }
         for directory in batch.rulesChanged {
-            let file = directory.isEmpty ? IgnoreRules.fileName : directory.appending(IgnoreRules.fileName)
-            session.logger.notice("ignore_rules_changed", "\(file) changed; re-evaluating \(directory.isEmpty ? "the whole folder" : "\(directory)/")")
+            let place = directory.isEmpty ? "the folder's top" : "\(directory)/"
+            let files = session.ignoreRules.ruleFileNames.map(\.description).joined(separator: " or ")
+            session.logger.notice("ignore_rules_changed", "a rule file (\(files)) in \(place) changed; re-evaluating \(directory.isEmpty ? "the whole folder" : "\(directory)/")")
             if directory.isEmpty { state.owesRescan = state.owesRescan ?? .ignoreRules } else { state.ruleDirectories.insert(directory) }
         }
         for path in batch.changed {

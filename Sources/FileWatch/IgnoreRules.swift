@@ -44,6 +44,15 @@ public struct IgnoreMatch: Hashable, Sendable, CustomStringConvertible {
 public struct IgnoreRules: Hashable, Sendable {
     /// The rule file's name, looked for in every watched directory.
     public static let fileName: FilePathBytes = ".aisearchignore"
+    /// Git's rule file, read too when asked (`--gitignore`), before `.aisearchignore` (whose lines
+    /// then win in the same directory).
+    public static let gitignoreFileName: FilePathBytes = ".gitignore"
+
+    /// The rule files read in every directory, in the order their lines apply (later wins).
+    public private(set) var ruleFileNames: [FilePathBytes] = [fileName]
+
+    /// Whether `name` is one of the rule files (a change to it changes the rules).
+    public func isRuleFile(_ name: FilePathBytes) -> Bool { ruleFileNames.contains(name) }
 
     /// Always applied unless `includeDefaults` is false: version-control folders and the
     /// temporaries editors write next to the file they save.
@@ -70,7 +79,9 @@ public struct IgnoreRules: Hashable, Sendable {
     /// - Parameters:
     ///   - includeDefaults: apply `defaultPatterns`.
     ///   - extraPatterns: further gitignore-syntax lines, e.g. the agent's own state file name.
-    public init(includeDefaults: Bool = true, extraPatterns: [String] = []) {
+    ///   - readsGitignore: read `.gitignore` files as rule files too (nested ones included).
+    public init(includeDefaults: Bool = true, extraPatterns: [String] = [], readsGitignore: Bool = false) {
+        if readsGitignore { ruleFileNames = [Self.gitignoreFileName, Self.fileName] }
         if includeDefaults {
             baseRules += Self.defaultPatterns.compactMap { Self.rule($0.utf8, source: .builtIn) }
         }
@@ -80,10 +91,17 @@ public struct IgnoreRules: Hashable, Sendable {
     /// Adds the lines of a rule file found in `directory` (relative to the root; empty for the
     /// root itself), replacing any rules loaded before from that directory.
     public mutating func setRuleFile(_ contents: some Collection<UInt8>, in directory: FilePathBytes) {
-        let file = directory.isEmpty ? Self.fileName : directory.appending(Self.fileName)
+        setRuleFiles([(Self.fileName, Array(contents))], in: directory)
+    }
+
+    /// Sets the rules of `directory` from its rule files, `(name, contents)` in `ruleFileNames` order.
+    mutating func setRuleFiles(_ files: [(name: FilePathBytes, contents: [UInt8])], in directory: FilePathBytes) {
         var rules: [Rule] = []
-        for (index, line) in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            if let rule = Self.rule(line, source: .file(file, line: index + 1)) { rules.append(rule) }
+        for (name, contents) in files {
+            let file = directory.isEmpty ? name : directory.appending(name)
+            for (index, line) in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+                if let rule = Self.rule(line, source: .file(file, line: index + 1)) { rules.append(rule) }
+            }
         }
         fileRules[directory] = rules.isEmpty ? nil : rules
     }
@@ -93,16 +111,17 @@ public struct IgnoreRules: Hashable, Sendable {
         fileRules[directory] = nil
     }
 
-    /// Reads `root/directory/.aisearchignore` into the rules, or forgets it when it is absent.
-    /// Returns whether a file was read.
+    /// Reads the rule files of `root/directory` (`.aisearchignore`, and `.gitignore` when asked)
+    /// into the rules, or forgets them when there are none. Returns whether a file was read.
     @discardableResult
     public mutating func loadRuleFile(root: FilePathBytes, directory: FilePathBytes) -> Bool {
         let directoryPath = directory.isEmpty ? root : root.appending(directory)
-        guard let contents = try? readWholeFile(directoryPath.appending(Self.fileName)) else {
+        let files = ruleFileNames.compactMap { name in (try? readWholeFile(directoryPath.appending(name))).map { (name, Array($0)) } }
+        guard !files.isEmpty else {
             removeRuleFile(in: directory)
             return false
         }
-        setRuleFile(contents, in: directory)
+        setRuleFiles(files.map { (name: $0.0, contents: $0.1) }, in: directory)
         return true
     }
 
@@ -123,7 +142,9 @@ public struct IgnoreRules: Hashable, Sendable {
             let contents = fileRules.removeValue(forKey: directory)!
             fileRules[moved] = contents.map { rule in
                 var rule = rule
-                if case .file(_, let line) = rule.source { rule.source = .file(moved.appending(Self.fileName), line: line) }
+                if case .file(let file, let line) = rule.source, let name = file.components.last {
+                    rule.source = .file(moved.appending(name), line: line)
+                }
                 return rule
             }
         }

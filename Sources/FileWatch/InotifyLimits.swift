@@ -64,7 +64,7 @@ func walkTree<E: Error>(root: FilePathBytes, from start: FilePathBytes, rules: i
             listingFailed(directory, error)
             continue
         }
-        if entries.contains(where: { $0.name == IgnoreRules.fileName }) {
+        if entries.contains(where: { rules.isRuleFile($0.name) }) {
             rules.loadRuleFile(root: root, directory: directory)
         } else if rules.ruleFileDirectories.contains(directory) {
             rules.removeRuleFile(in: directory)

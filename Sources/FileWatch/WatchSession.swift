@@ -202,7 +202,7 @@ final class WatchSession {
             }
             let path = directory.appending(inTree: event.name)
             let isDirectory = event.mask.contains(.isDirectory)
-            if !isDirectory && event.name == IgnoreRules.fileName { ruleFileChanged(in: directory) }
+            if !isDirectory && rules.isRuleFile(event.name) { ruleFileChanged(in: directory) }
             if event.mask.contains(.movedFrom) {
                 pendingMoves[event.cookie] = PendingMove(path: path, isDirectory: isDirectory,
                                                          deadline: clock.now.advanced(by: configuration.moveGraceWindow))

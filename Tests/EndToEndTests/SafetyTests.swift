@@ -196,6 +196,30 @@ import Testing
         #expect(!kept.agent.errors.contains("got shortened keys"), "\(kept.agent.errors)")
     }
 
+    @Test func gitignoreRulesApplyOnlyWhenAskedFor() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        _ = try await harness.client.createInstance(id: "plain")
+        try harness.write(".gitignore", "build/\n*.log\n")
+        try harness.write("guide/.gitignore", "draft.md\n")
+        try harness.write(".aisearchignore", "!keep.log\n")   // .aisearchignore wins over .gitignore in the same folder
+        try harness.write("readme.md", "readme")
+        try harness.write("build/out.md", "generated")
+        try harness.write("debug.log", "noise")
+        try harness.write("keep.log", "kept")
+        try harness.write("guide/intro.md", "intro")
+        try harness.write("guide/draft.md", "draft")
+        let with = try await run(["sync", harness.root.path, "--instance", "docs", "--gitignore"], state: harness.stateDirectory, harness: harness)
+        #expect(with.status == 0, "\(with.agent.errors)")
+        #expect(Set(await harness.remoteContents().keys) == [".gitignore", "guide/.gitignore", "readme.md", "keep.log", "guide/intro.md"])
+        let without = try await run(["sync", harness.root.path, "--instance", "plain"], state: harness.stateDirectory.appendingPathComponent("plain"),
+                                    harness: harness)
+        #expect(without.status == 0, "\(without.agent.errors)")
+        #expect(await harness.remoteContents(instance: "plain")["build/out.md"] != nil)
+        #expect(await harness.remoteContents(instance: "plain")["guide/draft.md"] != nil)
+    }
+
     @Test func aListingThatSkipsItemsMakesTheNextSyncUploadNothing() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }

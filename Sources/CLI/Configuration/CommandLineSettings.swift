@@ -46,6 +46,7 @@ public struct CommandLineSettings: Sendable, Equatable {
         .value("--concurrency", valueName: "n", help: "Parallel requests (1-64)."),
         .value("--owner", valueName: "name", help: "This agent's owner marker on its items."),
         .flag("--delete-foreign", help: "Also delete items under the prefix that this agent did not upload."),
+        .flag("--gitignore", help: "Read .gitignore files as ignore rules too."),
         .value("--settle", valueName: "duration", help: "Quiet time before a changed file is uploaded."),
         .value("--max-settle", valueName: "duration", help: "Longest wait for a file that keeps changing."),
         .value("--safety-rescan", valueName: "duration", help: "Full rescan interval (e.g. 1h), or off."),

@@ -65,11 +65,11 @@ public struct ConfigFile: Sendable, Equatable {
     public static let topLevelKeys = [
         "account_id", "api_token", "api_token_file", "email", "api_key", "base_url", "namespace",
         "legacy_paths", "log_format", "log_level", "listen", "state_dir", "max_delete", "concurrency",
-        "settle_ms", "max_settle_ms", "safety_rescan", "wait", "rate_limit", "owner", "delete_foreign", "syncs",
+        "settle_ms", "max_settle_ms", "safety_rescan", "wait", "rate_limit", "owner", "delete_foreign", "gitignore", "syncs",
     ]
     public static let syncKeys = [
         "root", "instance", "prefix", "namespace", "legacy_paths", "max_delete", "concurrency",
-        "settle_ms", "max_settle_ms", "safety_rescan", "owner", "delete_foreign",
+        "settle_ms", "max_settle_ms", "safety_rescan", "owner", "delete_foreign", "gitignore",
     ]
     static let rateLimitKeys = ["requests", "per_seconds"]
 

@@ -65,6 +65,7 @@ public struct ConfigurationReport: Sendable, Equatable {
             add(prefix + "max_delete", sync.maxDelete) { $0.description }
             add(prefix + "owner", sync.owner) { $0 }
             add(prefix + "delete_foreign", sync.deleteForeign) { String($0) }
+            add(prefix + "gitignore", sync.gitignore) { String($0) }
             add(prefix + "concurrency", sync.concurrency) { String($0) }
             add(prefix + "settle_ms", sync.settle) { SyncResolver.milliseconds($0) }
             add(prefix + "max_settle_ms", sync.maxSettle) { SyncResolver.milliseconds($0) }

@@ -144,6 +144,8 @@ public struct SyncConfiguration: Sendable, Equatable {
     /// The owner marker; nil: the default (host name and folder, see `OwnerMarker`).
     public var owner: Setting<String>?
     public var deleteForeign: Setting<Bool>
+    /// Read `.gitignore` files as ignore rules too.
+    public var gitignore: Setting<Bool>
     public var concurrency: Setting<Int>
     public var settle: Setting<Duration>
     public var maxSettle: Setting<Duration>

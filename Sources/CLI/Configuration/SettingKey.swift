@@ -60,6 +60,8 @@ enum SettingKeys {
         parse: { text in
             text.isEmpty || text.utf8.count > 200 || text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f } ? nil : text
         })
+    static let gitignore = SettingKey<Bool>(
+        name: "gitignore", flag: "--gitignore", allowed: "true or false", parse: boolean)
     static let deleteForeign = SettingKey<Bool>(
         name: "delete_foreign", flag: "--delete-foreign", allowed: "true or false", parse: boolean)
     static let concurrency = SettingKey<Int>(

@@ -84,6 +84,7 @@ struct SyncResolver {
             maxDelete: try layers.value(SettingKeys.maxDelete, sync: sync, default: SyncConfiguration.defaultMaxDelete),
             owner: try layers.value(SettingKeys.owner, sync: sync),
             deleteForeign: try layers.value(SettingKeys.deleteForeign, sync: sync, default: false),
+            gitignore: try layers.value(SettingKeys.gitignore, sync: sync, default: false),
             concurrency: try layers.value(SettingKeys.concurrency, sync: sync, default: SyncConfiguration.defaultConcurrency),
             settle: settle, maxSettle: maxSettle,
             safetyRescan: try layers.value(SettingKeys.safetyRescan, sync: sync, default: SyncConfiguration.defaultSafetyRescan))

@@ -22,6 +22,7 @@ enum SyncOptions {
         .value("--owner", valueName: "name", help: "Mark uploads with this owner name (default: this host and folder); items with it are ours on a fresh host.",
                environment: "AISEARCH_OWNER"),
         .flag("--delete-foreign", help: "Also delete items under the prefix that this agent did not upload (an exact mirror)."),
+        .flag("--gitignore", help: "Read the folder's .gitignore files (nested ones too) as ignore rules, beside .aisearchignore."),
         .value("--r2-endpoint", valueName: "url", help: "For an R2-backed instance: the bucket's S3 endpoint (default https://ACCOUNT_ID.r2.cloudflarestorage.com).",
                environment: "R2_ENDPOINT"),
         .value("--r2-credentials-file", valueName: "file", help: "For an R2-backed instance: a file with access_key_id and secret_access_key (default: R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY).",
@@ -139,6 +140,7 @@ struct SyncSessions: Sendable {
                     allowEmptyRoot: allowEmptyRoot, concurrency: sync.concurrency.value, waitForCompletion: settings.wait.value,
                     settle: sync.settle.value, maxSettle: sync.maxSettle.value, safetyRescan: sync.safetyRescan.value,
                     alwaysListEverything: listEverything)
+                sessionSettings.gitignore = sync.gitignore.value
                 sessionSettings.r2Endpoint = try context.arguments.string("--r2-endpoint")
                 sessionSettings.r2CredentialsFile = try context.arguments.string("--r2-credentials-file")
                 if let emulator {

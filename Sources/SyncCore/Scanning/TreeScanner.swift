@@ -96,7 +96,7 @@ public struct TreeScanner: Sendable {
             return
         }
         // This directory's rule file governs everything below it, so it is read before its entries.
-        if entries.contains(where: { $0.name == IgnoreRules.fileName }) {
+        if entries.contains(where: { rules.isRuleFile($0.name) }) {
             rules.loadRuleFile(root: root, directory: directory)
         } else {
             rules.removeRuleFile(in: directory)

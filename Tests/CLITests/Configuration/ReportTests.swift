@@ -37,6 +37,7 @@ import Testing
             syncs[0].max_delete      20                                    file config.json: syncs[0].max_delete
             syncs[0].owner           (not set)                             -
             syncs[0].delete_foreign  false                                 default
+            syncs[0].gitignore       false                                 default
             syncs[0].concurrency     4                                     default
             syncs[0].settle_ms       200                                   default
             syncs[0].max_settle_ms   10000                                 default
