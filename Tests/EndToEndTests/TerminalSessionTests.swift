@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// `sync` in a real pseudo-terminal (`script(1)`), the way a person runs it: while the request
+/// budget holds requests back the bar says so, and log lines are written above it, never inside.
+@Suite struct TerminalSessionTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) from util-linux is not installed"))
+    func aBudgetWaitShowsOnTheBarAndNoLogLineLandsInsideIt() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<12 { try harness.write("f\(index).md", "file \(index)") }
+        let transcript = harness.root.deletingLastPathComponent().appendingPathComponent("terminal.out")
+        _ = FileManager.default.createFile(atPath: transcript.path, contents: nil)
+        let command = [try AgentProcess.binary().path, "sync", harness.root.path, "--instance", "docs", "--rate-limit", "5/3",
+                       "--state-dir", harness.stateDirectory.path].map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        process.environment = ["CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
+                               "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": harness.root.deletingLastPathComponent().path,
+                               "PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"]
+        process.standardOutput = try FileHandle(forWritingTo: transcript)
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(180)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        let text = (try? String(contentsOf: transcript, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(text.suffix(2000))")
+        #expect(text.contains("waiting for the request budget, resumes in"), "\(text.suffix(2000))")
+        #expect(text.contains("12 uploaded"), "\(text.suffix(2000))")
+        // What a terminal shows on one row: each redraw starts after a carriage return.
+        let rows = text.components(separatedBy: "\n").flatMap { $0.components(separatedBy: "\r") }
+        let mixed = rows.filter { $0.contains("syncing ") && ($0.contains("NOTICE") || $0.contains("WARNING") || $0.contains("INFO")) }
+        #expect(mixed.isEmpty, "log text inside the bar: \(mixed)")
+        // The budget waits were logged (so the check above had log lines to misplace).
+        #expect(rows.contains { $0.contains("request budget") && !$0.contains("syncing ") }, "\(text.suffix(2000))")
+    }
+}
