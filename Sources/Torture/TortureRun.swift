@@ -35,7 +35,13 @@ public struct TortureRun: Sendable {
             waitTimeout: .seconds(5), rateLimit: RateLimitPolicy(requests: 10_000_000, windowSeconds: 300)))
         let probe = InstanceProbe(client: Self.client(baseURL: server.baseURL, token: token), instance: Self.instance,
                                   checksumMode: options.checksumMode)
-        _ = try await probe.client.createInstance(id: Self.instance)
+        do {
+            _ = try await probe.client.createInstance(id: Self.instance)
+        } catch let error as APIError where error.status == 409 {
+            // A create whose answer was lost (a timeout on a loaded machine) and was retried: the
+            // instance exists, which is all that is wanted.
+            _ = try await probe.client.getInstance(Self.instance)
+        }
         let agent = AgentSupervisor(executable: options.agentPath, arguments: [
             "watch", "\(work)/root", "--instance", Self.instance, "--base-url", server.baseURL, "--account-id", Self.account,
             "--api-token", token, "--state-dir", "\(work)/state", "--settle", "100ms",
