@@ -79,6 +79,8 @@ public struct AgentSession: Sendable {
                                                  owner: owner, deleteForeign: settings.deleteForeign)
         engineSettings.itemSource = itemSource
         engineSettings.bulkIndexThreshold = bulkIndexThreshold
+        // After a kill, late requests of dead runs are ours: repair them rather than yield.
+        engineSettings.contestsUnmarkedChanges = !interrupted
         let engine = SyncEngine(scanner: scanner, executor: executor, state: state, settings: engineSettings)
         return AgentSession(engine: engine, root: root, settings: settings, ignoreRules: rules, client: client,
                             logger: logger, previousRunInterrupted: interrupted, gate: gate)

@@ -22,6 +22,8 @@ public actor SyncEngine {
         public var itemSource = "builtin"
         /// See `PlanOptions.bulkIndexThreshold`.
         public var bulkIndexThreshold: Int?
+        /// See `PlanOptions.contestsUnmarkedChanges`.
+        public var contestsUnmarkedChanges = true
 
         public init(keyPrefix: String = "", maxDelete: DeletionLimit = .percent(50), allowEmptyRoot: Bool = false,
                     maxReindexAttempts: Int = 1, budget: BudgetForecast = BudgetForecast(), alwaysListEverything: Bool = false,
@@ -273,6 +275,7 @@ public actor SyncEngine {
         options.keysWithUnknownOutcome = await state.keysWithUnknownOutcome
         options.itemSource = settings.itemSource
         options.bulkIndexThreshold = settings.bulkIndexThreshold
+        options.contestsUnmarkedChanges = settings.contestsUnmarkedChanges
         var remote = RemoteListing(items: items, isComplete: listingComplete)
         var planState = current
         if let scope {

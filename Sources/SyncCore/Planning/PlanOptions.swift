@@ -36,6 +36,10 @@ public struct PlanOptions: Hashable, Sendable {
     /// Keys an earlier run of ours sent requests for without seeing the outcome: their items
     /// count as ours, and a change to them is not another writer's.
     public var keysWithUnknownOutcome: Set<ItemKey> = []
+    /// Whether an unmarked item of ours that changed under us is another writer's (contested).
+    /// Off for a process that started after a killed one: requests of killed runs (several
+    /// generations back) may still land, and they are ours; the local file wins.
+    public var contestsUnmarkedChanges = true
     /// The `source_id` of the items this agent writes: `builtin` for built-in storage, the bucket
     /// store's own for an R2-backed instance. Items of other sources are never considered.
     public var itemSource = "builtin"

@@ -86,14 +86,21 @@ struct Planner {
     /// Ours: the item carries our marker, or it carries none and is the item our state recorded.
     private func isOurs(_ item: Item, entry: StateEntry?) -> Bool {
         if let marker = marker(of: item) { return marker == options.owner }
-        return entry?.remote?.itemID == item.id || options.keysWithUnknownOutcome.contains(ItemKey(item.key))
+        return entry?.remote?.itemID == item.id || mayHaveWritten(ItemKey(item.key))
+    }
+
+    /// A request of ours for `key` may have changed its item without our seeing the answer: one
+    /// an earlier run sent before it was killed, or one this run sent that failed in transit
+    /// (a reset after the server took it) and is still owed.
+    private func mayHaveWritten(_ key: ItemKey) -> Bool {
+        options.keysWithUnknownOutcome.contains(key) || state.journal.pending[key] != nil
     }
 
     /// Our recorded item, with no marker to say who wrote it, whose checksum moved: someone changed
     /// it without us (an upload of ours would have updated the record).
     private func changedUnderUs(_ item: Item, entry: StateEntry?) -> Bool {
-        guard marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id,
-              !options.keysWithUnknownOutcome.contains(ItemKey(item.key)) else { return false }
+        guard options.contestsUnmarkedChanges, marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id,
+              !mayHaveWritten(ItemKey(item.key)) else { return false }
         let recorded = normalizedChecksum(record.checksum), current = normalizedChecksum(item.checksum)
         return !recorded.isEmpty && !current.isEmpty && recorded != current
     }
