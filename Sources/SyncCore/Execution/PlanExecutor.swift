@@ -197,6 +197,7 @@ public struct PlanExecutor: Sendable {
         let localDigest = SHA256.hash(local.bytes)
         guard SHA256.hash(remote) == localDigest else {
             await state.apply([.enqueue(PendingOperation(key: action.key, kind: .upload, contentSHA256: localDigest))])
+            try? await state.flush()  // the intent reaches the disk before the request, as in `execute`
             try await upload(key: action.key, path: action.path, state: state, checksumKind: checksumKind, report: &report)
             return
         }
