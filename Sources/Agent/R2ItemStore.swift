@@ -67,7 +67,7 @@ public actor R2ItemStore: RemoteItemStore {
     }
 
     static func item(key: String, etag: ETag, size: Int64?, modified: Date?) -> Item {
-        let stamp = modified.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+        let stamp = modified.map { $0.formatted(.iso8601) } ?? ""
         return Item(id: key, key: key, checksum: etag.md5Hex ?? etag.value, createdAt: stamp, lastSeenAt: stamp,
                     fileSize: size, namespace: "", sourceID: itemSource, status: .completed)
     }
