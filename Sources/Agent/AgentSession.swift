@@ -65,7 +65,7 @@ public struct AgentSession: Sendable {
         var itemSource = "builtin"
         var bulkIndexThreshold: Int?
         if instanceSettings.settings.type == "r2" {
-            let r2 = try r2Store(for: instanceSettings, settings: settings, client: client, logger: logger)
+            let r2 = try r2Store(for: instanceSettings, sourcePrefix: sourcePrefix, settings: settings, client: client, logger: logger)
             store = r2
             itemSource = R2ItemStore.itemSource
             bulkIndexThreshold = r2.bulkThreshold
@@ -98,7 +98,7 @@ public struct AgentSession: Sendable {
 
     /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3
     /// endpoint and key pair from the flags or the environment (see `R2Configuration.resolve`).
-    private static func r2Store(for instance: Instance, settings: SessionSettings, client: AISearchClient,
+    private static func r2Store(for instance: Instance, sourcePrefix: String, settings: SessionSettings, client: AISearchClient,
                                 logger: Logger) throws -> R2ItemStore {
         guard let bucket = instance.settings.source, !bucket.isEmpty else {
             throw AgentError(.configuration, "instance '\(instance.id)' reads an R2 bucket but names none (its source is empty)",
@@ -121,7 +121,7 @@ public struct AgentSession: Sendable {
         }
         logger.notice("r2_mode", "instance '\(instance.id)' reads the R2 bucket '\(bucket)': files are written to the bucket at \(configuration.endpoint) and indexed at once")
         return R2ItemStore(objects: R2Client(configuration: configuration), bucket: bucket, client: client, instance: instance.id,
-                           sourcePrefix: sourcePrefix(of: instance))
+                           sourcePrefix: sourcePrefix)
     }
 
     /// Saves the state and releases its lock.
