@@ -14,9 +14,18 @@ extension AISearchClient {
     /// Every item matching `query`, all pages, each item once (by id; the later copy wins if the
     /// listing shifted between pages).
     public func listAllItems(in instance: String, query: ItemListQuery = ItemListQuery()) async throws -> [Item] {
+        try await listAllItemsWithTotal(in: instance, query: query).items
+    }
+
+    /// Every page, merged by id (a later copy of an item wins), and `result_info.total_count` of
+    /// the last page that gave one: fewer distinct items than that total means pages shifted.
+    public func listAllItemsWithTotal(in instance: String, query: ItemListQuery = ItemListQuery()) async throws
+        -> (items: [Item], totalCount: Int?) {
         var items: [Item] = []
         var positions: [String: Int] = [:]
+        var total: Int?
         for try await page in itemPages(in: instance, query: query) {
+            total = page.totalCount ?? total
             for item in page.items {
                 if let position = positions[item.id] { items[position] = item } else {
                     positions[item.id] = items.count
@@ -24,7 +33,7 @@ extension AISearchClient {
                 }
             }
         }
-        return items
+        return (items, total)
     }
 
     /// Uploads `contents` as the item `key` (multipart/form-data, at most 4 MB and a 128-character

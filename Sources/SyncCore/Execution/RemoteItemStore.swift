@@ -74,19 +74,8 @@ public struct ClientItemStore: RemoteItemStore {
     }
 
     public func listing() async throws -> ItemListing {
-        var items: [Item] = []
-        var positions: [String: Int] = [:]
-        var total: Int?
-        for try await page in client.itemPages(in: instance, query: ItemListQuery(perPage: 50)) {
-            total = page.totalCount ?? total
-            for item in page.items {
-                if let position = positions[item.id] { items[position] = item } else {
-                    positions[item.id] = items.count
-                    items.append(item)
-                }
-            }
-        }
-        return ItemListing(items: items, reportedTotal: total)
+        let listed = try await client.listAllItemsWithTotal(in: instance, query: ItemListQuery(perPage: 50))
+        return ItemListing(items: listed.items, reportedTotal: listed.totalCount)
     }
 
     public func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
