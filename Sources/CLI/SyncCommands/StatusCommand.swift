@@ -98,7 +98,7 @@ enum StatusCommand {
                 note(skip.key, status.rawValue, "still \(status.rawValue) after \(attempts) re-index attempts" + (error.map { ": \($0)" } ?? ""))
             case .waitingForRetry(let kind, _): note(skip.key, "waiting", "\(kind.rawValue) is backing off after a failure")
             case .otherWriter(let owner):
-                note(skip.key, "other_writer", "the item is written by " + (owner.isEmpty ? "another writer" : "another agent (owner \"\(owner)\")") + "; left alone")
+                note(skip.key, "other_writer", "the item is written by \(ContestedKey.writer(owner: owner)); left alone")
             }
         }
         for contest in plan.contested { note(contest.key, "other_writer", contest.explanation) }

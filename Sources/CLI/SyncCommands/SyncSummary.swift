@@ -113,7 +113,7 @@ enum SyncSummary {
             case .waitingForRetry(let kind, _): output.warning(.fileSkipped, "waiting  \(key): \(kind.rawValue) is backing off after a failure", key: key)
             case .digestUnavailable: output.warning(.fileSkipped, "skipped  \(key): no digest available (please report this)", key: key)
             case .otherWriter(let owner):
-                output.warning(.fileSkipped, "skipped  \(key): written by " + (owner.isEmpty ? "another writer" : "another agent (owner \"\(owner)\")")
+                output.warning(.fileSkipped, "skipped  \(key): written by \(ContestedKey.writer(owner: owner))"
                                + "; give each folder its own --prefix", key: key)
             }
         }

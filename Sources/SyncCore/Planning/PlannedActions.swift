@@ -85,9 +85,16 @@ public struct ContestedKey: Hashable, Sendable, Codable {
         self.owner = owner
     }
 
+    /// How messages name the other writer: `another agent (owner "x")`, or `another writer` when
+    /// it left no marker (nil or "").
+    public static func writer(owner: String?) -> String {
+        guard let owner, !owner.isEmpty else { return "another writer" }
+        return "another agent (owner \"\(owner)\")"
+    }
+
     /// One line for the log and the report: the key, what happened, what to do.
     public var explanation: String {
-        let writer = owner.map { "another agent (owner \"\($0)\")" } ?? "another writer"
+        let writer = Self.writer(owner: owner)
         return "\(writer) changed item \(key) after our upload; leaving it as it is. "
             + "Two agents or folders writing the same keys overwrite each other: give each its own --prefix"
     }
