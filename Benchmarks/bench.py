@@ -529,7 +529,7 @@ class Bench:
         for _ in range(self.o.rounds):
             shutil.rmtree(agent.state_dir, ignore_errors=True)
             wall, cpu, _, summary, logged = agent.sync(tree, verb="plan")
-            our_digests = {u["path"]: u["sha256"] for u in summary["uploads"]}
+            our_digests = {u["key"]: u["sha256"] for u in summary["uploads"]}  # no prefix here: a key is its path
             requests = logged
             best["ours"] = min(best["ours"] or wall, wall)
             for name, command in peers.items():
