@@ -36,21 +36,24 @@ let package = Package(
         .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
+        // Helpers shared by the test targets (running child processes off the cooperative pool).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer", "ObjectStorage"],
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer", "ObjectStorage", "TestSupport"],
                     exclude: ["sdk_client_check.py", "boto3_r2_check.py"]),
-        .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem"]),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing"]),
-        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"]),
+        .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem", "TestSupport"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing", "TestSupport"]),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TestSupport"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability", "SyncCore"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Agent"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Agent", "TestSupport"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

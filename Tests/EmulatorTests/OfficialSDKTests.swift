@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import Foundation
 @testable import Emulator
 
@@ -15,16 +16,9 @@ import Foundation
         let server = try EmulatorServer(configuration: EmulatorConfiguration(apiToken: "sdk-token", accountID: "sdk-account",
                                                                              processingDelay: .milliseconds(50)))
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("sdk_client_check.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--base-url", server.baseURL, "--account-id", "sdk-account", "--token", "sdk-token"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let result = try await runChildProcess(python, [script, "--base-url", server.baseURL, "--account-id", "sdk-account",
+                                                        "--token", "sdk-token"])
         await server.stop()
-        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(result.status == 0, "\(result.output)")
     }
 }

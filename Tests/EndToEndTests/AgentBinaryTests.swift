@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 import AISearchAPI
 import Emulator
 
@@ -16,20 +17,20 @@ import Emulator
         #expect(try await eventually(mirrored), "initial sync: \(agent.errors)")
 
         // New files, including inside directories made in the same breath.
-        try shell("mkdir -p '\(harness.root.path)/a/b/c' && echo x > '\(harness.root.path)/a/b/c/f.md' && echo new > '\(harness.root.path)/new.md'")
+        try await shell("mkdir -p '\(harness.root.path)/a/b/c' && echo x > '\(harness.root.path)/a/b/c/f.md' && echo new > '\(harness.root.path)/new.md'")
         #expect(try await eventually(mirrored), "creates: \(agent.errors)")
 
         // Edits by real tools: vim (backup-and-rename save) and sed -i (temp file renamed over).
-        try shell("vim -Es -u NONE -c 'set backup writebackup backupcopy=no' -c 'normal Goadded by vim' -c wq '\(harness.root.path)/new.md'")
-        try shell("sed -i 's/start 1/edited by sed/' '\(harness.root.path)/start/s1.md'")
+        try await shell("vim -Es -u NONE -c 'set backup writebackup backupcopy=no' -c 'normal Goadded by vim' -c wq '\(harness.root.path)/new.md'")
+        try await shell("sed -i 's/start 1/edited by sed/' '\(harness.root.path)/start/s1.md'")
         #expect(try await eventually(mirrored), "edits: \(agent.errors)")
 
         // Delete, rename, a directory moved in from outside and one moved out.
         let outside = harness.root.deletingLastPathComponent().appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: outside.appendingPathComponent("incoming"), withIntermediateDirectories: true)
         try Data("moved in".utf8).write(to: outside.appendingPathComponent("incoming/in.md"))
-        try shell("rm '\(harness.root.path)/start/s2.md' && mv '\(harness.root.path)/start/s3.md' '\(harness.root.path)/start/renamed.md'")
-        try shell("mv '\(outside.path)/incoming' '\(harness.root.path)/incoming' && mv '\(harness.root.path)/a' '\(outside.path)/a'")
+        try await shell("rm '\(harness.root.path)/start/s2.md' && mv '\(harness.root.path)/start/s3.md' '\(harness.root.path)/start/renamed.md'")
+        try await shell("mv '\(outside.path)/incoming' '\(harness.root.path)/incoming' && mv '\(harness.root.path)/a' '\(outside.path)/a'")
         #expect(try await eventually(mirrored), "moves: \(agent.errors)")
 
         agent.signal(SIGTERM)
@@ -62,12 +63,8 @@ import Emulator
         #expect(kills > 0)
     }
 
-    private func shell(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(command)")
+    private func shell(_ command: String) async throws {
+        let result = try await runShell(command)
+        #expect(result.status == 0, "\(command): \(result.output)")
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 import Observability
 import SyncCore
 import Testing
+import TestSupport
 
 /// `watch` as an operator runs it: JSON logs, the health and metrics endpoint, readiness after
 /// the first reconcile, SIGTERM under load; and `--config` with several folders.
@@ -41,7 +42,7 @@ import Testing
             Issue.record("promtool is required (AISEARCH_REQUIRE_PROMTOOL=1) but not installed")
         }
         if let promtool = Self.promtool {
-            let check = try run(promtool, ["check", "metrics"], input: metrics.text)
+            let check = try await run(promtool, ["check", "metrics"], input: metrics.text)
             #expect(check.status == 0, "promtool check metrics: \(check.output)")
         }
         #expect(try await get(port, "/nothing").status == 404)
@@ -179,19 +180,8 @@ import Testing
 
     static let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    private func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    private func run(_ executable: String, _ arguments: [String], input: String) async throws -> (status: Int32, output: String) {
+        let result = try await runChildProcess(executable, arguments, input: Data(input.utf8))
+        return (result.status, result.output)
     }
 }

@@ -22,7 +22,7 @@ struct FileWatcherTests {
         let tree = try TemporaryTree()
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
-        try tree.run("mkdir -p a/b/c/d/e && echo x > a/b/c/d/e/f && echo y > a/b/c/g && echo z > a/top")
+        try await tree.run("mkdir -p a/b/c/d/e && echo x > a/b/c/d/e/f && echo y > a/b/c/g && echo z > a/top")
         let expected = Set(["a/b/c/d/e/f", "a/b/c/g", "a/top"])
         let log = try await harness.waitForReports(changed: expected)
         #expect(log.everChanged == expected)
@@ -47,12 +47,12 @@ struct FileWatcherTests {
 
     @Test func tarExtraction() async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p src/docs/guide/deep src/img && for i in 1 2 3 4 5; do echo $i > src/docs/guide/p$i.md; done "
+        try await tree.run("mkdir -p src/docs/guide/deep src/img && for i in 1 2 3 4 5; do echo $i > src/docs/guide/p$i.md; done "
                      + "&& echo d > src/docs/guide/deep/x.md && echo i > src/img/logo.svg && echo r > src/README "
                      + "&& tar -C src -cf bundle.tar .", in: tree.outside)
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
-        try tree.run("tar -xf '\(tree.outside)/bundle.tar'")
+        try await tree.run("tar -xf '\(tree.outside)/bundle.tar'")
         var expected = Set(["docs/guide/deep/x.md", "img/logo.svg", "README"])
         for index in 1...5 { expected.insert(FilePathBytes("docs/guide/p\(index).md")) }
         let log = try await harness.waitForReports(changed: expected)
@@ -80,11 +80,11 @@ struct FileWatcherTests {
         try tree.write("f", "first line\n")
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
-        try tree.run("vim -Es -u NONE -c 'set backup writebackup backupcopy=no' -c 'normal Gonew line' -c wq f")
+        try await tree.run("vim -Es -u NONE -c 'set backup writebackup backupcopy=no' -c 'normal Gonew line' -c wq f")
         let log = try await harness.waitForReports(changed: ["f"])
         #expect(log.everChanged == ["f"])
         #expect(log.everRemoved.isEmpty)
-        #expect(try tree.run("cat f") == "first line\nnew line\n")
+        #expect(try await tree.run("cat f") == "first line\nnew line\n")
     }
 
     @Test func jetBrainsSafeWriteIsOneChange() async throws {
@@ -120,7 +120,7 @@ struct FileWatcherTests {
         try tree.write("notes.md", "alpha\nbeta\n")
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
-        try tree.run("sed -i 's/beta/gamma/' notes.md")
+        try await tree.run("sed -i 's/beta/gamma/' notes.md")
         let log = try await harness.waitForReports(changed: ["notes.md"])
         #expect(log.everChanged == ["notes.md"])
         #expect(log.everRemoved.isEmpty)
@@ -147,7 +147,7 @@ struct FileWatcherTests {
             oldPaths.insert(FilePathBytes("old/\(index).md"))
             newPaths.insert(FilePathBytes("new/\(index).md"))
         }
-        try tree.run("mkdir -p old/sub/deeper && echo d > old/sub/deeper/d.md")
+        try await tree.run("mkdir -p old/sub/deeper && echo d > old/sub/deeper/d.md")
         oldPaths.insert("old/sub/deeper/d.md")
         newPaths.insert("new/sub/deeper/d.md")
         let harness = try await WatchHarness(root: tree.root)
@@ -167,8 +167,8 @@ struct FileWatcherTests {
 
     @Test func directoryMovedOutAndIn() async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p d/sub && echo 1 > d/one && echo 2 > d/sub/two")
-        try tree.run("mkdir -p e/inner && echo 3 > e/three && echo 4 > e/inner/four", in: tree.outside)
+        try await tree.run("mkdir -p d/sub && echo 1 > d/one && echo 2 > d/sub/two")
+        try await tree.run("mkdir -p e/inner && echo 3 > e/three && echo 4 > e/inner/four", in: tree.outside)
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
         try tree.rename("d", tree.outside.appending("d"))
@@ -220,7 +220,7 @@ struct FileWatcherTests {
 
     @Test func missingRootAtStartIsReportedAndPickedUp() async throws {
         let tree = try TemporaryTree()
-        try tree.run("rmdir root", in: tree.base)
+        try await tree.run("rmdir root", in: tree.base)
         let harness = try await WatchHarness(root: tree.root)
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))

@@ -90,17 +90,17 @@ let ignoreCases: [IgnoreCase] = [
     }
 
     @Test(.enabled(if: TemporaryTree.isInstalled("git")), arguments: ignoreCases)
-    func agreesWithGitCheckIgnore(_ example: IgnoreCase) throws {
+    func agreesWithGitCheckIgnore(_ example: IgnoreCase) async throws {
         let tree = try TemporaryTree()
-        try tree.run("git init -q .")
+        try await tree.run("git init -q .")
         try tree.write(".gitignore", example.rules.joined(separator: "\n") + "\n")
         let quoted = "'" + example.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
         if example.isDirectory {
-            try tree.run("mkdir -p \(quoted)")
+            try await tree.run("mkdir -p \(quoted)")
         } else {
-            try tree.run("mkdir -p \"$(dirname \(quoted))\" && : > \(quoted)")
+            try await tree.run("mkdir -p \"$(dirname \(quoted))\" && : > \(quoted)")
         }
-        let gitSaysIgnored = (try? tree.run("git check-ignore -q --no-index \(quoted)")) != nil
+        let gitSaysIgnored = (try? await tree.run("git check-ignore -q --no-index \(quoted)")) != nil
         #expect(gitSaysIgnored == example.ignored, "git disagrees with the expectation")
     }
 

@@ -39,9 +39,9 @@ import Testing
         #expect((limits.maxQueuedEvents ?? 0) > 0)
     }
 
-    @Test func watchesNeededCountsDirectoriesNotIgnored() throws {
+    @Test func watchesNeededCountsDirectoriesNotIgnored() async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p a/b c .git/objects node_modules/x && echo f > a/file && echo 'node_modules/' > .aisearchignore")
+        try await tree.run("mkdir -p a/b c .git/objects node_modules/x && echo f > a/file && echo 'node_modules/' > .aisearchignore")
         #expect(watchesNeeded(root: tree.root) == 4)  // root, a, a/b, c
         #expect(watchesNeeded(root: tree.root, rules: IgnoreRules(includeDefaults: false)) == 6)  // + .git, .git/objects; the rule file still applies
     }

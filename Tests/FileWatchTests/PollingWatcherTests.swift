@@ -33,7 +33,7 @@ struct PollingWatcherTests {
         defer { harness.stop() }
         try tree.write("created")
         // Same content and size; only the modification time moves.
-        try tree.run("touch -m -d @1000000000 same-size")
+        try await tree.run("touch -m -d @1000000000 same-size")
         try tree.remove("doomed")
         try tree.rename("old-name", "new-name")
         let changed = Set(["created", "same-size", "new-name"]), removed = Set(["doomed", "old-name"])
@@ -44,10 +44,10 @@ struct PollingWatcherTests {
 
     @Test func newDirectoryWithFilesAndDirectoryRename() async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p old/sub && echo 1 > old/one && echo 2 > old/sub/two")
+        try await tree.run("mkdir -p old/sub && echo 1 > old/one && echo 2 > old/sub/two")
         let harness = try await WatchHarness(root: tree.root, configuration: Self.configuration())
         defer { harness.stop() }
-        try tree.run("mkdir -p fresh/deep/er && echo a > fresh/a && echo b > fresh/deep/er/b")
+        try await tree.run("mkdir -p fresh/deep/er && echo a > fresh/a && echo b > fresh/deep/er/b")
         try tree.rename("old", "renamed")
         let changed = Set(["fresh/a", "fresh/deep/er/b", "renamed/one", "renamed/sub/two"])
         let removed = Set(["old/one", "old/sub/two"])
@@ -99,7 +99,7 @@ struct PollingWatcherTests {
 
     @Test func missingRootAtStartIsReported() async throws {
         let tree = try TemporaryTree()
-        try tree.run("rmdir root", in: tree.base)
+        try await tree.run("rmdir root", in: tree.base)
         let harness = try await WatchHarness(root: tree.root, configuration: Self.configuration())
         defer { harness.stop() }
         #expect(await harness.log.batches.first == WatchBatch(rootState: .missing))

@@ -59,9 +59,9 @@ import Testing
         #expect(diagnostics.summary["max_user_watches"] == "unknown")
     }
 
-    @Test func realTemporaryTree() throws {
+    @Test func realTemporaryTree() async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p a/b c .git/objects")
+        try await tree.run("mkdir -p a/b c .git/objects")
         let diagnostics = WatchDiagnostics(root: tree.root)
         #expect(diagnostics.filesystem != nil)
         #expect(diagnostics.watchesNeeded == 4)  // root, a, a/b, c

@@ -1,6 +1,7 @@
 import Foundation
 import Observability
 import Testing
+import TestSupport
 
 /// `MetricsRegistry`, its Prometheus rendering, and `AgentMetrics`.
 @Suite struct MetricsTests {
@@ -155,25 +156,15 @@ import Testing
     }
 
     /// `promtool check metrics` (from Debian's `prometheus` package), when installed.
-    @Test func promtoolAcceptsTheAgentMetrics() throws {
+    @Test func promtoolAcceptsTheAgentMetrics() async throws {
         guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile)
         else { return }
         let metrics = AgentMetrics(instances: ["docs"])
         metrics.recordUpload(instance: "docs", outcome: .success)
         metrics.observeEventToIndexed(.seconds(2), instance: "docs")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(metrics.registry.render().utf8))
-        try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(report)")
+        let check = try await runChildProcess(promtool, ["check", "metrics"], input: Data(metrics.registry.render().utf8))
+        let report = check.output
+        #expect(check.status == 0, "\(report)")
         #expect(report.isEmpty, "promtool lint: \(report)")
     }
 }

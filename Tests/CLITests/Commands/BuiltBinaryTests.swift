@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real executable, as a shell runs it: exit codes and text on the real streams, standard
 /// input not a terminal. `swift test` builds every product before running tests, so the binary
@@ -25,26 +26,13 @@ import Testing
     }
 
     /// Runs the binary with exactly `environment` (nothing inherited) and standard input from /dev/null.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      error: String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        let result = try await runChildProcess(try binary().path, arguments, environment: environment, mergingErrors: false)
+        return Result(status: result.status, output: result.output, error: result.error)
     }
 
-    @Test func helpListsTheCommandGroups() throws {
-        let result = try Self.run(["--help"])
+    @Test func helpListsTheCommandGroups() async throws {
+        let result = try await Self.run(["--help"])
         #expect(result.status == 0)
         #expect(result.error.isEmpty)
         #expect(result.output.hasPrefix("OVERVIEW: Keep a Cloudflare AI Search instance in step with a local folder.\n"))
@@ -54,8 +42,8 @@ import Testing
         #expect(result.output.contains("--api-token <token>"))
     }
 
-    @Test func jobsHelpShowsItsSubcommands() throws {
-        let result = try Self.run(["jobs", "--help"])
+    @Test func jobsHelpShowsItsSubcommands() async throws {
+        let result = try await Self.run(["jobs", "--help"])
         #expect(result.status == 0)
         #expect(result.output.contains("USAGE: aisearch-sync jobs <subcommand>"))
         for verb in ["create", "list", "get", "cancel", "logs"] {
@@ -63,8 +51,8 @@ import Testing
         }
     }
 
-    @Test func misspelledOptionExitsTwoWithASuggestion() throws {
-        let result = try Self.run(["items", "list", "--instnace", "docs"])
+    @Test func misspelledOptionExitsTwoWithASuggestion() async throws {
+        let result = try await Self.run(["items", "list", "--instnace", "docs"])
         #expect(result.status == 2)
         #expect(result.output.isEmpty)
         #expect(result.error == """
@@ -74,24 +62,24 @@ import Testing
             """)
     }
 
-    @Test func missingTokenExitsThree() throws {
-        let result = try Self.run(["instances", "list"], environment: ["CLOUDFLARE_ACCOUNT_ID": "acc"])
+    @Test func missingTokenExitsThree() async throws {
+        let result = try await Self.run(["instances", "list"], environment: ["CLOUDFLARE_ACCOUNT_ID": "acc"])
         #expect(result.status == 3)
         #expect(result.output.isEmpty)
         #expect(result.error.hasPrefix("aisearch-sync: error: no API credentials: set CLOUDFLARE_API_TOKEN, or pass --token-file, "
             + "or set api_token_file in the config file\n"))
     }
 
-    @Test func deleteWithoutATerminalOrYesExitsTwo() throws {
-        let result = try Self.run(["items", "delete", "it1", "-i", "docs"],
+    @Test func deleteWithoutATerminalOrYesExitsTwo() async throws {
+        let result = try await Self.run(["items", "delete", "it1", "-i", "docs"],
                                   environment: ["CLOUDFLARE_ACCOUNT_ID": "acc", "CLOUDFLARE_API_TOKEN": Secrets.token])
         #expect(result.status == 2)
         #expect(result.error.hasPrefix("aisearch-sync: error: not confirmed: standard input is not a terminal; pass -y (--force)"))
         #expect(!result.error.contains(Secrets.token))
     }
 
-    @Test func versionPrintsTheVersion() throws {
-        let result = try Self.run(["--version"])
+    @Test func versionPrintsTheVersion() async throws {
+        let result = try await Self.run(["--version"])
         #expect(result.status == 0)
         #expect(result.output == "0.1.0\n")
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 import LinuxSystem
 
 /// A temporary directory for one test, removed at the end. File operations go through Glibc on
@@ -26,7 +27,7 @@ final class TemporaryTree: Sendable {
 
     deinit {
         unmountAll()
-        _ = try? Self.shell("rm -rf '\(base)'")
+        _ = try? Self.shellBlocking("rm -rf '\(base)'")
     }
 
     func path(_ relative: FilePathBytes) -> FilePathBytes { root.appending(relative) }
@@ -77,16 +78,24 @@ final class TemporaryTree: Sendable {
 
     /// Runs `command` with `sh -c` in the root (or `directory`); throws on a non-zero exit.
     @discardableResult
-    func run(_ command: String, in directory: FilePathBytes? = nil) throws -> String {
-        try Self.shell(command, in: directory ?? root)
+    func run(_ command: String, in directory: FilePathBytes? = nil) async throws -> String {
+        try await Self.shell(command, in: directory ?? root)
     }
 
     @discardableResult
-    static func shell(_ command: String, in directory: FilePathBytes? = nil) throws -> String {
+    static func shell(_ command: String, in directory: FilePathBytes? = nil) async throws -> String {
+        let result = try await runShell(command, in: directory?.description)
+        guard result.status == 0 else { throw ShellError(command: command, status: result.status, output: result.output) }
+        return result.output
+    }
+
+    /// The same, blocking: only for quick housekeeping (mount, umount, rm) in initialisers,
+    /// `deinit` and synchronous helpers, never for a tool a test is about.
+    @discardableResult
+    static func shellBlocking(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory.description) }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -94,9 +103,7 @@ final class TemporaryTree: Sendable {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: output, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw ShellError(command: command, status: process.terminationStatus, output: text)
-        }
+        guard process.terminationStatus == 0 else { throw ShellError(command: command, status: process.terminationStatus, output: text) }
         return text
     }
 
@@ -105,14 +112,14 @@ final class TemporaryTree: Sendable {
     func mount(_ relative: FilePathBytes, binding source: FilePathBytes? = nil) throws {
         let target = mountPoint(relative)
         if let source {
-            try Self.shell("mount --bind '\(source)' '\(target)'")
+            try Self.shellBlocking("mount --bind '\(source)' '\(target)'")
         } else {
-            try Self.shell("mount -t tmpfs none '\(target)'")
+            try Self.shellBlocking("mount -t tmpfs none '\(target)'")
         }
     }
 
     func unmount(_ relative: FilePathBytes) throws {
-        try Self.shell("umount '\(mountPoint(relative))'")
+        try Self.shellBlocking("umount '\(mountPoint(relative))'")
     }
 
     private func mountPoint(_ relative: FilePathBytes) -> FilePathBytes {
@@ -125,7 +132,7 @@ final class TemporaryTree: Sendable {
         let base = base.resolvingSymbolicLinks() ?? base
         let mounted = ((try? MountInfo.current()) ?? []).map(\.mountPoint).filter { $0.isWithin(base) }
         for point in mounted.sorted(by: { $0.bytes.count > $1.bytes.count }) {
-            _ = try? Self.shell("umount -l '\(point)'")
+            _ = try? Self.shellBlocking("umount -l '\(point)'")
         }
     }
 
@@ -137,7 +144,7 @@ final class TemporaryTree: Sendable {
     }()
 
     static func isInstalled(_ tool: String) -> Bool {
-        (try? shell("command -v \(tool)")) != nil
+        (try? shellBlocking("command -v \(tool)")) != nil
     }
 }
 

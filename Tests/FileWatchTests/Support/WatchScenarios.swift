@@ -7,12 +7,12 @@ import Testing
 enum WatchScenarios {
     static func rootDeletedAndRecreated(_ configuration: FileWatcher.Configuration) async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p sub && echo 1 > a && echo 2 > sub/b")
+        try await tree.run("mkdir -p sub && echo 1 > a && echo 2 > sub/b")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
         // Gone at once: a scan (or a settled event) in the middle of a recursive delete would
         // rightly report the files deleted first, which is not what this is about.
-        try tree.run("mv root gone && rm -rf gone", in: tree.base)
+        try await tree.run("mv root gone && rm -rf gone", in: tree.base)
         try await harness.waitUntil("root missing") { $0.batches.last?.rootState == .missing }
         try TemporaryTree.makeDirectory(tree.root)
         try tree.write("c", "3\n")
@@ -34,7 +34,7 @@ enum WatchScenarios {
         try tree.makeDirectory("build")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
-        try tree.run("mkdir -p .git/objects && echo x > .git/objects/a && echo y > build/out && echo l > a.log && echo k > keep.log && echo m > main.md")
+        try await tree.run("mkdir -p .git/objects && echo x > .git/objects/a && echo y > build/out && echo l > a.log && echo k > keep.log && echo m > main.md")
         let log = try await harness.waitForReports(changed: ["keep.log", "main.md"])
         #expect(log.everChanged == ["keep.log", "main.md"])
         #expect(log.everRemoved.isEmpty)
@@ -44,7 +44,7 @@ enum WatchScenarios {
     /// that directory, never as a rescan, and nothing becomes "removed" by being ignored.
     static func ruleFileChangesAreReportedWithoutARescan(_ configuration: FileWatcher.Configuration) async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p sub && echo l > a.log && echo l > sub/b.log && echo t > sub/t")
+        try await tree.run("mkdir -p sub && echo l > a.log && echo l > sub/b.log && echo t > sub/t")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
         try tree.write(".aisearchignore", "*.log\n")
@@ -68,7 +68,7 @@ enum WatchScenarios {
     static func directoryNewlyIncludedIsWatched(_ configuration: FileWatcher.Configuration) async throws {
         let tree = try TemporaryTree()
         try tree.write(".aisearchignore", "build/\n")
-        try tree.run("mkdir -p build/deep && echo o > build/old")
+        try await tree.run("mkdir -p build/deep && echo o > build/old")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
         try tree.remove(".aisearchignore")
@@ -84,7 +84,7 @@ enum WatchScenarios {
     /// editor's rename, as a safe-save does.
     static func directoryNewlyIgnoredIsNotReported(_ configuration: FileWatcher.Configuration) async throws {
         let tree = try TemporaryTree()
-        try tree.run("mkdir -p docs/deep && echo a > docs/a && echo b > docs/deep/b")
+        try await tree.run("mkdir -p docs/deep && echo a > docs/a && echo b > docs/deep/b")
         let harness = try await WatchHarness(root: tree.root, configuration: configuration)
         defer { harness.stop() }
         try tree.write(".aisearchignore.tmp", "docs/\n")

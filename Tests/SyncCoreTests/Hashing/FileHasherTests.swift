@@ -4,13 +4,14 @@ import Hashing
 import LinuxSystem
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite struct FileHasherTests {
     /// Sizes around every padding edge (55/56 bytes: the length still fits the last block or
     /// not; 63/64/65: block boundary), around the 512 KiB read buffer, and a few MB.
     static let sizes = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 524_287, 524_288, 524_289, 3_000_017]
 
-    @Test func digestsAgreeWithCoreutilsOnRandomFiles() throws {
+    @Test func digestsAgreeWithCoreutilsOnRandomFiles() async throws {
         let scratch = try HashingFixtures.ScratchDirectory()
         defer { scratch.remove() }
         var generator = HashingFixtures.SeededGenerator(seed: 0xF11E_5EED)
@@ -21,9 +22,9 @@ import Testing
             let result = try hasher.hash(FilePathBytes(path), algorithms: [.sha256, .md5, .sha1])
             #expect(result.byteCount == Int64(size))
             #expect(result.isConsistent)
-            #expect(result.sha256.hex == (try HashingFixtures.firstWord(ofRunning: "sha256sum", [path])), "size \(size)")
-            #expect(result.digests.md5?.hex == (try HashingFixtures.firstWord(ofRunning: "md5sum", [path])), "size \(size)")
-            #expect(result.digests.sha1?.hex == (try HashingFixtures.firstWord(ofRunning: "sha1sum", [path])), "size \(size)")
+            #expect(result.sha256.hex == (try await HashingFixtures.firstWord(ofRunning: "sha256sum", [path])), "size \(size)")
+            #expect(result.digests.md5?.hex == (try await HashingFixtures.firstWord(ofRunning: "md5sum", [path])), "size \(size)")
+            #expect(result.digests.sha1?.hex == (try await HashingFixtures.firstWord(ofRunning: "sha1sum", [path])), "size \(size)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import LinuxSystem
 
 /// Helpers shared by the hashing, keys and eligibility tests (namespaced so they cannot clash
@@ -36,16 +37,8 @@ enum HashingFixtures {
 
     /// Runs `tool` with `arguments` and returns the first word of its standard output (the digest
     /// column of `sha256sum` and friends).
-    static func firstWord(ofRunning tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
+    static func firstWord(ofRunning tool: String, _ arguments: [String]) async throws -> String {
+        let text = try await runChildProcess("/usr/bin/env", [tool] + arguments, mergingErrors: false).output
         return String(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first ?? "")
     }
 }
