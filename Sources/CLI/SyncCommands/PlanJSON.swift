@@ -58,11 +58,9 @@ struct PlanJSON: Encodable {
         verifications = plan.verifications.map { Verification(key: $0.key.rawValue, itemId: $0.itemID, size: $0.size) }
         var leftOut: [LeftOut] = []
         var skips: [Skip] = []
-        var unchanged = 0
         for skip in plan.skips {
             let key = skip.key.rawValue
             switch skip.reason {
-            case .unchanged: unchanged += 1
             case .ineligible(let reason): leftOut.append(LeftOut(key: key, reason: reason.code, detail: reason.description))
             case .terminalFailure(let kind, let status, let message):
                 skips.append(Skip(key: key, reason: "terminal_failure",
@@ -77,7 +75,7 @@ struct PlanJSON: Encodable {
         }
         self.leftOut = leftOut
         self.skips = skips
-        self.unchanged = unchanged
+        unchanged = plan.unchangedCount
         foreign = plan.foreign.map { Foreign(key: $0.key.rawValue, itemId: $0.itemID, owner: $0.owner) }
         contested = plan.contested.map { Contested(key: $0.key.rawValue, itemId: $0.itemID, owner: $0.owner, detail: $0.explanation) }
         deleteGuard = plan.deleteGuard?.description

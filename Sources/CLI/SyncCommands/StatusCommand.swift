@@ -90,7 +90,7 @@ enum StatusCommand {
         }
         for skip in plan.skips {
             switch skip.reason {
-            case .unchanged, .digestUnavailable: continue
+            case .digestUnavailable: continue
             case .ineligible(let reason): note(skip.key, "ineligible", reason.description, blocking: false)
             case .terminalFailure(let kind, let status, let message):
                 note(skip.key, "failed", "\(kind.rawValue) failed" + (status.map { " (HTTP \($0))" } ?? "") + ": \(message)")

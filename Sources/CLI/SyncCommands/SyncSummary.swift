@@ -103,7 +103,7 @@ enum SyncSummary {
         for skip in plan.skips {
             let key = skip.key
             switch skip.reason {
-            case .unchanged, .ineligible: continue
+            case .ineligible: continue
             case .terminalFailure(_, nil, let message):
                 output.warning(.fileSkipped, "skipped  \(key): \(message)", key: key)
             case .terminalFailure(let kind, let status?, let message):

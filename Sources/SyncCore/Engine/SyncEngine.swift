@@ -77,7 +77,7 @@ public actor SyncEngine {
                 case .terminalFailure: refused += 1
                 case .otherWriter: otherWriters += 1
                 case .digestUnavailable: undigested += 1
-                case .ineligible, .unchanged, .reindexExhausted: break
+                case .ineligible, .reindexExhausted: break
                 }
             }
             if backingOff > 0 { reasons.append("\(backingOff) operation(s) backing off after failures (retried by the next sync or watch)") }
@@ -259,7 +259,7 @@ public actor SyncEngine {
                           dryRun: Bool, listingComplete: Bool = true) async -> Round {
         // A scoped round reads only its rows (no copy of the table is held while the store changes).
         let before = if let scope { scope.view } else { await state.snapshot }
-        let remoteByKey = Dictionary(items.map { (ItemKey($0.key), $0) }, uniquingKeysWith: { first, _ in first })
+        let remoteByKey = ItemsByKey(items)
         let scanner = self.scanner
         let scan: TreeScanner.Result = await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
@@ -303,6 +303,9 @@ public actor SyncEngine {
             return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
                         fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: settings.itemSource, status: record.status)
         }
-        return snapshot.entries.compactMap(item)
+        var items: [Item] = []
+        items.reserveCapacity(snapshot.entries.count)
+        for (key, entry) in snapshot.entries { if let item = item(key, entry) { items.append(item) } }
+        return items
     }
 }

@@ -196,8 +196,6 @@ public struct VerifyAction: Hashable, Sendable, Codable {
 public enum SkipReason: Hashable, Sendable, Codable {
     /// Not uploadable; reported once per scan.
     case ineligible(IneligibilityReason)
-    /// The item holds the file's content and is indexed or on its way.
-    case unchanged
     /// The server refused this exact request for this content with a 4xx; waits for the file to change.
     case terminalFailure(kind: OperationKind, httpStatus: Int?, message: String)
     /// `error`/`outdated` although re-indexed `attempts` times for this content; waits for a change.

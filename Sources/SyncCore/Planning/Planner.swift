@@ -27,45 +27,63 @@ public func plan(local: LocalSnapshot, remote: RemoteListing, state: SyncState, 
 
 struct Planner {
     let local: LocalSnapshot
+    let remote: RemoteListing
     let state: SyncState
     let options: PlanOptions
     var plan = SyncPlan()
 
-    private var eligible: [ItemKey: LocalFile] = [:]
-    private var ineligible: [ItemKey: LocalFile] = [:]
-    /// The one owned item per key the plan works with; extra owned items of a key are duplicates.
-    private var primary: [ItemKey: Item] = [:]
-    private var duplicates: [Item] = []
+    // The tables below hold indices into `local.files` and `remote.items`, never copies: at
+    // 100,000 files a copy of every file and item per round was most of the agent's peak memory.
+    private var eligible: [ItemKey: Int] = [:]
+    private var ineligible: [ItemKey: Int] = [:]
+    /// The one item per key the plan works with (for several owned items of a key, the recorded
+    /// one or the newest; the others are duplicates).
+    private var primary: [ItemKey: Int] = [:]
+    private var duplicates: [Int] = []
     /// Extra items of a key that are not ours (the key's primary item is another one).
-    private var extraForeign: [Item] = []
+    private var extraForeign: [Int] = []
     private var ownedCount = 0
-    private var isListingComplete: Bool
     private var kind: InstanceChecksumKind
 
     init(local: LocalSnapshot, remote: RemoteListing, state: SyncState, options: PlanOptions) {
         self.local = local
+        self.remote = remote
         self.state = state
         self.options = options
-        self.isListingComplete = remote.isComplete
         self.kind = state.checksumKind
-        for file in local.files {
-            if file.isEligible { eligible[file.key] = file } else { ineligible[file.key] = ineligible[file.key] ?? file }
+        eligible.reserveCapacity(local.files.count)
+        for (index, file) in local.files.enumerated() {
+            if file.isEligible { eligible[file.key] = index } else if ineligible[file.key] == nil { ineligible[file.key] = index }
         }
-        var candidates: [ItemKey: [Item]] = [:]
-        for item in remote.items where isCandidate(item) {
-            candidates[ItemKey(item.key), default: []].append(item)
+        primary.reserveCapacity(remote.items.count)
+        // Keys listed more than once (rare): every candidate index, in listing order.
+        var repeated: [ItemKey: [Int]] = [:]
+        for (index, item) in remote.items.enumerated() where isCandidate(item) {
+            let key = ItemKey(item.key)
+            if let first = primary[key] {
+                repeated[key, default: [first]].append(index)
+            } else {
+                primary[key] = index
+            }
         }
-        for (key, items) in candidates {
+        for (key, index) in primary where repeated[key] == nil {
+            if isOurs(remote.items[index], entry: state.entries[key]) { ownedCount += 1 }
+        }
+        for (key, indices) in repeated {
             let entry = state.entries[key]
             let recordedID = entry?.remote?.itemID
-            let chosen = items.first { $0.id == recordedID } ?? items.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }!
+            let items = remote.items
+            let chosen = indices.first { items[$0].id == recordedID }
+                ?? indices.max { (items[$0].createdAt, items[$0].id) < (items[$1].createdAt, items[$1].id) }!
             primary[key] = chosen
-            if isOurs(chosen, entry: entry) { ownedCount += 1 }
-            for extra in items where extra.id != chosen.id {
-                if isOurs(extra, entry: entry) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
+            if isOurs(items[chosen], entry: entry) { ownedCount += 1 }
+            for extra in indices where items[extra].id != items[chosen].id {
+                if isOurs(items[extra], entry: entry) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
             }
         }
     }
+
+    private func item(for key: ItemKey) -> Item? { primary[key].map { remote.items[$0] } }
 
     /// Considered at all: uploaded through built-in storage, under our prefix, not already being deleted.
     private func isCandidate(_ item: Item) -> Bool {
@@ -110,31 +128,34 @@ struct Planner {
         for file in local.files where !file.isEligible {
             if case .ineligible(let reason) = file.eligibility { plan.skips.append(SkipAction(key: file.key, reason: .ineligible(reason))) }
         }
-        var deletes: [DeleteAction] = duplicates.map { DeleteAction(key: ItemKey($0.key), itemID: $0.id, reason: .duplicate) }
-        for item in extraForeign { noteForeign(item, deletes: &deletes) }
-        let keys = Set(eligible.keys).union(ineligible.keys).union(primary.keys).union(state.entries.keys)
-        for key in keys {
-            if let file = eligible[key] {
-                planEligible(file, item: primary[key], entry: state.entries[key])
-            } else if let item = primary[key] {
-                if let file = ineligible[key], case .ineligible(let reason) = file.eligibility, !reason.removesFromMirror { continue }
-                let entry = state.entries[key]
-                guard isOurs(item, entry: entry) else {
-                    noteForeign(item, deletes: &deletes)
-                    continue
-                }
-                if changedUnderUs(item, entry: entry), let entry {
-                    plan.contested.append(ContestedKey(key: key, path: entry.path, itemID: item.id, sha256: nil, owner: nil))
-                    continue
-                }
-                if let failure = state.journal.terminalFailure(for: key, kind: .delete, contentSHA256: nil) {
-                    plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .delete, httpStatus: failure.httpStatus, message: failure.message)))
-                    continue
-                }
-                deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
-            } else if ineligible[key] == nil {
-                plan.forgotten.append(key)
+        var deletes: [DeleteAction] = duplicates.map { DeleteAction(key: ItemKey(remote.items[$0].key), itemID: remote.items[$0].id, reason: .duplicate) }
+        for index in extraForeign { noteForeign(remote.items[index], deletes: &deletes) }
+        // Every key once: the eligible files, then the items without one, then the state's
+        // entries known to neither (no union of the key sets: that was one more table per round).
+        for (key, index) in eligible {
+            planEligible(local.files[index], item: item(for: key), entry: state.entries[key])
+        }
+        for (key, index) in primary where eligible[key] == nil {
+            let item = remote.items[index]
+            if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
+               !reason.removesFromMirror { continue }
+            let entry = state.entries[key]
+            guard isOurs(item, entry: entry) else {
+                noteForeign(item, deletes: &deletes)
+                continue
             }
+            if changedUnderUs(item, entry: entry), let entry {
+                plan.contested.append(ContestedKey(key: key, path: entry.path, itemID: item.id, sha256: nil, owner: nil))
+                continue
+            }
+            if let failure = state.journal.terminalFailure(for: key, kind: .delete, contentSHA256: nil) {
+                plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .delete, httpStatus: failure.httpStatus, message: failure.message)))
+                continue
+            }
+            deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
+        }
+        for key in state.entries.keys where eligible[key] == nil && primary[key] == nil && ineligible[key] == nil {
+            plan.forgotten.append(key)
         }
         applyDeleteGuards(to: deletes)
         sortLists()
@@ -154,8 +175,9 @@ struct Planner {
     private mutating func learnChecksumKind() {
         guard kind == .unknown else { return }
         var votes: [ChecksumAlgorithm: Int] = [:]
-        for (key, item) in primary {
-            guard let file = eligible[key] else { continue }
+        for (key, index) in primary {
+            guard let file = eligible[key].map({ local.files[$0] }) else { continue }
+            let item = remote.items[index]
             let checksum = normalizedChecksum(item.checksum)
             guard !checksum.isEmpty else { continue }
             for algorithm in ChecksumAlgorithm.allCases where file.digests[algorithm] == checksum {
@@ -234,7 +256,7 @@ struct Planner {
     /// re-index may cure, a bounded number of times per content.
     private mutating func planIndexHealth(key: ItemKey, item: Item, sha256: SHA256Digest, attempts: Int) {
         guard item.status == .error || item.status == .outdated else {
-            plan.skips.append(SkipAction(key: key, reason: .unchanged))
+            plan.unchangedCount += 1
             return
         }
         if let failure = state.journal.terminalFailure(for: key, kind: .reindex, contentSHA256: sha256) {
@@ -267,12 +289,12 @@ struct Planner {
     }
 
     private mutating func applyDeleteGuards(to deletes: [DeleteAction]) {
-        let recordedFiles = state.entries.values.filter { $0.identity != nil }.count
+        let recordedFiles = state.entries.values.reduce(0) { $0 + ($1.identity != nil ? 1 : 0) }
         if !local.rootExists {
             plan.deleteGuard = .rootMissing
         } else if local.scanHadErrors {
             plan.deleteGuard = .scanErrors(local.scanErrors)
-        } else if !isListingComplete {
+        } else if !remote.isComplete {
             plan.deleteGuard = .incompleteListing
         } else if local.isEmpty, !options.allowEmptyRoot, recordedFiles > 0 || ownedCount > 0 {
             plan.deleteGuard = .rootEmpty(recordedFiles: max(recordedFiles, ownedCount))

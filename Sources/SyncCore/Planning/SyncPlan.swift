@@ -7,6 +7,9 @@ public struct SyncPlan: Hashable, Sendable, Codable {
     public var adoptions: [AdoptAction] = []
     public var verifications: [VerifyAction] = []
     public var skips: [SkipAction] = []
+    /// Files whose item already holds their content and is indexed or on its way: counted, not
+    /// listed (one record per unchanged file was most of a plan at 100,000 files).
+    public var unchangedCount = 0
     /// State records of recorded items whose status changed; no request.
     public var statusUpdates: [StatusUpdate] = []
     /// State entries of keys gone from both the tree and the instance.

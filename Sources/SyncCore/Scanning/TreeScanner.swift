@@ -44,7 +44,7 @@ public struct TreeScanner: Sendable {
 
     /// Scans the whole tree. `remoteItems` (by key) decides which extra digests a fresh host
     /// computes to recognise the server's checksums.
-    public func scanAll(state: SyncState, remoteItems: [ItemKey: Item]) -> Result {
+    public func scanAll(state: SyncState, remoteItems: ItemsByKey) -> Result {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
@@ -57,7 +57,7 @@ public struct TreeScanner: Sendable {
 
     /// Scans only `paths` (relative; a directory among them is walked whole): what a watch batch
     /// names. Keys are checked for conflicts against the state's other paths.
-    public func scan(paths: Set<FilePathBytes>, state: SyncState, remoteItems: [ItemKey: Item]) -> Result {
+    public func scan(paths: Set<FilePathBytes>, state: SyncState, remoteItems: ItemsByKey) -> Result {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
@@ -160,8 +160,9 @@ public struct TreeScanner: Sendable {
     // MARK: - Describing files
 
     private func describe(_ found: [Found], scanErrors: [ScanError], state: SyncState,
-                          remoteItems: [ItemKey: Item], mapping: KeyMappingResult) -> Result {
+                          remoteItems: ItemsByKey, mapping: KeyMappingResult) -> Result {
         var result = Result(snapshot: LocalSnapshot(files: [], rootExists: true, scanErrors: scanErrors), stateChanges: [])
+        result.snapshot.files.reserveCapacity(found.count)
         var hasher = FileHasher()
         let ineligibleByMapping = mapping.ineligible
         for (path, status, ignoredBy) in found {

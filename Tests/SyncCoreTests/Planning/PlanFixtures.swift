@@ -58,9 +58,12 @@ struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
     /// `key` or `key:owner` for each foreign item.
     var foreign: [String] = []
     var contested: [String] = []
+    /// Files left as they are (the plan counts them, it does not list them).
+    var unchanged = 0
 
     init(uploads: [String] = [], deletes: [String] = [], reindexes: [String] = [], adoptions: [String] = [],
-         verifications: [String] = [], skips: [String] = [], forgotten: [String] = [], foreign: [String] = [], contested: [String] = []) {
+         verifications: [String] = [], skips: [String] = [], forgotten: [String] = [], foreign: [String] = [], contested: [String] = [], unchanged: Int = 0) {
+        self.unchanged = unchanged
         self.foreign = foreign
         self.contested = contested
         self.uploads = uploads
@@ -82,7 +85,6 @@ struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
         skips = plan.skips.map { skip in
             let reason: String = switch skip.reason {
             case .ineligible(let why): "ineligible(\(why.code))"
-            case .unchanged: "unchanged"
             case .terminalFailure(let kind, _, _): "terminal(\(kind.rawValue))"
             case .reindexExhausted: "reindexExhausted"
             case .waitingForRetry: "waiting"
@@ -94,11 +96,13 @@ struct PlanSummary: Hashable, Sendable, CustomStringConvertible {
         forgotten = plan.forgotten.map(short)
         foreign = plan.foreign.map { short($0.key) + ($0.owner.map { ":\($0)" } ?? "") }
         contested = plan.contested.map { short($0.key) }
+        unchanged = plan.unchangedCount
     }
 
     var description: String {
         [("up", uploads), ("del", deletes), ("reidx", reindexes), ("adopt", adoptions), ("verify", verifications),
          ("skip", skips), ("forget", forgotten), ("foreign", foreign), ("contested", contested)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+            + (unchanged > 0 ? " unchanged=\(unchanged)" : "")
     }
 }
 
