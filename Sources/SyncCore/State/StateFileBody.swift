@@ -5,7 +5,8 @@ import LinuxSystem
 
 extension StateFileCodec {
     /// The JSON body of a state file, as read back (`StateFileWriter` writes it). Rows are arrays, in
-    /// the column orders `StateFileCodec` names.
+    /// the column orders `StateFileCodec` names. The `entries` table reaches it empty: `StateRowReader`
+    /// reads that one.
     struct Body: Decodable {
         var account: String
         var namespace: String
@@ -54,11 +55,11 @@ extension StateFileCodec {
             terminal = try container.decode([TerminalRow].self, forKey: .terminal)
         }
 
-        var state: SyncState {
+        /// The state, with `table` (read by `StateRowReader`) as its entries, plus any in `entries`.
+        func state(entries table: [ItemKey: StateEntry]) -> SyncState {
             var journal = OperationJournal()
             journal.restore(pending: pending.map(\.operation), terminalFailures: terminal.map(\.failure))
-            var table: [ItemKey: StateEntry] = [:]
-            table.reserveCapacity(entries.count)
+            var table = table
             for row in entries { table[row.key] = row.entry }
             var state = SyncState(scope: StateScope(account: account, namespace: namespace, instance: instance),
                                   checksumKind: checksumKind, entries: table, journal: journal,

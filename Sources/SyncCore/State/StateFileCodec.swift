@@ -69,9 +69,12 @@ enum StateFileCodec {
         if body.count < length { throw .truncated(expectedBytes: length, foundBytes: body.count) }
         if body.count > length { throw .corrupt("\(body.count - length) bytes after the body") }
         guard fnv1a64Hex(body) == checksum else { throw .corrupt("body checksum mismatch") }
+        // The entries table is read by hand, row by row into the state's table (see
+        // `StateRowReader`); the few other fields go through JSONDecoder.
+        let (rest, entries) = try StateRowReader.split(body: body)
         let decoded: Body
         do {
-            decoded = try JSONDecoder().decode(Body.self, from: Data(body))
+            decoded = try JSONDecoder().decode(Body.self, from: Data(rest))
         } catch let error as StateFileProblem {
             throw error
         } catch {
@@ -79,7 +82,7 @@ enum StateFileCodec {
         }
         let scope = StateScope(account: decoded.account, namespace: decoded.namespace, instance: decoded.instance)
         guard scope == expectedScope else { throw .foreign(expected: expectedScope, found: scope) }
-        return (decoded.state, decoded.generation)
+        return (decoded.state(entries: entries), decoded.generation)
     }
 
     /// One journal record's payload (its frame's checksum already verified).
