@@ -113,7 +113,7 @@ public actor SyncEngine {
         let now = executor.now()
         if !listEverything, !settings.alwaysListEverything, let recorded = await state.remoteFingerprint, recorded.evidence != nil,
            let probe = try await store.fingerprintEvidence(), recorded.vouches(for: probe, nowNanoseconds: now) {
-            var round = await runRound(kind: .full, items: recordedItems(await state.snapshot), scope: nil, dryRun: dryRun)
+            var round = await runRound(kind: .full, remote: .recorded(recordedInstance), scope: nil, dryRun: dryRun)
             round.remoteComparison = .unchangedSinceRecorded
             round.report.requests += 1
             if !dryRun, round.report.changedRemote {
@@ -122,7 +122,8 @@ public actor SyncEngine {
             return round
         }
         let listed = try await completeListing()
-        var round = await runRound(kind: .full, items: listed.items, scope: nil, dryRun: dryRun, listingComplete: listed.isComplete)
+        var round = await runRound(kind: .full, remote: RemoteListing(items: listed.items, isComplete: listed.isComplete), scope: nil,
+                                   dryRun: dryRun)
         round.remoteComparison = .fullListing
         round.report.requests += listed.extraRequests
         // The evidence recorded after the round is one more request: the plan says so too (an R2
@@ -188,8 +189,7 @@ public actor SyncEngine {
     /// A full local scan against what the state records of the instance: after an inotify
     /// overflow. Unchanged files cost neither a hash nor a request.
     public func rescan() async -> Round {
-        let snapshot = await state.snapshot
-        return await runRound(kind: .rescan, items: recordedItems(snapshot), scope: nil, dryRun: false)
+        await runRound(kind: .rescan, remote: .recorded(recordedInstance), scope: nil, dryRun: false)
     }
 
     /// A round for the paths a watch batch names (relative to the root; directories included),
@@ -214,8 +214,8 @@ public actor SyncEngine {
         for path in touched { if let key = try? scanner.keyMapper.mapping(for: path).key { keys.insert(key) } }
         let view = await state.view(keys: keys)
         let owned = await state.itemsOwned
-        return await runRound(kind: .incremental, items: recordedItems(view), scope: (paths: changed, keys: keys, owned: owned, view: view),
-                              dryRun: false)
+        return await runRound(kind: .incremental, remote: .recorded(recordedInstance),
+                              scope: (paths: changed, keys: keys, owned: owned, view: view), dryRun: false)
     }
 
     /// Paths with a pending, retryable operation whose back-off has passed: the watch loop retries
@@ -254,12 +254,12 @@ public actor SyncEngine {
 
     // MARK: - Rounds
 
-    private func runRound(kind: Round.Kind, items: [Item],
+    private func runRound(kind: Round.Kind, remote listing: RemoteListing,
                           scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
-                          dryRun: Bool, listingComplete: Bool = true) async -> Round {
+                          dryRun: Bool) async -> Round {
         // A scoped round reads only its rows (no copy of the table is held while the store changes).
         let before = if let scope { scope.view } else { await state.snapshot }
-        let remoteByKey = ItemsByKey(items)
+        let remoteByKey = ItemsByKey(listing, state: before)
         let scanner = self.scanner
         let scan: TreeScanner.Result = await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
@@ -276,7 +276,7 @@ public actor SyncEngine {
         options.itemSource = settings.itemSource
         options.bulkIndexThreshold = settings.bulkIndexThreshold
         options.contestsUnmarkedChanges = settings.contestsUnmarkedChanges
-        var remote = RemoteListing(items: items, isComplete: listingComplete)
+        var remote = listing
         var planState = current
         if let scope {
             // Only the batch's keys are in question: the rest of the instance and of the state is
@@ -284,7 +284,7 @@ public actor SyncEngine {
             // forgotten), the empty-root guard is the full scan's business, and the delete limit
             // counts every owned item.
             let scopedKeys = scope.keys.union(scan.snapshot.files.map(\.key))
-            remote.items = items.filter { scopedKeys.contains(ItemKey($0.key)) }
+            remote.items = listing.items.filter { scopedKeys.contains(ItemKey($0.key)) }
             planState.entries = planState.entries.filter { scopedKeys.contains($0.key) }
             options.maxDelete = .count(settings.maxDelete.limit(owned: scope.owned))
             options.allowEmptyRoot = true
@@ -297,15 +297,7 @@ public actor SyncEngine {
     }
 
     /// The instance as the state last saw it: enough to plan without a listing request.
-    private func recordedItems(_ snapshot: SyncState) -> [Item] {
-        func item(_ key: ItemKey, _ entry: StateEntry) -> Item? {
-            guard let record = entry.remote else { return nil }
-            return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
-                        fileSize: entry.identity?.size, namespace: snapshot.scope.namespace, sourceID: settings.itemSource, status: record.status)
-        }
-        var items: [Item] = []
-        items.reserveCapacity(snapshot.entries.count)
-        for (key, entry) in snapshot.entries { if let item = item(key, entry) { items.append(item) } }
-        return items
+    private var recordedInstance: RecordedInstance {
+        RecordedInstance(namespace: state.scope.namespace, itemSource: settings.itemSource)
     }
 }

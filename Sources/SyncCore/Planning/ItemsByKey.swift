@@ -1,18 +1,26 @@
 import AISearchAPI
 
-/// A round's items, found by key without copying them: positions into the listing. The first
-/// item listed under a key is the one found (the planner resolves duplicates itself).
+/// A round's items found by key without copying them: positions into the listing (the first item
+/// listed under a key is the one found; the planner resolves duplicates itself), or, when the
+/// state stands for the instance, the record of the key in that state.
 public struct ItemsByKey: Sendable {
-    public let items: [Item]
+    private let listing: RemoteListing
+    private let state: SyncState
     private var positions: [ItemKey: Int] = [:]
 
-    public init(_ items: [Item]) {
-        self.items = items
-        positions.reserveCapacity(items.count)
-        for (position, item) in items.enumerated() where positions[ItemKey(item.key)] == nil {
+    /// `state` is read only when `listing` is `.recorded`.
+    public init(_ listing: RemoteListing, state: SyncState) {
+        self.listing = listing
+        self.state = state
+        guard listing.recorded == nil else { return }
+        positions.reserveCapacity(listing.items.count)
+        for (position, item) in listing.items.enumerated() where positions[ItemKey(item.key)] == nil {
             positions[ItemKey(item.key)] = position
         }
     }
 
-    public subscript(key: ItemKey) -> Item? { positions[key].map { items[$0] } }
+    public subscript(key: ItemKey) -> Item? {
+        if let recorded = listing.recorded { return state.entries[key].flatMap { recorded.item(key, $0) } }
+        return positions[key].map { listing.items[$0] }
+    }
 }

@@ -66,14 +66,45 @@ public struct ScanError: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// The items of `GET …/items`, all pages, for the planned instance.
+/// What the round knows of the instance: the items of `GET …/items` (all pages), or, when one
+/// request showed the instance unchanged since the last full comparison (and for rescans and
+/// watch batches), the state's own records, one item per recorded key, never materialised as a
+/// list (at 100,000 keys that list was 17 MB per round).
 public struct RemoteListing: Hashable, Sendable {
     public var items: [Item]
     /// False when a page failed: absent items then prove nothing, so nothing is deleted.
     public var isComplete: Bool
+    /// Set when the state's records stand for the instance; `items` is then empty.
+    public var recorded: RecordedInstance?
 
     public init(items: [Item], isComplete: Bool = true) {
         self.items = items
         self.isComplete = isComplete
+    }
+
+    /// The instance as the planned state records it.
+    public static func recorded(_ instance: RecordedInstance) -> RemoteListing {
+        var listing = RemoteListing(items: [])
+        listing.recorded = instance
+        return listing
+    }
+}
+
+/// How a recorded key's item looks when the state stands for the instance.
+public struct RecordedInstance: Hashable, Sendable {
+    public var namespace: String
+    /// The `source_id` our items carry (see `PlanOptions.itemSource`).
+    public var itemSource: String?
+
+    public init(namespace: String, itemSource: String?) {
+        self.namespace = namespace
+        self.itemSource = itemSource
+    }
+
+    /// The item a state entry records, or nil when it records none.
+    public func item(_ key: ItemKey, _ entry: StateEntry) -> Item? {
+        guard let record = entry.remote else { return nil }
+        return Item(id: record.itemID, key: key.rawValue, checksum: record.checksum, createdAt: "", lastSeenAt: "",
+                    fileSize: entry.identity?.size, namespace: namespace, sourceID: itemSource, status: record.status)
     }
 }

@@ -55,6 +55,13 @@ struct Planner {
         for (index, file) in local.files.enumerated() {
             if file.isEligible { eligible[file.key] = index } else if ineligible[file.key] == nil { ineligible[file.key] = index }
         }
+        if let recorded = remote.recorded {
+            // The state stands for the instance: each recorded key's item is its record, ours.
+            for (key, entry) in state.entries {
+                if let item = recorded.item(key, entry), isCandidate(item) { ownedCount += 1 }
+            }
+            return
+        }
         primary.reserveCapacity(remote.items.count)
         // Keys listed more than once (rare): every candidate index, in listing order.
         var repeated: [ItemKey: [Int]] = [:]
@@ -83,7 +90,20 @@ struct Planner {
         }
     }
 
-    private func item(for key: ItemKey) -> Item? { primary[key].map { remote.items[$0] } }
+    private func item(for key: ItemKey) -> Item? {
+        guard let recorded = remote.recorded else { return primary[key].map { remote.items[$0] } }
+        return state.entries[key].flatMap { recorded.item(key, $0) }.flatMap { isCandidate($0) ? $0 : nil }
+    }
+
+    /// The keys that have an item (see `item(for:)`), without listing them.
+    private var keysWithItems: AnySequence<ItemKey> {
+        guard remote.recorded != nil else { return AnySequence(primary.keys) }
+        return AnySequence(state.entries.lazy.filter { $0.value.remote != nil }.map(\.key))
+    }
+
+    private func hasItem(_ key: ItemKey) -> Bool {
+        remote.recorded != nil ? item(for: key) != nil : primary[key] != nil
+    }
 
     /// Considered at all: uploaded through built-in storage, under our prefix, not already being deleted.
     private func isCandidate(_ item: Item) -> Bool {
@@ -135,8 +155,8 @@ struct Planner {
         for (key, index) in eligible {
             planEligible(local.files[index], item: item(for: key), entry: state.entries[key])
         }
-        for (key, index) in primary where eligible[key] == nil {
-            let item = remote.items[index]
+        for key in keysWithItems where eligible[key] == nil {
+            guard let item = item(for: key) else { continue }
             if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
                !reason.removesFromMirror { continue }
             let entry = state.entries[key]
@@ -154,7 +174,7 @@ struct Planner {
             }
             deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
         }
-        for key in state.entries.keys where eligible[key] == nil && primary[key] == nil && ineligible[key] == nil {
+        for key in state.entries.keys where eligible[key] == nil && ineligible[key] == nil && !hasItem(key) {
             plan.forgotten.append(key)
         }
         applyDeleteGuards(to: deletes)
@@ -175,9 +195,8 @@ struct Planner {
     private mutating func learnChecksumKind() {
         guard kind == .unknown else { return }
         var votes: [ChecksumAlgorithm: Int] = [:]
-        for (key, index) in primary {
-            guard let file = eligible[key].map({ local.files[$0] }) else { continue }
-            let item = remote.items[index]
+        for key in keysWithItems {
+            guard let file = eligible[key].map({ local.files[$0] }), let item = item(for: key) else { continue }
             let checksum = normalizedChecksum(item.checksum)
             guard !checksum.isEmpty else { continue }
             for algorithm in ChecksumAlgorithm.allCases where file.digests[algorithm] == checksum {
