@@ -128,26 +128,28 @@ public struct KeyMapper: Hashable, Sendable {
     }
 
     /// Maps every path; paths sharing a key are reported as conflicts and get no key.
+    ///
+    /// Only shortened keys can be shared (an unshortened key is its escaped path, one per path,
+    /// and never has the shortened shape), so only they are grouped to find conflicts: no second
+    /// table of every key, nor a set of the paths, at 100,000 files.
     public func mapAll(_ paths: [FilePathBytes]) -> KeyMappingResult {
-        var byKey: [ItemKey: [(FilePathBytes, KeyMapping)]] = [:]
+        var mappings: [FilePathBytes: KeyMapping] = [:]
+        mappings.reserveCapacity(paths.count)
         var invalid: [FilePathBytes: KeyMapperError] = [:]
-        for path in Set(paths) {
+        var pathsByShortenedKey: [ItemKey: [FilePathBytes]] = [:]
+        for path in paths where mappings[path] == nil && invalid[path] == nil {
             do {
                 let mapping = try mapping(for: path)
-                byKey[mapping.key, default: []].append((path, mapping))
+                mappings[path] = mapping
+                if mapping.isShortened { pathsByShortenedKey[mapping.key, default: []].append(path) }
             } catch {
                 invalid[path] = error
             }
         }
-        var mappings: [FilePathBytes: KeyMapping] = [:]
         var conflicts: [KeyConflict] = []
-        for group in byKey.values {
-            if group.count == 1 {
-                mappings[group[0].0] = group[0].1
-            } else {
-                let sorted = group.sorted { $0.0 < $1.0 }
-                conflicts.append(KeyConflict(key: sorted[0].1.key, paths: sorted.map(\.0)))
-            }
+        for (key, group) in pathsByShortenedKey where group.count > 1 {
+            for path in group { mappings[path] = nil }
+            conflicts.append(KeyConflict(key: key, paths: group))
         }
         conflicts.sort { $0.paths[0] < $1.paths[0] }
         return KeyMappingResult(mappings: mappings, conflicts: conflicts, invalid: invalid)
