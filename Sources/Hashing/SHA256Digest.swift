@@ -1,22 +1,46 @@
 /// A SHA-256 digest of a file's content: our own record of what we uploaded, whatever checksum
 /// the server reports.
 public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible {
+    // Four words held inline, big-endian, not a `[UInt8]`: the state keeps one or two digests per
+    // tracked file, and an array costs a heap block of its own (about 80 bytes) for each.
+    private let word0, word1, word2, word3: UInt64
+
     /// Exactly 32 bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for word in [word0, word1, word2, word3] { withUnsafeBytes(of: word.bigEndian) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
 
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 32, "a SHA-256 digest has 32 bytes")
-        self.bytes = bytes
+        func word(_ index: Int) -> UInt64 {
+            bytes[index * 8..<index * 8 + 8].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        (word0, word1, word2, word3) = (word(0), word(1), word(2), word(3))
     }
 
     /// Parses 64 hex digits (either case); nil otherwise.
     public init?(hex: String) {
         guard let bytes = parseHex(hex, byteCount: 32) else { return nil }
-        self.bytes = bytes
+        self.init(bytes: bytes)
     }
 
     /// Lowercase hex, as `sha256sum` prints it.
-    public var hex: String { hexString(bytes) }
+    public var hex: String {
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            for word in [word0, word1, word2, word3] {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    buffer[position] = digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)]
+                    position += 1
+                }
+            }
+            return 64
+        }
+    }
 
     public var description: String { hex }
 

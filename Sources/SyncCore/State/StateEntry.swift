@@ -27,19 +27,88 @@ public struct StateEntry: Hashable, Sendable {
 /// server reported, and the SHA-256 of the content the item holds (ours, because we uploaded it,
 /// adopted it on proof, or verified it by download). While the server reports the same checksum
 /// for the same id, the item still holds `contentSHA256`.
+///
+/// Kept compact, one per tracked file: a UUID id in 16 bytes, and a checksum that is the content's
+/// SHA-256 in hex (what an instance checksumming with SHA-256 reports) not stored twice. Other ids
+/// and checksums are kept as text.
 public struct RemoteRecord: Hashable, Sendable {
-    public var itemID: String
-    public var checksum: String
+    private let storedID: CompactItemID
+    /// nil: the checksum is `contentSHA256.hex`.
+    private let storedChecksum: String?
     public var status: Item.Status
-    public var contentSHA256: SHA256Digest
+    public let contentSHA256: SHA256Digest
+    private var storedAttempts: UInt32
+
+    public var itemID: String { storedID.text }
+    public var checksum: String { storedChecksum ?? contentSHA256.hex }
     /// `PATCH items/{id}` re-index requests sent for this content; reset when the content changes.
-    public var reindexAttempts: Int
+    public var reindexAttempts: Int {
+        get { Int(storedAttempts) }
+        set { storedAttempts = UInt32(clamping: newValue) }
+    }
 
     public init(itemID: String, checksum: String, status: Item.Status, contentSHA256: SHA256Digest, reindexAttempts: Int = 0) {
-        self.itemID = itemID
-        self.checksum = checksum
+        storedID = CompactItemID(itemID)
+        storedChecksum = checksum == contentSHA256.hex ? nil : checksum
         self.status = status
         self.contentSHA256 = contentSHA256
-        self.reindexAttempts = reindexAttempts
+        storedAttempts = UInt32(clamping: reindexAttempts)
+    }
+
+    /// Whether the recorded id is `id`, without spelling the recorded one out.
+    public func hasItemID(_ id: String) -> Bool { storedID == CompactItemID(id) }
+}
+
+/// An item id: the lowercase 8-4-4-4-12 UUID the API gives in two words, anything else as text.
+/// One spelling maps to one value, so equal ids compare equal.
+enum CompactItemID: Hashable, Sendable {
+    case uuid(UInt64, UInt64)
+    case text(String)
+
+    init(_ text: String) {
+        var words: (UInt64, UInt64) = (0, 0)
+        var digits = 0
+        var valid = text.utf8.count == 36
+        if valid {
+            for (index, byte) in text.utf8.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    if byte != UInt8(ascii: "-") { valid = false; break }
+                    continue
+                }
+                let value: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
+                default: value = 0; valid = false
+                }
+                if !valid { break }
+                if digits < 16 { words.0 = words.0 << 4 | UInt64(value) } else { words.1 = words.1 << 4 | UInt64(value) }
+                digits += 1
+            }
+        }
+        self = valid ? .uuid(words.0, words.1) : .text(text)
+    }
+
+    var text: String {
+        switch self {
+        case .text(let text): return text
+        case .uuid(let high, let low):
+            return String(unsafeUninitializedCapacity: 36) { buffer in
+                let digits: StaticString = "0123456789abcdef"
+                var position = 0
+                for (wordIndex, word) in [high, low].enumerated() {
+                    for nibble in 0..<16 {
+                        let index = wordIndex * 16 + nibble
+                        if index == 8 || index == 12 || index == 16 || index == 20 {
+                            buffer[position] = UInt8(ascii: "-")
+                            position += 1
+                        }
+                        buffer[position] = digits.utf8Start[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
+                        position += 1
+                    }
+                }
+                return 36
+            }
+        }
     }
 }
