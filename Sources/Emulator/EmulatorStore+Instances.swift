@@ -167,6 +167,19 @@ extension EmulatorStore {
         if let interval = settings.syncInterval, !allowedSyncIntervals.contains(interval) {
             throw .invalidRequest("sync_interval must be one of \(allowedSyncIntervals.map(String.init).joined(separator: ", ")) seconds")
         }
+        try validatePathFilter(settings.other["source_params"])
+    }
+
+    /// `source_params.include_items`/`exclude_items`: lists of at most 10 non-empty strings (the
+    /// documented limit for most accounts).
+    private static func validatePathFilter(_ sourceParams: JSONValue?) throws(EmulatorError) {
+        for name in ["include_items", "exclude_items"] {
+            guard let value = sourceParams?.objectValue?[name] else { continue }
+            guard case .array(let patterns) = value, patterns.allSatisfy({ !($0.stringValue ?? "").isEmpty }) else {
+                throw .invalidRequest("source_params.\(name) must be a list of glob strings, e.g. [\"docs/**\"]")
+            }
+            if patterns.count > 10 { throw .invalidRequest("source_params.\(name) takes at most 10 patterns, not \(patterns.count)") }
+        }
     }
 }
 
