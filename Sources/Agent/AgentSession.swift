@@ -48,7 +48,10 @@ public struct AgentSession: Sendable {
         }
         let (state, interrupted) = try await openState(settings, client: client, logger: logger)
         let rules = IgnoreRules(readsGitignore: settings.gitignore)
-        let policy = EligibilityPolicy()
+        var policy = EligibilityPolicy()
+        if instanceSettings.settings.type == "r2" {
+            policy.isIgnored = Self.pathFilterRule(of: instanceSettings, keyMapper: keyMapper, logger: logger)
+        }
         let scanner = TreeScanner(root: root, keyMapper: keyMapper, policy: policy, ignoreRules: rules)
         let declared = Set((instanceSettings.settings.customMetadata ?? []).filter { $0.dataType == .text }.map(\.fieldName))
         let gate = WorkGate()
@@ -94,6 +97,26 @@ public struct AgentSession: Sendable {
         while trimmed.first == "/" { trimmed = trimmed.dropFirst() }
         guard !trimmed.isEmpty else { return "" }
         return trimmed.hasSuffix("/") ? String(trimmed) : trimmed + "/"
+    }
+
+    /// What leaves out the files whose keys an R2-backed instance's path filter
+    /// (`source_params.include_items`/`exclude_items`) would skip: they are not written to the
+    /// bucket, so the bucket holds only what the instance indexes (reason `ignored`, naming the
+    /// pattern). Said once in the log, with how patterns are read (`SourcePathFilter`).
+    static func pathFilterRule(of instance: Instance, keyMapper: KeyMapper, logger: Logger) -> @Sendable (FilePathBytes) -> String? {
+        let filter = SourcePathFilter(sourceParams: instance.settings.other["source_params"])
+        guard !filter.isEmpty else { return { _ in nil } }
+        logger.notice("r2_path_filter", "instance '\(instance.id)' indexes only the keys its path filter admits (\(filter)): "
+            + "files whose keys it would skip are left out and not written to the bucket (reason: ignored). Patterns match the whole "
+            + "object key, or the key with a leading '/' (Cloudflare's R2 examples write '/docs/**'); exclude wins over include")
+        return { path in
+            guard let key = try? keyMapper.key(for: path) else { return nil }
+            switch filter.decision(forKey: key.rawValue) {
+            case .indexed: return nil
+            case .excluded(let pattern): return "source_params.exclude_items \"\(pattern)\""
+            case .notIncluded: return "source_params.include_items (no pattern matches)"
+            }
+        }
     }
 
     /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3

@@ -174,6 +174,32 @@ import Testing
         #expect(bucketContents(harness) == [Array("elsewhere.md".utf8): Array("other".utf8)])
     }
 
+    @Test func filesTheInstancesPathFilterSkipsAreLeftOutAndNotWritten() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        let filter: JSONValue = .object(["include_items": .array([.string("/guide/**")]), "exclude_items": .array([.string("**/drafts/**")])])
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket,
+                                                                                             other: ["source_params": filter]))
+        try harness.write("guide/a.md", "alpha")
+        try harness.write("guide/drafts/wip.md", "not yet")
+        try harness.write("notes.md", "elsewhere")
+        let first = try await sync(harness)
+        #expect(first.status == 0, "\(first.agent.errors)")
+        #expect(bucketContents(harness) == [Array("guide/a.md".utf8): Array("alpha".utf8)])
+        #expect(first.agent.errors.components(separatedBy: "indexes only the keys its path filter admits").count == 2,
+                "said once: \(first.agent.errors)")
+        let plan = (try? JSONSerialization.jsonObject(with: Data(first.agent.output.utf8)) as? [String: Any])?["plan"] as? [String: Any]
+        let leftOut = (plan?["left_out"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) {
+            $0[$1["key"] as? String ?? ""] = ($1["reason"] as? String ?? "") + " " + ($1["detail"] as? String ?? "")
+        }
+        #expect(leftOut["guide/drafts/wip.md"]?.contains(#"ignored by rule source_params.exclude_items "**/drafts/**""#) == true, "\(leftOut)")
+        #expect(leftOut["notes.md"]?.contains("source_params.include_items (no pattern matches)") == true, "\(leftOut)")
+        // The instance's own crawl agrees: a job indexes exactly what the agent wrote.
+        _ = try await harness.client.createJob(in: "docs")
+        await harness.server.emulator.settleAll()
+        #expect(await harness.server.emulator.items(instance: "docs").map(\.key) == ["guide/a.md"])
+    }
+
     @Test func missingR2CredentialsAreAConfigurationErrorNamingWhatToSet() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
