@@ -83,7 +83,7 @@ extension EmulatorStore {
         let now = clock.now
         let record = InstanceRecord(key: key, createdAt: now, modifiedAt: now, settings: settings)
         instances[key] = InstanceState(record: record, index: self.settings.makeIndex())
-        if let bucket = record.r2Bucket { buckets.createBucket(bucket, at: now) }
+        if let bucket = record.r2Bucket { sourceBuckets.createBucket(bucket, at: now) }
         markDirty()
         return render(record)
     }

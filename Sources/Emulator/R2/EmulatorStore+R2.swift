@@ -41,7 +41,7 @@ extension EmulatorError {
 /// - `stats` counts the bucket's objects (under the prefix) as `engine.r2.objectCount`.
 extension EmulatorStore {
     func indexFromBucket(_ key: InstanceKey, bucket: String, itemKey: String, waiting: Bool) throws(EmulatorError) -> QueuedItem {
-        guard let object = buckets.object(bucket: bucket, key: ObjectKey(itemKey)) else { throw .objectNotInBucket(itemKey, bucket: bucket) }
+        guard let object = sourceBuckets.object(bucket: bucket, key: ObjectKey(itemKey)) else { throw .objectNotInBucket(itemKey, bucket: bucket) }
         let id = adopt(key, itemKey: itemKey, object: object)
         return enqueue(key, itemID: id, waiting: waiting, message: "Queued for indexing from r2:\(bucket)")
     }
@@ -50,7 +50,7 @@ extension EmulatorStore {
         guard let item = instances[key]?.items[itemID] else {
             throw .notFound("/ai-search/namespaces/\(key.namespace)/instances/\(key.id)/items/\(itemID)")
         }
-        guard let object = buckets.object(bucket: bucket, key: ObjectKey(item.key)) else { throw .objectNotInBucket(item.key, bucket: bucket) }
+        guard let object = sourceBuckets.object(bucket: bucket, key: ObjectKey(item.key)) else { throw .objectNotInBucket(item.key, bucket: bucket) }
         _ = adopt(key, itemKey: item.key, object: object)
         return enqueue(key, itemID: itemID, waiting: waiting, message: "Sync requested; queued for indexing from r2:\(bucket)")
     }
@@ -84,7 +84,7 @@ extension EmulatorStore {
     /// `skipped`: the keys the path filter skipped, by the job log's words for the rule.
     private func syncBucket(_ key: InstanceKey, bucket: String)
         -> (created: Int, updated: Int, deleted: Int, unchanged: Int, unusable: Int, skipped: [String: [String]])? {
-        guard let record = instances[key]?.record, var objects = buckets.objects(bucket: bucket, prefix: Array(record.r2Prefix.utf8)) else {
+        guard let record = instances[key]?.record, var objects = sourceBuckets.objects(bucket: bucket, prefix: Array(record.r2Prefix.utf8)) else {
             return nil
         }
         let source = record.externalSourceID
@@ -121,10 +121,20 @@ extension EmulatorStore {
         return (created, updated, deleted, unchanged, unusable, skipped)
     }
 
+    /// The bucket and prefix an R2-backed instance reads, for `R2Upstream` to read ahead; nil for
+    /// other instances (and unknown ones: the store call that follows answers their 404).
+    func bucketSource(_ key: InstanceKey) -> (bucket: String, prefix: String)? {
+        guard let record = instances[key]?.record, let bucket = record.r2Bucket else { return nil }
+        return (bucket, record.r2Prefix)
+    }
+
+    /// The key of an R2-backed instance's item, for `R2Upstream` to read ahead of `PATCH`.
+    func bucketItemKey(_ key: InstanceKey, itemID: String) -> String? { instances[key]?.items[itemID]?.key }
+
     /// For `stats`: the objects under an R2-backed instance's bucket and prefix (nil for other kinds).
     func bucketObjectCount(_ record: InstanceRecord) -> Int? {
         guard let bucket = record.r2Bucket else { return nil }
-        return buckets.objects(bucket: bucket, prefix: Array(record.r2Prefix.utf8))?.count ?? 0
+        return sourceBuckets.objects(bucket: bucket, prefix: Array(record.r2Prefix.utf8))?.count ?? 0
     }
 
     /// Creates the item for `itemKey`, or gives the existing one the object's bytes when they
