@@ -36,18 +36,7 @@ import Testing
         return result
     }
 
-    /// Relative path bytes → content of every regular file under the root (twins stay two).
-    private func localContents(_ harness: EmulatorHarness) throws -> [[UInt8]: [UInt8]] {
-        var result: [[UInt8]: [UInt8]] = [:]
-        let root = harness.root.path
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            result[Array(relative.utf8)] = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + relative)))
-        }
-        return result
-    }
+    private func localContents(_ harness: EmulatorHarness) throws -> [[UInt8]: [UInt8]] { try harness.localContentsByBytes() }
 
     private func puts(_ harness: EmulatorHarness) -> Int { harness.server.emulator.r2Buckets.requestCounts()["PutObject"] ?? 0 }
 
