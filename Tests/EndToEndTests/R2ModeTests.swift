@@ -146,6 +146,29 @@ import Testing
         #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
     }
 
+    /// A run killed between a PutObject and its index call leaves the bucket right and the index
+    /// stale; the ETag then equals the file's MD5, so only the run's record of what it owed
+    /// (`R2IndexDebt`) tells the next run to index the key. Found by `scripts/torture --r2`.
+    @Test func aKeyWrittenButNotIndexedByAKilledRunIsIndexedByTheNext() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        try harness.write("a.md", "version 1")
+        #expect(try await sync(harness).status == 0)
+        // What the killed run got done: the new bytes in the bucket and its record of the debt, no index call.
+        try harness.write("a.md", "version 2")
+        harness.server.emulator.r2Buckets.putObject(bucket: Self.bucket, key: "a.md", bytes: Array("version 2".utf8))
+        try Data(#"["owe","a.md"]"#.utf8 + [10]).write(to: harness.stateDirectory.appendingPathComponent("r2-index-owed.jsonl"))
+        harness.server.emulator.r2Buckets.clearRequestCounts()
+        await harness.server.emulator.clearRequestCounts()
+        let next = try await sync(harness)
+        #expect(next.status == 0, "\(next.agent.errors)")
+        #expect(puts(harness) == 0, "the bucket was right already")
+        await harness.server.emulator.settleAll()
+        #expect(await harness.remoteContents() == ["a.md": Array("version 2".utf8)])
+        #expect(!FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("r2-index-owed.jsonl").path))
+    }
+
     @Test func keysGoUnderTheInstancesSourcePrefix() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
