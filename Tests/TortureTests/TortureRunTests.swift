@@ -13,28 +13,12 @@ import Testing
 
     final class Marker {}
 
-    @Test(.enabled(if: agent != nil, "the aisearch-sync binary is not built"))
-    func twoSmallRoundsWithAKillEachEndWithoutDivergence() async throws {
-        var options = TortureOptions(seed: 2026, rounds: 2, agentPath: try #require(Self.agent))
-        options.shape.initialFiles = 20
-        options.shape.operationsPerRound = 16
-        options.shape.killsPerRound = 1...1
-        options.shape.burstEvery = 0
-        let report = try await TortureRun(options: options, log: { _ in }).run()
-        #expect(report.rounds.count == 2)
-        #expect(report.agent.kills >= 1)
-        #expect(report.divergenceCount == 0, "\(report.summary)")
-        #expect(report.passed, "\(report.summary)")
-    }
-}
-
-/// The same tiny run against an R2-backed instance (`--r2`): the agent writes the emulator's
-/// bucket and indexes each key; the bucket and the index must both equal the folder.
-@Suite struct TortureR2RunTests {
-    @Test(.enabled(if: TortureRunTests.agent != nil, "the aisearch-sync binary is not built"))
-    func twoSmallRoundsInR2ModeEndWithTheBucketAndTheIndexEqualToTheFolder() async throws {
-        var options = TortureOptions(seed: 2027, rounds: 2, agentPath: try #require(TortureRunTests.agent))
-        options.r2 = true
+    /// Built-in storage, then an R2-backed instance (`--r2`: the bucket and the index must both
+    /// equal the folder).
+    @Test(.enabled(if: agent != nil, "the aisearch-sync binary is not built"), arguments: [false, true])
+    func twoSmallRoundsWithAKillEachEndWithoutDivergence(r2: Bool) async throws {
+        var options = TortureOptions(seed: r2 ? 2027 : 2026, rounds: 2, agentPath: try #require(Self.agent))
+        options.r2 = r2
         options.shape.initialFiles = 20
         options.shape.operationsPerRound = 16
         options.shape.killsPerRound = 1...1
