@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CLI", dependencies: ["Agent", "AISearchAPI", "Emulator", "FileWatch", "SyncCore", "LinuxSystem", "Observability"]),
         .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
         // The torture suite: random workload, injected faults and SIGKILLs against the agent binary.
-        .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "SyncCore", "LinuxSystem"]),
+        .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "ObjectStorage", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
         // Helpers shared by the test targets (running child processes off the cooperative pool).

@@ -46,9 +46,12 @@ public struct AgentSession: Sendable {
         do { keyMapper = try KeyMapper(prefix: sourcePrefix + settings.prefix) } catch {
             throw AgentError(.usage, "\(settings.prefixSource): \(error)")
         }
-        let (state, interrupted) = try await openState(settings, client: client, logger: logger)
+        let (state, interrupted, stateDirectory) = try await openState(settings, client: client, logger: logger)
         let rules = IgnoreRules(readsGitignore: settings.gitignore)
-        let policy = EligibilityPolicy()
+        var policy = EligibilityPolicy()
+        if instanceSettings.settings.type == "r2" {
+            policy.isIgnored = Self.pathFilterRule(of: instanceSettings, keyMapper: keyMapper, logger: logger)
+        }
         let scanner = TreeScanner(root: root, keyMapper: keyMapper, policy: policy, ignoreRules: rules)
         let declared = Set((instanceSettings.settings.customMetadata ?? []).filter { $0.dataType == .text }.map(\.fieldName))
         let gate = WorkGate()
@@ -65,7 +68,8 @@ public struct AgentSession: Sendable {
         var itemSource = "builtin"
         var bulkIndexThreshold: Int?
         if instanceSettings.settings.type == "r2" {
-            let r2 = try r2Store(for: instanceSettings, sourcePrefix: sourcePrefix, settings: settings, client: client, logger: logger)
+            let r2 = try r2Store(for: instanceSettings, sourcePrefix: sourcePrefix, settings: settings, client: client, logger: logger,
+                                 indexDebtFile: stateDirectory.appendingPathComponent(R2IndexDebt.fileName))
             store = r2
             itemSource = R2ItemStore.itemSource
             bulkIndexThreshold = r2.bulkThreshold
@@ -96,10 +100,30 @@ public struct AgentSession: Sendable {
         return trimmed.hasSuffix("/") ? String(trimmed) : trimmed + "/"
     }
 
+    /// What leaves out the files whose keys an R2-backed instance's path filter
+    /// (`source_params.include_items`/`exclude_items`) would skip: they are not written to the
+    /// bucket, so the bucket holds only what the instance indexes (reason `ignored`, naming the
+    /// pattern). Said once in the log, with how patterns are read (`SourcePathFilter`).
+    static func pathFilterRule(of instance: Instance, keyMapper: KeyMapper, logger: Logger) -> @Sendable (FilePathBytes) -> String? {
+        let filter = SourcePathFilter(sourceParams: instance.settings.other["source_params"])
+        guard !filter.isEmpty else { return { _ in nil } }
+        logger.notice("r2_path_filter", "instance '\(instance.id)' indexes only the keys its path filter admits (\(filter)): "
+            + "files whose keys it would skip are left out and not written to the bucket (reason: ignored). Patterns match the whole "
+            + "object key, or the key with a leading '/' (Cloudflare's R2 examples write '/docs/**'); exclude wins over include")
+        return { path in
+            guard let key = try? keyMapper.key(for: path) else { return nil }
+            switch filter.decision(forKey: key.rawValue) {
+            case .indexed: return nil
+            case .excluded(let pattern): return "source_params.exclude_items \"\(pattern)\""
+            case .notIncluded: return "source_params.include_items (no pattern matches)"
+            }
+        }
+    }
+
     /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3
     /// endpoint and key pair from the flags or the environment (see `R2Configuration.resolve`).
     private static func r2Store(for instance: Instance, sourcePrefix: String, settings: SessionSettings, client: AISearchClient,
-                                logger: Logger) throws -> R2ItemStore {
+                                logger: Logger, indexDebtFile: URL) throws -> R2ItemStore {
         guard let bucket = instance.settings.source, !bucket.isEmpty else {
             throw AgentError(.configuration, "instance '\(instance.id)' reads an R2 bucket but names none (its source is empty)",
                              hint: "Set it: aisearch-sync instances update \(instance.id) --source BUCKET")
@@ -121,7 +145,7 @@ public struct AgentSession: Sendable {
         }
         logger.notice("r2_mode", "instance '\(instance.id)' reads the R2 bucket '\(bucket)': files are written to the bucket at \(configuration.endpoint) and indexed at once")
         return R2ItemStore(objects: R2Client(configuration: configuration), bucket: bucket, client: client, instance: instance.id,
-                           sourcePrefix: sourcePrefix)
+                           sourcePrefix: sourcePrefix, indexDebtFile: indexDebtFile)
     }
 
     /// Saves the state and releases its lock.
@@ -129,7 +153,9 @@ public struct AgentSession: Sendable {
         try await engine.close()
     }
 
-    private static func openState(_ settings: SessionSettings, client: AISearchClient, logger: Logger) async throws -> (StateStore, interrupted: Bool) {
+    /// The state (its lock taken), whether the last agent on it was killed, and its directory.
+    private static func openState(_ settings: SessionSettings, client: AISearchClient, logger: Logger)
+        async throws -> (StateStore, interrupted: Bool, directory: URL) {
         let configuration = client.configuration
         var location: StateLocation
         do {
@@ -148,7 +174,7 @@ public struct AgentSession: Sendable {
         let loaded: StateLoadResult
         do { loaded = try await store.load() } catch { throw AgentError(.localState, "\(error)") }
         if let warning = loaded.warning { logger.warning("state_warning", "\(warning)") }
-        return (store, loaded.previousRunInterrupted)
+        return (store, loaded.previousRunInterrupted, URL(fileURLWithPath: String(decoding: location.directory.bytes, as: UTF8.self)))
     }
 }
 

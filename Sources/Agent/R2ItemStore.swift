@@ -17,6 +17,10 @@ import SyncCore
 ///
 /// A round with more changes than `bulkThreshold` writes the bucket only, then starts **one sync
 /// job** and follows it to its end (jobs: at most one per 30 s; one per round is far below that).
+///
+/// Every bucket write is recorded in `R2IndexDebt` before it goes out and cleared once its key is
+/// indexed (or the job that re-reads the bucket has started); whatever a killed run still owed is
+/// indexed at the next listing, before anything is compared.
 public actor R2ItemStore: RemoteItemStore {
     public let objects: R2Client
     public let bucket: String
@@ -33,9 +37,13 @@ public actor R2ItemStore: RemoteItemStore {
     /// Set for the round in flight when it is a bulk load.
     private var bulkRound = false
     private var bulkChanges = 0
+    private var debt: R2IndexDebt
 
+    /// - Parameter indexDebtFile: where `R2IndexDebt` keeps what is owed (the state directory's
+    ///   `R2IndexDebt.fileName`); nil keeps it in memory.
     public init(objects: R2Client, bucket: String, client: AISearchClient, instance: String, sourcePrefix: String = "", bulkThreshold: Int = 500,
-                jobFollowLimit: Duration = .seconds(900), jobPollInterval: Duration = .seconds(2)) {
+                jobFollowLimit: Duration = .seconds(900), jobPollInterval: Duration = .seconds(2), indexDebtFile: URL? = nil) {
+        debt = R2IndexDebt(file: indexDebtFile)
         self.objects = objects
         self.bucket = bucket
         self.client = client
@@ -62,8 +70,29 @@ public actor R2ItemStore: RemoteItemStore {
                 items.append(Self.item(key: key, etag: object.etag, size: object.size, modified: object.lastModified))
             }
         }
+        try await payIndexDebt(listed: Set(items.map(\.key)))
         // S3 lists consistently (no offset paging): the listing is whole.
         return ItemListing(items: items, reportedTotal: items.count)
+    }
+
+    /// Indexes what a killed run wrote to the bucket but did not index: a key it lists is indexed
+    /// (`PUT …/items`), a key it no longer lists has its item removed; past `bulkThreshold` keys,
+    /// one sync job does it all.
+    private func payIndexDebt(listed: Set<String>) async throws {
+        guard !debt.isEmpty else { return }
+        if debt.keys.count > bulkThreshold {
+            _ = try await client.createJob(in: instance, description: "aisearch-sync: indexing \(debt.keys.count) key(s) an earlier run wrote to \(bucket)")
+            debt.payAll()
+            return
+        }
+        for key in debt.keys.sorted() {
+            if listed.contains(key) {
+                do { _ = try await client.createOrUpdateItem(in: instance, key: key, waitForCompletion: false) } catch let error as APIError where error.status == 404 {}
+            } else {
+                try await removeItems(key: key)
+            }
+            debt.pay(key)
+        }
     }
 
     static func item(key: String, etag: ETag, size: Int64?, modified: Date?) -> Item {
@@ -80,25 +109,34 @@ public actor R2ItemStore: RemoteItemStore {
     }
 
     public func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
+        debt.owe(key.rawValue)
         let result = try await objects.putObject(bucket: bucket, key: ObjectKey(key.rawValue), body: contents,
                                                  payload: .digest(SHA256.hash(contents)), contentType: Self.contentType(of: key.rawValue))
         if bulkRound {
             bulkChanges += 1
         } else {
             _ = try await client.createOrUpdateItem(in: instance, key: key.rawValue, waitForCompletion: waitForCompletion)
+            debt.pay(key.rawValue)
         }
         return Self.item(key: key.rawValue, etag: result.etag, size: Int64(contents.count), modified: nil)
     }
 
     /// Removes the object, then its item, so the index forgets it now rather than at the next crawl.
     public func delete(itemID: String) async throws {
+        debt.owe(itemID)
         try await objects.deleteObject(bucket: bucket, key: ObjectKey(itemID))
         if bulkRound {
             bulkChanges += 1
             return
         }
-        let listed = try await client.listItems(in: instance, query: ItemListQuery(key: itemID, perPage: 50))
-        for item in listed.items where item.key == itemID {
+        try await removeItems(key: itemID)
+        debt.pay(itemID)
+    }
+
+    /// Deletes the instance's items with this key (found with the listing's `key` filter).
+    private func removeItems(key: String) async throws {
+        let listed = try await client.listItems(in: instance, query: ItemListQuery(key: key, perPage: 50))
+        for item in listed.items where item.key == key {
             do { _ = try await client.deleteItem(item.id, in: instance) } catch let error as APIError where error.status == 404 {}
         }
     }
@@ -129,6 +167,8 @@ public actor R2ItemStore: RemoteItemStore {
         var completion = RoundCompletion()
         do {
             let job = try await client.createJob(in: instance, description: "aisearch-sync: \(bulkChanges) change(s) written to \(bucket)")
+            // The job re-reads the whole bucket: it indexes every key written so far.
+            debt.payAll()
             completion.requests += 1
             completion.jobID = job.id
             let deadline = ContinuousClock.now + jobFollowLimit

@@ -1,5 +1,6 @@
 import AISearchAPI
 import Foundation
+import ObjectStorage
 
 /// Everything the emulator is told at start. A value type: build one, hand it to `Emulator`.
 /// Faults can change later through `Emulator.setFaults(_:)` or `PUT /__emulator/faults`.
@@ -43,6 +44,9 @@ public struct EmulatorConfiguration: Sendable {
     /// The key pair the R2 endpoint (`/r2`) verifies SigV4 signatures against.
     public var r2AccessKeyID = EmulatorConfiguration.defaultR2AccessKeyID
     public var r2SecretAccessKey = EmulatorConfiguration.defaultR2SecretAccessKey
+    /// Where R2-backed instances read their buckets: nil (the default) for the emulator's own `/r2`
+    /// buckets, or an external S3 endpoint and key pair (`readR2Buckets(from:…)`, `R2Upstream`).
+    public var r2Upstream: R2Configuration?
 
     public init(apiToken: String? = nil, email: String? = nil, apiKey: String? = nil, accountID: String? = nil,
                 checksumMode: ChecksumMode = .opaque, processingDelay: Duration = .milliseconds(500),

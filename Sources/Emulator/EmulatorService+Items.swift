@@ -21,7 +21,10 @@ extension EmulatorService {
             guard let itemKey = body["key"]?.stringValue else { throw .invalidRequest("key (a string) is required") }
             try Self.requireIndexAction(body)
             let waiting = try JSONAnswers.flag(body["wait_for_completion"])
-            return try await settled(await store.createOrUpdate(key, itemKey: itemKey, waiting: waiting), key: key, waiting: waiting)
+            let queued = try await readingUpstream(key, .key(itemKey)) { () async throws(EmulatorError) in
+                try await store.createOrUpdate(key, itemKey: itemKey, waiting: waiting)
+            }
+            return try await settled(queued, key: key, waiting: waiting)
         case (.itemLogs, _):
             let cursor = try JSONAnswers.integer("cursor", in: request, default: 0, allowed: 0...Int.max)
             let limit = try JSONAnswers.integer("limit", in: request, default: 20, allowed: 1...100)
@@ -41,7 +44,10 @@ extension EmulatorService {
             let body = try JSONAnswers.object(of: request)
             try Self.requireIndexAction(body)
             let waiting = try JSONAnswers.flag(body["wait_for_completion"])
-            return try await settled(await store.sync(key, itemID: route.itemID, waiting: waiting), key: key, waiting: waiting)
+            let queued = try await readingUpstream(key, .item(route.itemID)) { () async throws(EmulatorError) in
+                try await store.sync(key, itemID: route.itemID, waiting: waiting)
+            }
+            return try await settled(queued, key: key, waiting: waiting)
         default:
             return JSONAnswers.success(try await store.deleteItem(key, itemID: route.itemID))
         }

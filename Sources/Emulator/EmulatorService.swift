@@ -111,7 +111,10 @@ public struct EmulatorService: HTTPHandler {
         case (.jobs, _):
             var body = try JSONAnswers.object(of: request)
             let description = try Self.optionalString("description", in: &body)
-            return JSONAnswers.success(try await store.createJob(key, description: description))
+            let job = try await readingUpstream(key, .bucket) { () async throws(EmulatorError) in
+                try await store.createJob(key, description: description)
+            }
+            return JSONAnswers.success(job)
         case (.jobLogs, _):
             return try JSONAnswers.page(await store.jobLogs(key, jobID: route.jobID), of: request)
         case (_, "GET"):

@@ -83,7 +83,7 @@ extension EmulatorStore {
         let now = clock.now
         let record = InstanceRecord(key: key, createdAt: now, modifiedAt: now, settings: settings)
         instances[key] = InstanceState(record: record, index: self.settings.makeIndex())
-        if let bucket = record.r2Bucket { buckets.createBucket(bucket, at: now) }
+        if let bucket = record.r2Bucket { sourceBuckets.createBucket(bucket, at: now) }
         markDirty()
         return render(record)
     }
@@ -166,6 +166,19 @@ extension EmulatorStore {
         if let overlap = settings.chunkOverlap, overlap < 0 { throw .invalidRequest("chunk_overlap must not be negative") }
         if let interval = settings.syncInterval, !allowedSyncIntervals.contains(interval) {
             throw .invalidRequest("sync_interval must be one of \(allowedSyncIntervals.map(String.init).joined(separator: ", ")) seconds")
+        }
+        try validatePathFilter(settings.other["source_params"])
+    }
+
+    /// `source_params.include_items`/`exclude_items`: lists of at most 10 non-empty strings (the
+    /// documented limit for most accounts).
+    private static func validatePathFilter(_ sourceParams: JSONValue?) throws(EmulatorError) {
+        for name in ["include_items", "exclude_items"] {
+            guard let value = sourceParams?.objectValue?[name] else { continue }
+            guard case .array(let patterns) = value, patterns.allSatisfy({ !($0.stringValue ?? "").isEmpty }) else {
+                throw .invalidRequest("source_params.\(name) must be a list of glob strings, e.g. [\"docs/**\"]")
+            }
+            if patterns.count > 10 { throw .invalidRequest("source_params.\(name) takes at most 10 patterns, not \(patterns.count)") }
         }
     }
 }

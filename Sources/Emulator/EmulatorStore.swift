@@ -61,6 +61,10 @@ actor EmulatorStore {
     var contents: [String: [UInt8]] = [:]
     /// The R2 buckets the `/r2` endpoint serves and R2-backed instances read (see `R2Endpoint`).
     let buckets: R2Buckets
+    /// The buckets R2-backed instances index from: `buckets`, or with an upstream S3 endpoint
+    /// the in-memory copy `upstream` keeps of what they need from it.
+    let sourceBuckets: R2Buckets
+    let upstream: R2Upstream?
     var checksumSalt: String
     let persistence: StatePersistence?
     private var saveTask: Task<Void, Never>?
@@ -69,6 +73,13 @@ actor EmulatorStore {
         settings = configuration
         persistence = configuration.dataDirectory.map(StatePersistence.init(directory:))
         buckets = R2Buckets(directory: persistence?.directory.appendingPathComponent("r2", isDirectory: true))
+        if let remote = configuration.r2Upstream {
+            sourceBuckets = R2Buckets()
+            upstream = R2Upstream(configuration: remote, cache: sourceBuckets)
+        } else {
+            sourceBuckets = buckets
+            upstream = nil
+        }
         checksumSalt = UUID().uuidString
         if let loaded = try persistence?.load() {
             checksumSalt = loaded.snapshot.checksumSalt
@@ -114,6 +125,7 @@ actor EmulatorStore {
         namespaces = ["default": NamespaceRecord(name: "default", description: "Default namespace", createdAt: clock.now)]
         persistence?.removeAllContents()
         buckets.removeAll()
+        sourceBuckets.removeAll()
         markDirty()
     }
 

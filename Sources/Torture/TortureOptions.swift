@@ -18,6 +18,9 @@ public struct TortureOptions: Sendable {
     public var quiescenceTimeout: Duration = .seconds(90)
     /// Faults on for the workload; off (`--no-faults`) to tell fault-handling bugs from others.
     public var faultsEnabled = true
+    /// `--r2`: the instance reads an R2 bucket on the emulator; the agent writes the bucket and
+    /// indexes each key, and both the bucket and the index must equal the folder.
+    public var r2 = false
 
     public init(seed: UInt64, rounds: Int? = nil, duration: Duration? = nil, agentPath: String) {
         self.seed = seed
@@ -29,7 +32,7 @@ public struct TortureOptions: Sendable {
     public static let usage = """
         USAGE: aisearch-torture [--seed N] [--rounds R | --duration 10m] [--agent PATH] [--files N] [--ops N]
                                 [--burst-every N] [--checksum sha256|md5|opaque] [--quiescence-timeout 90s]
-                                [--skip KIND,...] [--no-faults] [--keep]
+                                [--skip KIND,...] [--no-faults] [--r2] [--keep]
 
         Runs the aisearch-sync agent against an in-process emulator with a random, seeded workload:
         file operations, overflow bursts, injected API faults and SIGKILL restarts. After every round
@@ -47,6 +50,8 @@ public struct TortureOptions: Sendable {
           --quiescence-timeout D Longest wait for the instance to catch up after a round (default 90s).
           --skip KIND,...        File operations never to make, e.g. file-to-dir (kinds as in the summary).
           --no-faults            Inject no API faults.
+          --r2                   An R2-backed instance: the agent writes the emulator's bucket over S3 and
+                                 indexes each key; the bucket and the index must both equal the folder.
           --keep                 Keep the work folder even when the run passes.
         """
 
@@ -92,6 +97,7 @@ public struct TortureOptions: Sendable {
                     options.shape.skippedKinds.insert(kind)
                 }
             case "--no-faults": options.faultsEnabled = false
+            case "--r2": options.r2 = true
             case "--keep": options.keep = true
             case "-h", "--help": throw TortureUsageError(nil)
             default: throw TortureUsageError("unknown argument '\(flag)'")

@@ -12,6 +12,8 @@ public struct TortureRun: Sendable {
 
     static let instance = "torture"
     static let account = "torture-account"
+    /// The bucket the instance reads with `--r2`.
+    static let bucket = "torture-bucket"
 
     public init(options: TortureOptions, log: @escaping @Sendable (String) -> Void) {
         self.options = options
@@ -36,7 +38,8 @@ public struct TortureRun: Sendable {
         let probe = InstanceProbe(client: Self.client(baseURL: server.baseURL, token: token), instance: Self.instance,
                                   checksumMode: options.checksumMode)
         do {
-            _ = try await probe.client.createInstance(id: Self.instance)
+            _ = try await probe.client.createInstance(id: Self.instance,
+                                                      settings: options.r2 ? InstanceSettings(type: "r2", source: Self.bucket) : InstanceSettings())
         } catch let error as APIError where error.status == 409 {
             // A create whose answer was lost (a timeout on a loaded machine) and was retried: the
             // instance exists, which is all that is wanted.
@@ -50,8 +53,8 @@ public struct TortureRun: Sendable {
             "--max-delete", "100%", "--allow-empty-root",
             // A reset connection can leave a request hanging until the timeout.
             "--timeout", "10s",
-        ], environment: ["HOME": "\(work)/home", "XDG_CONFIG_HOME": "\(work)/home/.config", "PATH": "/usr/bin:/bin"],
-           logDirectory: "\(work)/logs")
+        ] + (options.r2 ? ["--r2-endpoint", server.r2Endpoint] : []),
+           environment: Self.agentEnvironment(work: work, r2: options.r2), logDirectory: "\(work)/logs")
         let writer = FolderWriter(root: "\(work)/root", parking: "\(work)/parking")
 
         var generator = WorkloadGenerator(seed: options.seed, shape: shape)
@@ -106,11 +109,25 @@ public struct TortureRun: Sendable {
         result.modelMismatches = FolderComparison.divergences(local: model.files, remote: local)
         let waitStarted = ContinuousClock.now
         result.divergences = await probe.awaitQuiescence(local: local, within: options.quiescenceTimeout)
+        if options.r2 {
+            result.divergences += await BucketProbe(buckets: server.emulator.r2Buckets, bucket: Self.bucket)
+                .awaitAgreement(local: local, within: options.quiescenceTimeout)
+        }
         if result.divergences.isEmpty { result.secondsToQuiescence = Self.seconds(ContinuousClock.now - waitStarted) }
         let counts = await server.emulator.requestCounts()
         result.faults = FaultTally(counts: counts)
         result.requests = counts.reduce(0) { $0 + $1.count }
         return result
+    }
+
+    /// The agent's environment: a home of its own, and with `--r2` the emulator's R2 key pair.
+    static func agentEnvironment(work: String, r2: Bool) -> [String: String] {
+        var environment = ["HOME": "\(work)/home", "XDG_CONFIG_HOME": "\(work)/home/.config", "PATH": "/usr/bin:/bin"]
+        if r2 {
+            environment["R2_ACCESS_KEY_ID"] = EmulatorConfiguration.defaultR2AccessKeyID
+            environment["R2_SECRET_ACCESS_KEY"] = EmulatorConfiguration.defaultR2SecretAccessKey
+        }
+        return environment
     }
 
     /// Faults for one round: every kind on, at rates that make retries common but let most

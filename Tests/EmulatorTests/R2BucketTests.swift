@@ -148,6 +148,37 @@ struct R2BucketTests {
         #expect(stats.engine?["r2"]?.objectValue?["objectCount"] == .int(3))
     }
 
+    @Test func aJobHonoursTheInstancesIncludeAndExcludePatterns() async throws {
+        let h = try Harness()
+        try await r2Instance(h, extra: #","source_params":{"include_items":["/docs/**"],"exclude_items":["/docs/drafts/**","**/*.tmp.md"]}"#)
+        let client = try Self.client(h)
+        for name in ["docs/guide.md", "docs/api/ref.md", "docs/drafts/wip.md", "docs/cache.tmp.md", "blog/post.md"] {
+            _ = try await client.putObject(bucket: "docs", key: ObjectKey(name), body: Array("text of \(name)".utf8))
+        }
+        let jobs = h.base(.namespaced) + "/instances/kb/jobs"
+        let job = try h.result(Job.self, await h.send("POST", jobs, json: "{}"))
+        await h.emulator.settleAll()
+        #expect(await h.emulator.items(instance: "kb").map(\.key) == ["docs/api/ref.md", "docs/guide.md"])
+        let logs = try h.result([JobLog].self, await h.send("GET", jobs + "/\(job.id)/logs")).map(\.message)
+        #expect(logs.contains("Skipped by rule: /docs/drafts/**: 1 object(s), e.g. docs/drafts/wip.md"), "\(logs)")
+        #expect(logs.contains("Skipped by rule: **/*.tmp.md: 1 object(s), e.g. docs/cache.tmp.md"), "\(logs)")
+        #expect(logs.contains("Skipped by Include Rules: 1 object(s), e.g. blog/post.md"), "\(logs)")
+
+        // A pattern added later: the next job removes the item it now skips.
+        let instance = h.base(.namespaced) + "/instances/kb"
+        _ = try h.result(JSONValue.self, await h.send("PUT", instance,
+                                                      json: #"{"source_params":{"include_items":["/docs/**"],"exclude_items":["docs/api/**"]}}"#))
+        h.clock.advance(by: .seconds(30))
+        _ = try h.result(Job.self, await h.send("POST", jobs, json: "{}"))
+        await h.emulator.settleAll()
+        #expect(await h.emulator.items(instance: "kb").map(\.key) == ["docs/cache.tmp.md", "docs/drafts/wip.md", "docs/guide.md"])
+
+        let refused = try h.error(await h.send("POST", h.base(.namespaced) + "/instances",
+                                               json: #"{"id":"bad","type":"r2","source":"docs","source_params":{"exclude_items":"*.tmp"}}"#),
+                                  status: 400)
+        #expect(refused.message.contains("source_params.exclude_items must be a list of glob strings"))
+    }
+
     @Test func builtInInstancesAreUntouchedByBuckets() async throws {
         let h = try Harness()
         try await h.createInstance("plain")

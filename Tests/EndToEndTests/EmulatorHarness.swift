@@ -2,6 +2,7 @@ import Foundation
 import AISearchAPI
 import Emulator
 import LinuxSystem
+import ObjectStorage
 @testable import SyncCore
 
 /// A real emulator on a loopback port, a real client over HTTP, and a temporary folder: the
@@ -19,11 +20,14 @@ struct EmulatorHarness {
     /// API's 1,200 per 5 minutes, for tests that make thousands of requests on purpose.
     init(checksumMode: EmulatorConfiguration.ChecksumMode = .opaque, processingDelay: Duration = .milliseconds(20),
          faults: FaultSettings = FaultSettings(), requestsPerWindow: Int = 1200, windowSeconds: Int = 300, failingKeys: Set<String> = [],
-         pathStyle: ClientConfiguration.PathStyle = .namespaced) throws {
-        server = try EmulatorServer(configuration: EmulatorConfiguration(
+         pathStyle: ClientConfiguration.PathStyle = .namespaced, r2Upstream: R2Configuration? = nil) throws {
+        var emulatorConfiguration = EmulatorConfiguration(
             apiToken: Self.token, accountID: Self.account, checksumMode: checksumMode, processingDelay: processingDelay,
             waitTimeout: .seconds(5), rateLimit: RateLimitPolicy(requests: requestsPerWindow, windowSeconds: windowSeconds), faults: faults,
-            failingKeys: failingKeys))
+            failingKeys: failingKeys)
+        // R2-backed instances read this S3 endpoint (moto) instead of the emulator's own buckets.
+        emulatorConfiguration.r2Upstream = r2Upstream
+        server = try EmulatorServer(configuration: emulatorConfiguration)
         var configuration = ClientConfiguration(accountID: Self.account, credentials: .apiToken(Self.token), baseURL: server.baseURL,
                                                 pathStyle: pathStyle)
         configuration.budgetLimits = .init(requests: requestsPerWindow, period: .seconds(windowSeconds))
@@ -74,6 +78,19 @@ struct EmulatorHarness {
             let relative = String(url.path.dropFirst(root.path.count + 1))
             if excluding(relative) { continue }
             result[relative] = Array(try Data(contentsOf: url))
+        }
+        return result
+    }
+
+    /// Relative path bytes → content of every regular file under the root: keyed by bytes, so
+    /// NFC and NFD twins (equal as `String`s) stay two entries.
+    func localContentsByBytes() throws -> [[UInt8]: [UInt8]] {
+        var result: [[UInt8]: [UInt8]] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root.path)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            result[Array(relative.utf8)] = Array(try Data(contentsOf: URL(fileURLWithPath: root.path + "/" + relative)))
         }
         return result
     }

@@ -24,5 +24,8 @@ import Testing
         #expect(text.contains("R2 bucket: 2 object write(s)"), "\(text)")
         #expect(text.contains("sync: 2 uploaded"), "\(text)")
         #expect(text.contains("intro.md") && text.contains("setup.md"), "\(text)")
+        // The instance's path filter skips drafts/: the agent leaves the draft out, so it is neither written nor listed.
+        #expect(text.contains("left out: 1 file matched an ignore rule: drafts/todo.md"), "\(text)")
+        #expect(!(text.components(separatedBy: "KEY ").last ?? "").contains("drafts/todo.md"), "\(text)")
     }
 }

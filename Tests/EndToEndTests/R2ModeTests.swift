@@ -36,18 +36,7 @@ import Testing
         return result
     }
 
-    /// Relative path bytes → content of every regular file under the root (twins stay two).
-    private func localContents(_ harness: EmulatorHarness) throws -> [[UInt8]: [UInt8]] {
-        var result: [[UInt8]: [UInt8]] = [:]
-        let root = harness.root.path
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            result[Array(relative.utf8)] = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + relative)))
-        }
-        return result
-    }
+    private func localContents(_ harness: EmulatorHarness) throws -> [[UInt8]: [UInt8]] { try harness.localContentsByBytes() }
 
     private func puts(_ harness: EmulatorHarness) -> Int { harness.server.emulator.r2Buckets.requestCounts()["PutObject"] ?? 0 }
 
@@ -157,6 +146,29 @@ import Testing
         #expect(await second.exitStatus(within: .seconds(120)) == 0, "\(second.errors)")
     }
 
+    /// A run killed between a PutObject and its index call leaves the bucket right and the index
+    /// stale; the ETag then equals the file's MD5, so only the run's record of what it owed
+    /// (`R2IndexDebt`) tells the next run to index the key. Found by `scripts/torture --r2`.
+    @Test func aKeyWrittenButNotIndexedByAKilledRunIsIndexedByTheNext() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket))
+        try harness.write("a.md", "version 1")
+        #expect(try await sync(harness).status == 0)
+        // What the killed run got done: the new bytes in the bucket and its record of the debt, no index call.
+        try harness.write("a.md", "version 2")
+        harness.server.emulator.r2Buckets.putObject(bucket: Self.bucket, key: "a.md", bytes: Array("version 2".utf8))
+        try Data(#"["owe","a.md"]"#.utf8 + [10]).write(to: harness.stateDirectory.appendingPathComponent("r2-index-owed.jsonl"))
+        harness.server.emulator.r2Buckets.clearRequestCounts()
+        await harness.server.emulator.clearRequestCounts()
+        let next = try await sync(harness)
+        #expect(next.status == 0, "\(next.agent.errors)")
+        #expect(puts(harness) == 0, "the bucket was right already")
+        await harness.server.emulator.settleAll()
+        #expect(await harness.remoteContents() == ["a.md": Array("version 2".utf8)])
+        #expect(!FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("r2-index-owed.jsonl").path))
+    }
+
     @Test func keysGoUnderTheInstancesSourcePrefix() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
@@ -172,6 +184,32 @@ import Testing
         let second = try await sync(harness, extra: ["--prefix", "guide/", "--allow-empty-root", "--max-delete", "100%"])
         #expect(second.status == 0, "\(second.agent.errors)")
         #expect(bucketContents(harness) == [Array("elsewhere.md".utf8): Array("other".utf8)])
+    }
+
+    @Test func filesTheInstancesPathFilterSkipsAreLeftOutAndNotWritten() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        let filter: JSONValue = .object(["include_items": .array([.string("/guide/**")]), "exclude_items": .array([.string("**/drafts/**")])])
+        _ = try await harness.client.createInstance(id: "docs", settings: InstanceSettings(type: "r2", source: Self.bucket,
+                                                                                             other: ["source_params": filter]))
+        try harness.write("guide/a.md", "alpha")
+        try harness.write("guide/drafts/wip.md", "not yet")
+        try harness.write("notes.md", "elsewhere")
+        let first = try await sync(harness)
+        #expect(first.status == 0, "\(first.agent.errors)")
+        #expect(bucketContents(harness) == [Array("guide/a.md".utf8): Array("alpha".utf8)])
+        #expect(first.agent.errors.components(separatedBy: "indexes only the keys its path filter admits").count == 2,
+                "said once: \(first.agent.errors)")
+        let plan = (try? JSONSerialization.jsonObject(with: Data(first.agent.output.utf8)) as? [String: Any])?["plan"] as? [String: Any]
+        let leftOut = (plan?["left_out"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) {
+            $0[$1["key"] as? String ?? ""] = ($1["reason"] as? String ?? "") + " " + ($1["detail"] as? String ?? "")
+        }
+        #expect(leftOut["guide/drafts/wip.md"]?.contains(#"ignored by rule source_params.exclude_items "**/drafts/**""#) == true, "\(leftOut)")
+        #expect(leftOut["notes.md"]?.contains("source_params.include_items (no pattern matches)") == true, "\(leftOut)")
+        // The instance's own crawl agrees: a job indexes exactly what the agent wrote.
+        _ = try await harness.client.createJob(in: "docs")
+        await harness.server.emulator.settleAll()
+        #expect(await harness.server.emulator.items(instance: "docs").map(\.key) == ["guide/a.md"])
     }
 
     @Test func missingR2CredentialsAreAConfigurationErrorNamingWhatToSet() async throws {

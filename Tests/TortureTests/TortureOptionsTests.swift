@@ -16,7 +16,8 @@ import Testing
         let options = try TortureOptions.parse(["--seed", "7", "--files", "12", "--keep", "--checksum", "opaque"],
                                                defaultAgentPath: "/bin/sh")
         #expect(options.seed == 7 && options.rounds == 5 && options.duration == nil)
-        #expect(options.shape.initialFiles == 12 && options.keep && options.checksumMode == .opaque)
+        #expect(options.shape.initialFiles == 12 && options.keep && options.checksumMode == .opaque && !options.r2)
+        #expect(try TortureOptions.parse(["--r2"], defaultAgentPath: "/bin/sh").r2)
         let skipping = try TortureOptions.parse(["--skip", "file-to-dir,swap"], defaultAgentPath: "/bin/sh")
         #expect(skipping.shape.skippedKinds == [.fileToDirectory, .swap])
         #expect(throws: TortureUsageError.self) { try TortureOptions.parse(["--skip", "teleport"], defaultAgentPath: "/bin/sh") }

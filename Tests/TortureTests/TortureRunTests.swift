@@ -13,9 +13,12 @@ import Testing
 
     final class Marker {}
 
-    @Test(.enabled(if: agent != nil, "the aisearch-sync binary is not built"))
-    func twoSmallRoundsWithAKillEachEndWithoutDivergence() async throws {
-        var options = TortureOptions(seed: 2026, rounds: 2, agentPath: try #require(Self.agent))
+    /// Built-in storage, then an R2-backed instance (`--r2`: the bucket and the index must both
+    /// equal the folder).
+    @Test(.enabled(if: agent != nil, "the aisearch-sync binary is not built"), arguments: [false, true])
+    func twoSmallRoundsWithAKillEachEndWithoutDivergence(r2: Bool) async throws {
+        var options = TortureOptions(seed: r2 ? 2027 : 2026, rounds: 2, agentPath: try #require(Self.agent))
+        options.r2 = r2
         options.shape.initialFiles = 20
         options.shape.operationsPerRound = 16
         options.shape.killsPerRound = 1...1

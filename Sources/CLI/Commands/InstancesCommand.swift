@@ -150,11 +150,19 @@ enum InstanceSettingsOptions {
     static let syncInterval = OptionSpec.value("--sync-interval", valueName: "duration",
                                                help: "How often an external source is re-synced, 15m to 24h (e.g. 6h).")
     static let paused = OptionSpec.flag("--paused", help: "Pause indexing.")
+    static let sourcePrefix = OptionSpec.value("--source-prefix", valueName: "prefix",
+                                               help: "R2: only keys under this prefix are the instance's (source_params.prefix).")
+    static let includeItems = OptionSpec.value("--include-items", valueName: "glob",
+                                               help: "Index only keys matching one of these patterns (source_params.include_items; * within a path segment, ** across); up to 10.",
+                                               isRepeatable: true)
+    static let excludeItems = OptionSpec.value("--exclude-items", valueName: "glob",
+                                               help: "Skip keys matching any of these patterns (source_params.exclude_items; wins over --include-items); up to 10. On update, the source options replace the instance's whole source_params.",
+                                               isRepeatable: true)
     /// Update only: un-pause.
     static let resume = OptionSpec.flag("--resume", help: "Resume indexing (paused: false).")
 
-    static let options = [type, source, chunkSize, chunkOverlap, embeddingModel, customMetadata, maxNumResults,
-                          syncInterval, paused]
+    static let options = [type, source, sourcePrefix, includeItems, excludeItems, chunkSize, chunkOverlap, embeddingModel, customMetadata,
+                          maxNumResults, syncInterval, paused]
 
     static func settings(from arguments: ParsedArguments, forUpdate: Bool = false) throws -> InstanceSettings {
         var settings = InstanceSettings()
@@ -175,6 +183,15 @@ enum InstanceSettingsOptions {
             settings.syncInterval = Int(interval.components.seconds)
         }
         if try arguments.flag(paused.name) { settings.paused = true }
+        var sourceParams: [String: JSONValue] = [:]
+        if let prefix = try arguments.string(sourcePrefix.name) { sourceParams["prefix"] = .string(prefix) }
+        for (option, field) in [(includeItems, "include_items"), (excludeItems, "exclude_items")] {
+            let patterns = try arguments.strings(option.name)
+            if patterns.count > 10 { throw UsageError("\(option.name): at most 10 patterns, got \(patterns.count)") }
+            if let empty = patterns.first(where: \.isEmpty) { throw UsageError("\(option.name): a pattern cannot be empty (\"\(empty)\")") }
+            if !patterns.isEmpty { sourceParams[field] = .array(patterns.map(JSONValue.string)) }
+        }
+        if !sourceParams.isEmpty { settings.other["source_params"] = .object(sourceParams) }
         if forUpdate {
             if try arguments.flag(resume.name) {
                 if settings.paused == true { throw UsageError("--paused and --resume cannot be used together") }

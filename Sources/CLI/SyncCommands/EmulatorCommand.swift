@@ -23,13 +23,18 @@ enum EmulatorCommand {
                         .value("--fault-server-error", valueName: "rate", help: "Share answered 500/502/503."),
                         .value("--fault-reset", valueName: "rate", help: "Share whose connection is reset."),
                         .value("--seed", valueName: "n", help: "Seed of the fault sequence.", defaultValue: "1"),
+                        .value("--r2-upstream", valueName: "url",
+                               help: "R2-backed instances read their buckets from this S3 endpoint (path-style, e.g. a moto or MinIO server) instead of the emulator's own /r2 buckets; the key pair comes from --r2-upstream-credentials-file, else R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY."),
+                        .value("--r2-upstream-credentials-file", valueName: "file",
+                               help: "The --r2-upstream key pair, as lines access_key_id = … and secret_access_key = …"),
+                        .value("--r2-upstream-region", valueName: "name", help: "The region --r2-upstream requests are signed for.", defaultValue: "auto"),
                     ]) { context in
             let arguments = context.arguments
             var faults = FaultSettings(seed: UInt64(try arguments.int("--seed", atLeast: 0) ?? 1))
             faults.rateLimitRate = try rate(arguments, "--fault-rate-limit")
             faults.serverErrorRate = try rate(arguments, "--fault-server-error")
             faults.connectionResetRate = try rate(arguments, "--fault-reset")
-            let configuration = EmulatorConfiguration(
+            var configuration = EmulatorConfiguration(
                 apiToken: try arguments.string("--accept-token"), email: try arguments.string("--accept-email"),
                 apiKey: try arguments.string("--accept-key"),
                 checksumMode: try arguments.value("--checksum", as: EmulatorConfiguration.ChecksumMode.self) ?? .opaque,
@@ -37,6 +42,19 @@ enum EmulatorCommand {
                 rateLimit: try arguments.value("--rate-limit", expecting: "N/SECONDS with whole seconds, e.g. 50/10", rateLimit)
                     ?? RateLimitPolicy(),
                 faults: faults, dataDirectory: try arguments.string("--data"))
+            let upstreamFile = try arguments.string("--r2-upstream-credentials-file")
+            if let upstream = try arguments.string("--r2-upstream") {
+                do {
+                    try configuration.readR2Buckets(from: upstream, credentialsFile: upstreamFile,
+                                                    region: try arguments.string("--r2-upstream-region") ?? "auto", environment: context.environment)
+                } catch {
+                    throw ClientSetupError("emulator: --r2-upstream: \(error)",
+                                           hint: "Give the S3 endpoint's key pair with --r2-upstream-credentials-file, or set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY.")
+                }
+            } else if upstreamFile != nil {
+                throw ClientSetupError("emulator: --r2-upstream-credentials-file is for --r2-upstream, which is not given",
+                                       hint: "Add --r2-upstream URL (the S3 endpoint R2-backed instances should read), or drop the file.")
+            }
             let server: EmulatorServer
             do {
                 server = try EmulatorServer(configuration: configuration, host: try arguments.string("--host") ?? "127.0.0.1",
@@ -51,6 +69,9 @@ enum EmulatorCommand {
                   curl: curl -H 'Authorization: Bearer any' \(server.baseURL)/accounts/local/ai-search/namespaces/default/instances
                   R2:   R2_ENDPOINT=\(server.r2Endpoint) R2_ACCESS_KEY_ID=\(configuration.r2AccessKeyID) R2_SECRET_ACCESS_KEY=\(configuration.r2SecretAccessKey) (S3, path-style, SigV4)
                 """)
+            if let upstream = configuration.r2Upstream {
+                context.printError("  R2-backed instances read their buckets from \(upstream.endpoint) (\(upstream.credentials)), not from the emulator's /r2")
+            }
             do {
                 while true { try await Task.sleep(for: .seconds(3600)) }
             } catch {
