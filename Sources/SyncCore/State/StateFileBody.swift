@@ -56,7 +56,7 @@ extension StateFileCodec {
         }
 
         /// The state, with `table` (read by `StateRowReader`) as its entries, plus any in `entries`.
-        func state(entries table: [ItemKey: StateEntry]) -> SyncState {
+        func state(entries table: StateTable) -> SyncState {
             var journal = OperationJournal()
             journal.restore(pending: pending.map(\.operation), terminalFailures: terminal.map(\.failure))
             var table = table

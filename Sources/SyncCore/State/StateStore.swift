@@ -165,7 +165,7 @@ public actor StateStore {
     /// The state with only the entries of `keys` (and the whole operation journal): what a round
     /// about a few paths plans against, without copying the table.
     public func view(keys: Set<ItemKey>) -> SyncState {
-        var entries: [ItemKey: StateEntry] = [:]
+        var entries: StateTable = [:]
         for key in keys { if let entry = state.entries[key] { entries[key] = entry } }
         return SyncState(scope: state.scope, checksumKind: state.checksumKind, entries: entries, journal: state.journal,
                          lastWriteNanoseconds: state.lastWriteNanoseconds)

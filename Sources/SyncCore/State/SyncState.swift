@@ -17,7 +17,7 @@ public struct SyncState: Hashable, Sendable {
 
     public var scope: StateScope
     public var checksumKind: InstanceChecksumKind
-    public var entries: [ItemKey: StateEntry]
+    public var entries: StateTable
     public var journal: OperationJournal
     /// Wall-clock time (nanoseconds since the epoch) taken just before the state was last written;
     /// nil for a state never saved.
@@ -26,7 +26,7 @@ public struct SyncState: Hashable, Sendable {
     public var remoteFingerprint: RemoteFingerprint?
 
     public init(scope: StateScope, checksumKind: InstanceChecksumKind = .unknown,
-                entries: [ItemKey: StateEntry] = [:], journal: OperationJournal = OperationJournal(),
+                entries: StateTable = [:], journal: OperationJournal = OperationJournal(),
                 lastWriteNanoseconds: Int64? = nil) {
         self.scope = scope
         self.checksumKind = checksumKind
