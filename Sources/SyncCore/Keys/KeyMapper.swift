@@ -128,31 +128,44 @@ public struct KeyMapper: Hashable, Sendable {
     }
 
     /// Maps every path; paths sharing a key are reported as conflicts and get no key.
+    public func mapAll(_ paths: [FilePathBytes]) -> KeyMappingResult {
+        let each = mapEach(paths)
+        var mappings: [FilePathBytes: KeyMapping] = [:]
+        mappings.reserveCapacity(paths.count)
+        for (path, mapping) in zip(paths, each.mappings) { if let mapping { mappings[path] = mapping } }
+        return KeyMappingResult(mappings: mappings, conflicts: each.conflicts, invalid: each.invalid)
+    }
+
+    /// Like `mapAll`, with the mappings in the order of `paths` (nil for a conflicting or invalid
+    /// path) instead of a table by path: what a full scan needs, at a fraction of the memory.
     ///
     /// Only shortened keys can be shared (an unshortened key is its escaped path, one per path,
     /// and never has the shortened shape), so only they are grouped to find conflicts: no second
-    /// table of every key, nor a set of the paths, at 100,000 files.
-    public func mapAll(_ paths: [FilePathBytes]) -> KeyMappingResult {
-        var mappings: [FilePathBytes: KeyMapping] = [:]
+    /// table of every key at 100,000 files.
+    public func mapEach(_ paths: [FilePathBytes]) -> (mappings: [KeyMapping?], conflicts: [KeyConflict], invalid: [FilePathBytes: KeyMapperError]) {
+        var mappings: [KeyMapping?] = []
         mappings.reserveCapacity(paths.count)
         var invalid: [FilePathBytes: KeyMapperError] = [:]
-        var pathsByShortenedKey: [ItemKey: [FilePathBytes]] = [:]
-        for path in paths where mappings[path] == nil && invalid[path] == nil {
+        var positionsByShortenedKey: [ItemKey: [Int]] = [:]
+        for path in paths {
             do {
                 let mapping = try mapping(for: path)
-                mappings[path] = mapping
-                if mapping.isShortened { pathsByShortenedKey[mapping.key, default: []].append(path) }
+                if mapping.isShortened { positionsByShortenedKey[mapping.key, default: []].append(mappings.count) }
+                mappings.append(mapping)
             } catch {
                 invalid[path] = error
+                mappings.append(nil)
             }
         }
         var conflicts: [KeyConflict] = []
-        for (key, group) in pathsByShortenedKey where group.count > 1 {
-            for path in group { mappings[path] = nil }
-            conflicts.append(KeyConflict(key: key, paths: group))
+        for (key, positions) in positionsByShortenedKey {
+            let distinct = Set(positions.map { paths[$0] })
+            guard distinct.count > 1 else { continue }
+            for position in positions { mappings[position] = nil }
+            conflicts.append(KeyConflict(key: key, paths: Array(distinct)))
         }
         conflicts.sort { $0.paths[0] < $1.paths[0] }
-        return KeyMappingResult(mappings: mappings, conflicts: conflicts, invalid: invalid)
+        return (mappings, conflicts, invalid)
     }
 
     private func fullKeyBytes(for relativePath: FilePathBytes) throws(KeyMapperError) -> [UInt8] {

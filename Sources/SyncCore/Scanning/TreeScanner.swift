@@ -52,7 +52,9 @@ public struct TreeScanner: Sendable {
         var errors: [ScanError] = []
         var rules = ignoreRules
         walk(FilePathBytes([]), rules: &rules, into: &found, errors: &errors)
-        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mapping: keyMapper.mapAll(found.map(\.path)))
+        let each = keyMapper.mapEach(found.map(\.path))
+        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mappings: each.mappings,
+                        ineligibleByMapping: KeyMappingResult(mappings: [:], conflicts: each.conflicts, invalid: each.invalid).ineligible)
     }
 
     /// Scans only `paths` (relative; a directory among them is walked whole): what a watch batch
@@ -79,7 +81,8 @@ public struct TreeScanner: Sendable {
         }
         var mapping = keyMapper.mapAll(found.map(\.path))
         markConflictsWithRecordedPaths(&mapping, state: state)
-        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mapping: mapping)
+        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mappings: found.map { mapping.mappings[$0.path] },
+                        ineligibleByMapping: mapping.ineligible)
     }
 
     // MARK: - Walking
@@ -159,14 +162,14 @@ public struct TreeScanner: Sendable {
 
     // MARK: - Describing files
 
-    private func describe(_ found: [Found], scanErrors: [ScanError], state: SyncState,
-                          remoteItems: ItemsByKey, mapping: KeyMappingResult) -> Result {
+    /// `mappings[i]` is the key mapping of `found[i]` (nil: conflicting or invalid).
+    private func describe(_ found: [Found], scanErrors: [ScanError], state: SyncState, remoteItems: ItemsByKey,
+                          mappings: [KeyMapping?], ineligibleByMapping: [FilePathBytes: IneligibilityReason]) -> Result {
         var result = Result(snapshot: LocalSnapshot(files: [], rootExists: true, scanErrors: scanErrors), stateChanges: [])
         result.snapshot.files.reserveCapacity(found.count)
         var hasher = FileHasher()
-        let ineligibleByMapping = mapping.ineligible
-        for (path, status, ignoredBy) in found {
-            guard let key = mapping.mappings[path]?.key ?? fallbackKey(for: path) else { continue }
+        for ((path, status, ignoredBy), mapping) in zip(found, mappings) {
+            guard let key = mapping?.key ?? fallbackKey(for: path) else { continue }
             if let ignoredBy {
                 result.snapshot.files.append(LocalFile(key: key, path: path, status: status, eligibility: .ineligible(.ignored(rule: ignoredBy))))
                 continue
