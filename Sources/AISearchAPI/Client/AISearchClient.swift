@@ -143,7 +143,13 @@ extension AISearchClient {
         }
         let envelope: Envelope<T>
         do {
-            envelope = try JSONDecoder().decode(Envelope<T>.self, from: Data(response.body))
+            // Item pages (2,000 of them in a full comparison at 100,000 items) take the narrow
+            // reader; it declines anything unusual, which JSONDecoder then reads or explains.
+            if T.self == [Item].self, let page = ItemPageReader.envelope(response.body) as? Envelope<T> {
+                envelope = page
+            } else {
+                envelope = try JSONDecoder().decode(Envelope<T>.self, from: Data(response.body))
+            }
         } catch {
             recorder.recordFailedCall()
             throw formatError(response, call: call, attempts: attempts, decodingError: error)

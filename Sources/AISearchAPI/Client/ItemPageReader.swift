@@ -1,0 +1,134 @@
+/// Reads a page of `GET …/items` (`Envelope<[Item]>`) straight from the answer's bytes.
+///
+/// A full comparison reads 2,000 such pages at 100,000 items, and `JSONDecoder` spent 39 % of
+/// that round's CPU on them (perf, 20,000 items), half of it on the items' `metadata`. This
+/// reader gives the same values as `Item.init(from:)` for every answer it accepts; for anything
+/// unexpected (a type it does not read, a required field missing, an unknown enum word) it answers
+/// nil and the caller decodes with `JSONDecoder`, which then says what is wrong.
+enum ItemPageReader {
+    static func envelope(_ body: [UInt8]) -> Envelope<[Item]>? {
+        body.withUnsafeBufferPointer { buffer in
+            var reader = JSONByteReader(buffer)
+            return try? read(&reader)
+        }
+    }
+
+    private struct Unexpected: Error {}
+
+    private static func read(_ reader: inout JSONByteReader) throws -> Envelope<[Item]> {
+        var success: Bool?
+        var errors: [APIMessage] = [], messages: [APIMessage] = []
+        var result: [Item]?
+        var resultInfo: ResultInfo?
+        try reader.beginObject()
+        var first = true
+        while let name = try reader.nextKey(first: first) {
+            first = false
+            switch name {
+            case "success": success = try reader.bool()
+            case "errors": errors = try readMessages(&reader)
+            case "messages": messages = try readMessages(&reader)
+            case "result":
+                if reader.null() { result = nil; continue }
+                var items: [Item] = []
+                try reader.beginArray()
+                var firstItem = true
+                while try reader.nextElement(first: firstItem) {
+                    firstItem = false
+                    items.append(try readItem(&reader))
+                }
+                result = items
+            case "result_info": resultInfo = reader.null() ? nil : try readResultInfo(&reader)
+            default: try reader.skipValue()
+            }
+        }
+        try reader.expectEnd()
+        guard let success else { throw Unexpected() }
+        return Envelope(success: success, errors: errors, messages: messages, result: result, resultInfo: resultInfo)
+    }
+
+    private static func readMessages(_ reader: inout JSONByteReader) throws -> [APIMessage] {
+        if reader.null() { return [] }
+        guard case .array(let values) = try reader.value() else { throw Unexpected() }
+        return try values.map { value in
+            guard case .object(let members) = value else { throw Unexpected() }
+            let code = try members["code"].map { value -> Int in
+                if value == .null { return 0 }
+                guard let code = value.intValue, let exact = Int(exactly: code) else { throw Unexpected() }
+                return exact
+            } ?? 0
+            let message = try members["message"].map { value -> String in
+                if value == .null { return "" }
+                guard let text = value.stringValue else { throw Unexpected() }
+                return text
+            } ?? ""
+            return APIMessage(code: code, message: sanitizedServerText(message))
+        }
+    }
+
+    private static func readResultInfo(_ reader: inout JSONByteReader) throws -> ResultInfo {
+        var info = ResultInfo()
+        try reader.beginObject()
+        var first = true
+        while let name = try reader.nextKey(first: first) {
+            first = false
+            switch name {
+            case "count": info.count = try optionalInt(&reader)
+            case "page": info.page = try optionalInt(&reader)
+            case "per_page": info.perPage = try optionalInt(&reader)
+            case "total_count": info.totalCount = try optionalInt(&reader)
+            case "cursor": info.cursor = try reader.optionalString()
+            default: try reader.skipValue()
+            }
+        }
+        return info
+    }
+
+    /// An integer or null, read as `JSONDecoder` reads an `Int?` (`2.0` is 2, `2.5` is refused).
+    private static func optionalInt(_ reader: inout JSONByteReader) throws -> Int? {
+        if reader.null() { return nil }
+        guard case .int(let value) = try reader.number(), let exact = Int(exactly: value) else { throw Unexpected() }
+        return exact
+    }
+
+    private static func readItem(_ reader: inout JSONByteReader) throws -> Item {
+        var id: String?, key: String?, status: Item.Status?
+        var item = Item(id: "", key: "", checksum: "", createdAt: "", lastSeenAt: "", namespace: "", sourceID: nil, status: .queued)
+        try reader.beginObject()
+        var first = true
+        while let name = try reader.nextKey(first: first) {
+            first = false
+            switch name {
+            case "id": id = try reader.string()
+            case "key": key = try reader.string()
+            case "checksum": item.checksum = try reader.optionalString() ?? ""
+            case "chunks_count": item.chunksCount = try optionalInt(&reader)
+            case "created_at": item.createdAt = try reader.optionalString() ?? ""
+            case "last_seen_at": item.lastSeenAt = try reader.optionalString() ?? ""
+            case "file_size": item.fileSize = try reader.value().intValue  // any value, as Item.init(from:) reads it
+            case "metadata":
+                switch try reader.value() {
+                case .null: item.metadata = nil
+                case .object(let members): item.metadata = members
+                default: throw Unexpected()
+                }
+            case "namespace": item.namespace = try reader.optionalString() ?? ""
+            case "next_action":
+                guard let word = try reader.optionalString() else { item.nextAction = nil; continue }
+                guard let action = Item.NextAction(rawValue: word) else { throw Unexpected() }
+                item.nextAction = action
+            case "source_id": item.sourceID = try reader.optionalString()
+            case "status":
+                guard let word = try reader.optionalString(), let value = Item.Status(rawValue: word) else { throw Unexpected() }
+                status = value
+            case "error": item.error = try reader.optionalString().map(sanitizedServerText)
+            default: try reader.skipValue()
+            }
+        }
+        guard let id, let key, let status else { throw Unexpected() }
+        item.id = id
+        item.key = key
+        item.status = status
+        return item
+    }
+}

@@ -1,0 +1,312 @@
+/// Reads JSON straight from bytes, one value at a time, for the few documents that are too large
+/// or too frequent for `JSONDecoder` (a state file's table, 2,000 pages of items): Foundation's
+/// decoder first builds a tree of the whole document, then the values.
+///
+/// Strict where it reads (strings must be valid UTF-8 with valid escapes, integers must fit);
+/// `skipValue` passes over anything well-formed. A caller reads a document's shape with
+/// `beginObject`/`nextKey` and `beginArray`/`nextElement`, and the values with the typed readers.
+public struct JSONByteReader {
+    /// What was wrong, and where (a byte offset into the document).
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let message: String
+        public let offset: Int
+        public var description: String { "\(message) at byte \(offset)" }
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    public private(set) var position = 0
+
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    public var count: Int { bytes.count }
+    public var isAtEnd: Bool { position >= bytes.count }
+
+    public func failure(_ message: String) -> Failure { Failure(message: message, offset: position) }
+
+    /// The bytes from `start` to the current position, as they are in the document.
+    public func text(from start: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[start..<position]) }
+
+    /// How many times `byte` occurs from the current position on.
+    public func occurrences(of byte: UInt8) -> Int {
+        var found = 0
+        for candidate in UnsafeBufferPointer(rebasing: bytes[position...]) where candidate == byte { found += 1 }
+        return found
+    }
+
+    // MARK: - Structure
+
+    public mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    public mutating func expect(_ byte: UInt8) throws(Failure) {
+        guard peek() == byte else { throw failure("expected \(Character(Unicode.Scalar(byte)))") }
+        position += 1
+    }
+
+    /// Consumes `{`.
+    public mutating func beginObject() throws(Failure) { try expect(UInt8(ascii: "{")) }
+
+    /// The next member's key (its `:` consumed), or nil at the object's `}` (consumed). `first`
+    /// is true for the first call after `beginObject`.
+    public mutating func nextKey(first: Bool) throws(Failure) -> String? {
+        if try closes(UInt8(ascii: "}"), first: first) { return nil }
+        let key = try string()
+        try expect(UInt8(ascii: ":"))
+        return key
+    }
+
+    /// Consumes `[`.
+    public mutating func beginArray() throws(Failure) { try expect(UInt8(ascii: "[")) }
+
+    /// Whether another element follows (its separator consumed); false at `]` (consumed).
+    public mutating func nextElement(first: Bool) throws(Failure) -> Bool {
+        try !closes(UInt8(ascii: "]"), first: first)
+    }
+
+    private mutating func closes(_ close: UInt8, first: Bool) throws(Failure) -> Bool {
+        guard let next = peek() else { throw failure("the document ends early") }
+        if next == close { position += 1; return true }
+        if !first {
+            guard next == UInt8(ascii: ",") else { throw failure("expected , or \(Character(Unicode.Scalar(close)))") }
+            position += 1
+        }
+        return false
+    }
+
+    /// Fails unless only whitespace is left.
+    public mutating func expectEnd() throws(Failure) {
+        skipWhitespace()
+        guard isAtEnd else { throw failure("text after the document") }
+    }
+
+    // MARK: - Values
+
+    /// Consumes `null` if it comes next.
+    public mutating func null() -> Bool { literal("null") }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        skipWhitespace()
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        for index in 0..<count where bytes[position + index] != word.utf8Start[index] { return false }
+        position += count
+        return true
+    }
+
+    public mutating func bool() throws(Failure) -> Bool {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        throw failure("expected true or false")
+    }
+
+    public mutating func optionalString() throws(Failure) -> String? { null() ? nil : try string() }
+
+    public mutating func optionalInteger<Value: FixedWidthInteger>() throws(Failure) -> Value? { null() ? nil : try integer() }
+
+    /// A JSON integer literal (no fraction or exponent) that fits `Value`.
+    public mutating func integer<Value: FixedWidthInteger>() throws(Failure) -> Value {
+        skipWhitespace()
+        let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let start = position
+        var value: Value = 0
+        while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            let digit = Value(bytes[position] - UInt8(ascii: "0"))
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflowA, !overflowB else { throw failure("number out of range") }
+            value = next
+            position += 1
+        }
+        guard position > start else { throw failure("expected a number") }
+        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
+            throw failure("expected an integer")
+        }
+        return value
+    }
+
+    /// Any JSON number: an integer when it has an exact Int64 value (`1.0` and `1e2` too, as
+    /// `JSONDecoder` reads them), a Double otherwise.
+    public mutating func number() throws(Failure) -> JSONValue {
+        skipWhitespace()
+        let start = position
+        while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard Self.isJSONNumber(text.utf8) else { throw failure("not a number") }
+        if let value = Int64(text) { return .int(value) }
+        guard let value = Double(text) else { throw failure("not a number") }
+        if value.rounded() == value, let exact = Int64(exactly: value) { return .int(exact) }
+        return .double(value)
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    }
+
+    /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` (Double() alone
+    /// would take `inf`, `+1`, `.5`, `0x10`).
+    private static func isJSONNumber(_ text: String.UTF8View) -> Bool {
+        var index = text.startIndex
+        func digits() -> Int {
+            var count = 0
+            while index < text.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) { count += 1; index = text.index(after: index) }
+            return count
+        }
+        if index < text.endIndex, text[index] == UInt8(ascii: "-") { index = text.index(after: index) }
+        let leadingZero = index < text.endIndex && text[index] == UInt8(ascii: "0")
+        let whole = digits()
+        guard whole > 0, !(leadingZero && whole > 1) else { return false }
+        if index < text.endIndex, text[index] == UInt8(ascii: ".") {
+            index = text.index(after: index)
+            guard digits() > 0 else { return false }
+        }
+        if index < text.endIndex, text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E") {
+            index = text.index(after: index)
+            if index < text.endIndex, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") { index = text.index(after: index) }
+            guard digits() > 0 else { return false }
+        }
+        return index == text.endIndex
+    }
+
+    /// A JSON string, escapes resolved; its bytes must be valid UTF-8.
+    public mutating func string() throws(Failure) -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = position
+        var escaped = false
+        while true {
+            guard position < bytes.count else { throw failure("a string does not end") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte < 0x20 { throw failure("a control character in a string") }
+            if byte == UInt8(ascii: "\\") { escaped = true; position += 1 }
+            position += 1
+        }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        position += 1
+        if !escaped {
+            guard let text = String(validating: raw, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+            return text
+        }
+        return try unescape(raw)
+    }
+
+    private func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(raw.count)
+        var index = 0
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            var value: UInt32 = 0
+            for byte in raw[at..<at + 4] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\") else { output.append(byte); index += 1; continue }
+            guard index + 1 < raw.count else { throw failure("a string ends in an escape") }
+            let code = raw[index + 1]
+            index += 2
+            switch code {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(code)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(index) else { throw failure("a bad \\u escape") }
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low one.
+                    guard index + 1 < raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u"),
+                          let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) else { throw failure("a lone surrogate") }
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw failure("a lone surrogate") }
+                output.append(contentsOf: UTF8.encode(unicode)!)
+            default:
+                throw failure("an unknown escape")
+            }
+        }
+        guard let text = String(validating: output, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+        return text
+    }
+
+    /// Any JSON value, as a `JSONValue`.
+    public mutating func value() throws(Failure) -> JSONValue {
+        guard let next = peek() else { throw failure("expected a value") }
+        switch next {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"):
+            try beginObject()
+            var members: [String: JSONValue] = [:]
+            var first = true
+            while let key = try nextKey(first: first) {
+                members[key] = try value()
+                first = false
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            try beginArray()
+            var elements: [JSONValue] = []
+            var first = true
+            while try nextElement(first: first) {
+                elements.append(try value())
+                first = false
+            }
+            return .array(elements)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try bool())
+        case UInt8(ascii: "n"):
+            guard null() else { throw failure("expected null") }
+            return .null
+        default: return try number()
+        }
+    }
+
+    /// Passes over any well-formed JSON value.
+    public mutating func skipValue() throws(Failure) {
+        guard let next = peek() else { throw failure("expected a value") }
+        switch next {
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "{"):
+            try beginObject()
+            var first = true
+            while try nextKey(first: first) != nil {
+                try skipValue()
+                first = false
+            }
+        case UInt8(ascii: "["):
+            try beginArray()
+            var first = true
+            while try nextElement(first: first) {
+                try skipValue()
+                first = false
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"): guard null() else { throw failure("expected null") }
+        default: _ = try number()
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import AISearchAPI
+
+/// The narrow item page reader must give exactly what JSONDecoder gives for every page it reads,
+/// and decline (so JSONDecoder decides) every page it does not.
+@Suite struct ItemPageReaderTests {
+    static func decodedByFoundation(_ bytes: [UInt8]) -> Envelope<[Item]>? {
+        try? JSONDecoder().decode(Envelope<[Item]>.self, from: Data(bytes))
+    }
+
+    /// Same envelope, field by field (Envelope is not Equatable).
+    static func same(_ a: Envelope<[Item]>?, _ b: Envelope<[Item]>?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.success == b.success && a.errors == b.errors && a.messages == b.messages && a.result == b.result
+            && a.resultInfo == b.resultInfo
+    }
+
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let awkwardTexts = ["plain", "quote\"d", "back\\slash", "new\nline", "tab\t", "café", "cafe\u{301}", "🌍 emoji",
+                               "\u{1B}[31mred", "slash/", "", "\u{7F}del"]
+
+    static func randomValue(_ generator: inout Generator, depth: Int = 0) -> JSONValue {
+        switch Int.random(in: 0..<(depth > 2 ? 5 : 7), using: &generator) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &generator))
+        case 2: return .int(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &generator))
+        case 3: return .double(Double(Int.random(in: -1000...1000, using: &generator)) + 0.25)
+        case 4: return .string(awkwardTexts.randomElement(using: &generator)!)
+        case 5: return .array((0..<Int.random(in: 0..<3, using: &generator)).map { _ in randomValue(&generator, depth: depth + 1) })
+        default:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<Int.random(in: 0..<3, using: &generator) {
+                members[awkwardTexts.randomElement(using: &generator)!] = randomValue(&generator, depth: depth + 1)
+            }
+            return .object(members)
+        }
+    }
+
+    static func randomItem(_ generator: inout Generator, index: Int) -> Item {
+        let text = { (g: inout Generator) in awkwardTexts.randomElement(using: &g)! }
+        var item = Item(id: UUID().uuidString.lowercased(), key: "dir/\(text(&generator))-\(index).md",
+                        checksum: Bool.random(using: &generator) ? String(repeating: "ab", count: 32) : text(&generator),
+                        chunksCount: Bool.random(using: &generator) ? Int.random(in: 0..<50, using: &generator) : nil,
+                        createdAt: "2026-12-01T10:00:0\(index % 10).123Z", lastSeenAt: text(&generator),
+                        fileSize: Bool.random(using: &generator) ? Int64.random(in: 0..<5_000_000, using: &generator) : nil,
+                        namespace: "default", nextAction: [nil, .index, .delete].randomElement(using: &generator)!,
+                        sourceID: ["builtin", nil, "r2:bucket"].randomElement(using: &generator)!,
+                        status: Item.Status.allCases.randomElement(using: &generator)!,
+                        error: Bool.random(using: &generator) ? text(&generator) : nil)
+        if Bool.random(using: &generator) {
+            item.metadata = ["aisearch_owner": .string("host:/root"), "extra": randomValue(&generator)]
+        }
+        return item
+    }
+
+    @Test(arguments: 0..<20)
+    func randomPagesReadAsJSONDecoderReadsThem(seed: Int) throws {
+        var generator = Generator(state: UInt64(seed))
+        let items = (0..<Int.random(in: 0..<60, using: &generator)).map { Self.randomItem(&generator, index: $0) }
+        let envelope = Envelope(success: true, messages: [APIMessage(code: 1, message: "ok \u{1B}]0;title\u{7}")], result: items,
+                                resultInfo: ResultInfo(count: items.count, page: 3, perPage: 50, totalCount: 1234))
+        let bytes = Array(try JSONEncoder().encode(envelope))
+        let fast = try #require(ItemPageReader.envelope(bytes), "declined a page JSONEncoder wrote")
+        #expect(Self.same(fast, Self.decodedByFoundation(bytes)))
+    }
+
+    @Test func handWrittenShapesReadTheSame() throws {
+        let pages = [
+            #"{"success":true,"errors":[],"messages":[],"result":null,"result_info":{"count":0,"page":1,"per_page":50,"total_count":0}}"#,
+            #"  { "result" : [ { "status" : "completed", "unknown" : {"a":[1,2,{"b":null}]}, "key" : "a\u00e9\ud83c\udf0d.md", "id":"x", "file_size": 12.0, "checksum": null, "metadata": null } ] , "success" : true, "extra": [true, false, -0.5e-3] }  "#,
+            #"{"success":false,"errors":[{"code":7003,"message":"not found"},{"message":null}],"messages":null,"result":[]}"#,
+            #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","file_size":"12","next_action":null,"error":"\u001b[2Jcleared"}]}"#,
+        ]
+        for page in pages {
+            let bytes = Array(page.utf8)
+            let fast = try #require(ItemPageReader.envelope(bytes), "declined: \(page)")
+            #expect(Self.same(fast, Self.decodedByFoundation(bytes)), "\(page)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"unheard_of"}]}"#,
+        #"{"success":true,"result":[{"key":"k","status":"queued"}]}"#,
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","chunks_count":1.5}]}"#,
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","metadata":"text"}]}"#,
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","next_action":"LATER"}]}"#,
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"queued"}],"errors":[{"code":"7003"}]}"#,
+        #"{"result":[]}"#,
+        #"{"success":true,"result":[{"id":1,"key":"k","status":"queued"}]}"#,
+        #"{"success":true,"result":[]} tail"#,
+        #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","file_size":+1}]}"#,
+    ])
+    func unusualPagesAreDeclined(_ page: String) {
+        #expect(ItemPageReader.envelope(Array(page.utf8)) == nil)
+    }
+
+    @Test func aPageCutAtAnyByteIsDeclinedOrReadAsJSONDecoderReadsIt() throws {
+        var generator = Generator(state: 99)
+        let items = (0..<4).map { Self.randomItem(&generator, index: $0) }
+        let bytes = Array(try JSONEncoder().encode(Envelope(success: true, result: items, resultInfo: ResultInfo(totalCount: 4))))
+        for length in 0..<bytes.count {
+            let cut = Array(bytes[..<length])
+            let fast = ItemPageReader.envelope(cut)
+            #expect(fast == nil || Self.same(fast, Self.decodedByFoundation(cut)), "cut at \(length)")
+        }
+    }
+}
