@@ -36,12 +36,12 @@ let package = Package(
         .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "ObjectStorage", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
-        // Helpers shared by the test targets (running child processes off the cooperative pool).
+        // Helpers shared by the test targets (child processes off the cooperative pool, a seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "TestSupport"]),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),

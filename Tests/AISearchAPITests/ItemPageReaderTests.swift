@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AISearchAPI
 
 /// The narrow item page reader must give exactly what JSONDecoder gives for every page it reads,
@@ -16,16 +17,7 @@ import Testing
             && a.resultInfo == b.resultInfo
     }
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let awkwardTexts = ["plain", "quote\"d", "back\\slash", "new\nline", "tab\t", "café", "cafe\u{301}", "🌍 emoji",
                                "\u{1B}[31mred", "slash/", "", "\u{7F}del"]
@@ -66,7 +58,7 @@ import Testing
 
     @Test(arguments: 0..<20)
     func randomPagesReadAsJSONDecoderReadsThem(seed: Int) throws {
-        var generator = Generator(state: UInt64(seed))
+        var generator = Generator(seed: UInt64(seed))
         let items = (0..<Int.random(in: 0..<60, using: &generator)).map { Self.randomItem(&generator, index: $0) }
         let envelope = Envelope(success: true, messages: [APIMessage(code: 1, message: "ok \u{1B}]0;title\u{7}")], result: items,
                                 resultInfo: ResultInfo(count: items.count, page: 3, perPage: 50, totalCount: 1234))
@@ -106,7 +98,7 @@ import Testing
     }
 
     @Test func aPageCutAtAnyByteIsDeclinedOrReadAsJSONDecoderReadsIt() throws {
-        var generator = Generator(state: 99)
+        var generator = Generator(seed: 99)
         let items = (0..<4).map { Self.randomItem(&generator, index: $0) }
         let bytes = Array(try JSONEncoder().encode(Envelope(success: true, result: items, resultInfo: ResultInfo(totalCount: 4))))
         for length in 0..<bytes.count {

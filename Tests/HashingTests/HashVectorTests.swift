@@ -1,5 +1,6 @@
 import Hashing
 import Testing
+import TestSupport
 
 /// Published test vectors: NIST FIPS 180-4 examples (SHA-256, SHA-1), RFC 3174 (SHA-1),
 /// RFC 1321 appendix A.5 (MD5).
@@ -81,18 +82,5 @@ import Testing
         _ = hasher.finalize()
         hasher.update(Array("c".utf8))
         #expect(hasher.finalize().hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-}
-
-/// A seeded generator (SplitMix64), so the split test is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -5,18 +5,8 @@ import LinuxSystem
 /// Helpers shared by the hashing, keys and eligibility tests (namespaced so they cannot clash
 /// with other test files in this target).
 enum HashingFixtures {
-    /// SplitMix64: a tiny seeded generator, so every random test is reproducible from its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The seeded generator every random test here uses.
+    typealias SeededGenerator = SplitMix64
 
     /// A fresh directory under the system temporary directory, removed by `remove()`.
     struct ScratchDirectory {
