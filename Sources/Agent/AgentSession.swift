@@ -69,7 +69,7 @@ public struct AgentSession: Sendable {
         var bulkIndexThreshold: Int?
         if instanceSettings.settings.type == "r2" {
             let r2 = try r2Store(for: instanceSettings, sourcePrefix: sourcePrefix, settings: settings, client: client, logger: logger,
-                                 indexDebtFile: stateDirectory.appendingPathComponent(R2IndexDebt.fileName))
+                                 indexDebtFile: stateDirectory.appending(FilePathBytes(R2IndexDebt.fileName)))
             store = r2
             itemSource = R2ItemStore.itemSource
             bulkIndexThreshold = r2.bulkThreshold
@@ -123,7 +123,7 @@ public struct AgentSession: Sendable {
     /// The bucket store of an R2-backed instance: its bucket from the instance's `source`, the S3
     /// endpoint and key pair from the flags or the environment (see `R2Configuration.resolve`).
     private static func r2Store(for instance: Instance, sourcePrefix: String, settings: SessionSettings, client: AISearchClient,
-                                logger: Logger, indexDebtFile: URL) throws -> R2ItemStore {
+                                logger: Logger, indexDebtFile: FilePathBytes) throws -> R2ItemStore {
         guard let bucket = instance.settings.source, !bucket.isEmpty else {
             throw AgentError(.configuration, "instance '\(instance.id)' reads an R2 bucket but names none (its source is empty)",
                              hint: "Set it: aisearch-sync instances update \(instance.id) --source BUCKET")
@@ -155,7 +155,7 @@ public struct AgentSession: Sendable {
 
     /// The state (its lock taken), whether the last agent on it was killed, and its directory.
     private static func openState(_ settings: SessionSettings, client: AISearchClient, logger: Logger)
-        async throws -> (StateStore, interrupted: Bool, directory: URL) {
+        async throws -> (StateStore, interrupted: Bool, directory: FilePathBytes) {
         let configuration = client.configuration
         var location: StateLocation
         do {
@@ -174,7 +174,7 @@ public struct AgentSession: Sendable {
         let loaded: StateLoadResult
         do { loaded = try await store.load() } catch { throw AgentError(.localState, "\(error)") }
         if let warning = loaded.warning { logger.warning("state_warning", "\(warning)") }
-        return (store, loaded.previousRunInterrupted, URL(fileURLWithPath: String(decoding: location.directory.bytes, as: UTF8.self)))
+        return (store, loaded.previousRunInterrupted, location.directory)
     }
 }
 

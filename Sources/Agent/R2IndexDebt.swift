@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 
 /// The keys whose bucket write (PutObject or DeleteObject) has gone out while the index call that
 /// must follow it (`PUT …/items`, or the item's deletion) has not been answered yet. Writing the
@@ -10,16 +11,19 @@ import Foundation
 ///
 /// Kept in a file of the state directory, one JSON line per change (`["owe", key]`, `["paid",
 /// key]`), appended as it happens and compacted when read; without a file (tests), in memory only.
-/// Not thread-safe: the owning actor serializes it.
+/// A debt is on disk (appended and fsynced) before its bucket write may go out, and a failure to
+/// record it fails that write: a debt that was not written would be a stale index no run repairs.
+/// A lost `paid` line only makes the next run index that key once more. Not thread-safe: the
+/// owning actor serializes it.
 struct R2IndexDebt {
-    let file: URL?
+    let file: FilePathBytes?
     private(set) var keys: Set<String> = []
 
     static let fileName = "r2-index-owed.jsonl"
 
-    init(file: URL?) {
+    init(file: FilePathBytes?) {
         self.file = file
-        guard let file, let data = try? Data(contentsOf: file) else { return }
+        guard let file, let data = try? readWholeFile(file) else { return }
         for line in data.split(separator: UInt8(ascii: "\n")) {
             // A line cut short by a kill mid-write is dropped: its write had not gone out yet.
             guard let entry = try? JSONDecoder().decode([String].self, from: Data(line)), entry.count == 2 else { continue }
@@ -30,14 +34,17 @@ struct R2IndexDebt {
 
     var isEmpty: Bool { keys.isEmpty }
 
-    mutating func owe(_ key: String) {
-        if keys.insert(key).inserted { append("owe", key) }
+    /// Records `key` as owed, on disk, before its bucket write goes out.
+    mutating func owe(_ key: String) throws(SystemError) {
+        guard !keys.contains(key) else { return }
+        try append("owe", key, durably: true)
+        keys.insert(key)
     }
 
     /// Clears `key`; the file goes when nothing is owed any more.
     mutating func pay(_ key: String) {
         guard keys.remove(key) != nil else { return }
-        if keys.isEmpty { rewrite() } else { append("paid", key) }
+        if keys.isEmpty { rewrite() } else { try? append("paid", key, durably: false) }
     }
 
     mutating func payAll() {
@@ -46,26 +53,35 @@ struct R2IndexDebt {
         rewrite()
     }
 
-    private func append(_ action: String, _ key: String) {
+    private func append(_ action: String, _ key: String, durably: Bool) throws(SystemError) {
         guard let file, let line = try? JSONEncoder().encode([action, key]) else { return }
-        if !FileManager.default.fileExists(atPath: file.path) { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        guard let handle = try? FileHandle(forWritingTo: file) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: line + [UInt8(ascii: "\n")])
+        let descriptor = try FileDescriptor.openForAppending(file)
+        defer { descriptor.close() }
+        try descriptor.writeAll(Array(line) + [UInt8(ascii: "\n")])
+        if durably { try descriptor.sync() }
     }
 
-    /// The file holding only what is owed now (removed when nothing is).
+    /// The file holding only what is owed now (removed when nothing is). Best effort: on failure
+    /// the longer file stays, and says the same.
     private func rewrite() {
         guard let file else { return }
         guard !keys.isEmpty else {
-            try? FileManager.default.removeItem(at: file)
+            try? removeFile(file)
             return
         }
-        var text = Data()
+        var text: [UInt8] = []
         for key in keys.sorted() {
-            if let line = try? JSONEncoder().encode(["owe", key]) { text += line + [UInt8(ascii: "\n")] }
+            if let line = try? JSONEncoder().encode(["owe", key]) { text += Array(line) + [UInt8(ascii: "\n")] }
         }
-        try? text.write(to: file, options: .atomic)
+        let temporary = FilePathBytes(file.bytes + Array(".tmp".utf8))
+        do {
+            let descriptor = try FileDescriptor.openForReplacing(temporary)
+            defer { descriptor.close() }
+            try descriptor.writeAll(text)
+            try descriptor.sync()
+            try renameFile(temporary, to: file)
+        } catch {
+            return
+        }
     }
 }

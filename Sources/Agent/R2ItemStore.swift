@@ -1,6 +1,7 @@
 import AISearchAPI
 import Foundation
 import Hashing
+import LinuxSystem
 import ObjectStorage
 import SyncCore
 
@@ -42,7 +43,7 @@ public actor R2ItemStore: RemoteItemStore {
     /// - Parameter indexDebtFile: where `R2IndexDebt` keeps what is owed (the state directory's
     ///   `R2IndexDebt.fileName`); nil keeps it in memory.
     public init(objects: R2Client, bucket: String, client: AISearchClient, instance: String, sourcePrefix: String = "", bulkThreshold: Int = 500,
-                jobFollowLimit: Duration = .seconds(900), jobPollInterval: Duration = .seconds(2), indexDebtFile: URL? = nil) {
+                jobFollowLimit: Duration = .seconds(900), jobPollInterval: Duration = .seconds(2), indexDebtFile: FilePathBytes? = nil) {
         debt = R2IndexDebt(file: indexDebtFile)
         self.objects = objects
         self.bucket = bucket
@@ -109,7 +110,7 @@ public actor R2ItemStore: RemoteItemStore {
     }
 
     public func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
-        debt.owe(key.rawValue)
+        try debt.owe(key.rawValue)
         let result = try await objects.putObject(bucket: bucket, key: ObjectKey(key.rawValue), body: contents,
                                                  payload: .digest(SHA256.hash(contents)), contentType: Self.contentType(of: key.rawValue))
         if bulkRound {
@@ -123,7 +124,7 @@ public actor R2ItemStore: RemoteItemStore {
 
     /// Removes the object, then its item, so the index forgets it now rather than at the next crawl.
     public func delete(itemID: String) async throws {
-        debt.owe(itemID)
+        try debt.owe(itemID)
         try await objects.deleteObject(bucket: bucket, key: ObjectKey(itemID))
         if bulkRound {
             bulkChanges += 1
