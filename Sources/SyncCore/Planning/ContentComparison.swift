@@ -27,7 +27,7 @@ func compareContent(of item: Item, sha256: SHA256Digest, digests: [ChecksumAlgor
     let checksum = normalizedChecksum(item.checksum)
     var available = digests
     available[.sha256] = sha256.hex
-    if let record, record.itemID == item.id, !checksum.isEmpty, normalizedChecksum(record.checksum) == checksum {
+    if let record, record.hasItemID(item.id), !checksum.isEmpty, normalizedChecksum(record.checksum) == checksum {
         return record.contentSHA256 == sha256 ? .equal(.ownRecord) : .different
     }
     if !checksum.isEmpty {
@@ -71,7 +71,7 @@ extension InstanceChecksumKind {
 /// digest or our record already vouches for its checksum.
 public func checksumAlgorithmsToCompute(item: Item?, record: RemoteRecord?, kind: InstanceChecksumKind) -> Set<ChecksumAlgorithm> {
     guard let item, item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return [.sha256] }
-    if let record, record.itemID == item.id, normalizedChecksum(record.checksum) == normalizedChecksum(item.checksum) {
+    if let record, record.hasItemID(item.id), normalizedChecksum(record.checksum) == normalizedChecksum(item.checksum) {
         return [.sha256]
     }
     switch kind {

@@ -124,7 +124,7 @@ struct Planner {
     /// Ours: the item carries our marker, or it carries none and is the item our state recorded.
     private func isOurs(_ item: Item, entry: StateEntry?) -> Bool {
         if let marker = marker(of: item) { return marker == options.owner }
-        return entry?.remote?.itemID == item.id || mayHaveWritten(ItemKey(item.key))
+        return entry?.remote?.hasItemID(item.id) == true || mayHaveWritten(ItemKey(item.key))
     }
 
     /// A request of ours for `key` may have changed its item without our seeing the answer: one
@@ -137,7 +137,7 @@ struct Planner {
     /// Our recorded item, with no marker to say who wrote it, whose checksum moved: someone changed
     /// it without us (an upload of ours would have updated the record).
     private func changedUnderUs(_ item: Item, entry: StateEntry?) -> Bool {
-        guard options.contestsUnmarkedChanges, marker(of: item) == nil, let record = entry?.remote, record.itemID == item.id,
+        guard options.contestsUnmarkedChanges, marker(of: item) == nil, let record = entry?.remote, record.hasItemID(item.id),
               !mayHaveWritten(ItemKey(item.key)) else { return false }
         let recorded = normalizedChecksum(record.checksum), current = normalizedChecksum(item.checksum)
         return !recorded.isEmpty && !current.isEmpty && recorded != current
@@ -153,7 +153,12 @@ struct Planner {
         // Every key once: the eligible files, then the items without one, then the state's
         // entries known to neither (no union of the key sets: that was one more table per round).
         for (key, index) in eligible {
-            planEligible(local.files[index], item: item(for: key), entry: state.entries[key])
+            let entry = state.entries[key]
+            if isUnchangedByRecord(local.files[index], entry: entry) {
+                plan.unchangedCount += 1
+                continue
+            }
+            planEligible(local.files[index], item: item(for: key), entry: entry)
         }
         for key in keysWithItems where eligible[key] == nil {
             guard let item = item(for: key) else { continue }
@@ -206,6 +211,17 @@ struct Planner {
         guard let best = votes.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return }
         kind = InstanceChecksumKind(best.key)
         plan.detectedChecksumKind = kind
+    }
+
+    /// With the state standing for the instance, a file whose content is what its record says the
+    /// item holds, and whose item is healthy, is unchanged: what `planEligible` concludes from the
+    /// record's item, without building that item (most files of a warm start or a rescan).
+    private func isUnchangedByRecord(_ file: LocalFile, entry: StateEntry?) -> Bool {
+        guard remote.recorded != nil, file.key.hasPrefix(options.keyPrefix), let entry, let record = entry.remote,
+              record.status != .error, record.status != .outdated, record.hasChecksum else { return false }
+        let sha256 = file.digests[.sha256].flatMap { SHA256Digest(hex: $0) }
+            ?? (entry.identity?.matches(file.status) == true ? entry.sha256 : nil)
+        return sha256 == record.contentSHA256
     }
 
     private mutating func planEligible(_ file: LocalFile, item: Item?, entry: StateEntry?) {

@@ -55,6 +55,9 @@ public struct RemoteRecord: Hashable, Sendable {
         storedAttempts = UInt32(clamping: reindexAttempts)
     }
 
+    /// Whether a checksum is recorded (one that is not blank once compared), without spelling it out.
+    public var hasChecksum: Bool { storedChecksum.map { !normalizedChecksum($0).isEmpty } ?? true }
+
     /// Whether the recorded id is `id`, without spelling the recorded one out.
     public func hasItemID(_ id: String) -> Bool { storedID == CompactItemID(id) }
 }
