@@ -26,6 +26,12 @@ extension AISearchClient {
         var total: Int?
         for try await page in itemPages(in: instance, query: query) {
             total = page.totalCount ?? total
+            if items.isEmpty, let total {
+                // Sized once from the first page's total: an [Item] doubling through 100,000 items
+                // held the old and the new buffer at once (about 35 MB more at the peak).
+                items.reserveCapacity(min(total, 1_000_000))
+                positions.reserveCapacity(min(total, 1_000_000))
+            }
             for item in page.items {
                 if let position = positions[item.id] { items[position] = item } else {
                     positions[item.id] = items.count
