@@ -36,16 +36,16 @@ let package = Package(
         .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "ObjectStorage", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
-        // Helpers shared by the test targets (child processes off the cooperative pool, a seeded generator).
+        // Helpers shared by the test targets (child processes off the cooperative pool).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
-        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "TestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "Hashing"]),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "HTTPServer", "ObjectStorage", "TestSupport"],
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "Hashing", "HTTPServer", "ObjectStorage", "TestSupport"],
                     exclude: ["sdk_client_check.py", "boto3_r2_check.py"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem", "TestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "AISearchAPI", "FileWatch", "Hashing", "TestSupport"]),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability", "SyncCore"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Agent", "TestSupport"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "Hashing", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

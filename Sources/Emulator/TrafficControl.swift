@@ -1,3 +1,4 @@
+import Hashing
 import AISearchAPI
 import Foundation
 import HTTPServer

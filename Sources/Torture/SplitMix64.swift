@@ -1,6 +1,6 @@
-import Emulator
+import Hashing
 
-/// The emulator's SplitMix64 (`SeededGenerator`) with the bounded draws the workload needs, so a
+/// SplitMix64 (`Hashing.SeededGenerator`) with the bounded draws the workload needs, so a
 /// torture run repeats exactly from its seed, apart from timing. The draws are our own rather
 /// than `Int.random(in:using:)`'s, which a future standard library may change. Not for cryptography.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestSupport
+import Hashing
 @testable import AISearchAPI
 
 /// The narrow item page reader must give exactly what JSONDecoder gives for every page it reads,
@@ -17,7 +17,7 @@ import TestSupport
             && a.resultInfo == b.resultInfo
     }
 
-    typealias Generator = SplitMix64
+    typealias Generator = SeededGenerator
 
     static let awkwardTexts = ["plain", "quote\"d", "back\\slash", "new\nline", "tab\t", "café", "cafe\u{301}", "🌍 emoji",
                                "\u{1B}[31mred", "slash/", "", "\u{7F}del"]

@@ -1,3 +1,4 @@
+import Hashing
 import AISearchAPI
 import Testing
 @testable import Emulator

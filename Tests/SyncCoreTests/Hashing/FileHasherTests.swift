@@ -14,7 +14,7 @@ import TestSupport
     @Test func digestsAgreeWithCoreutilsOnRandomFiles() async throws {
         let scratch = try HashingFixtures.ScratchDirectory()
         defer { scratch.remove() }
-        var generator = HashingFixtures.SeededGenerator(seed: 0xF11E_5EED)
+        var generator = SeededGenerator(seed: 0xF11E_5EED)
         var hasher = FileHasher()
         for size in Self.sizes {
             let path = scratch.file("random-\(size).bin")

@@ -1,3 +1,4 @@
+import Hashing
 import Foundation
 import TestSupport
 import LinuxSystem
@@ -5,9 +6,6 @@ import LinuxSystem
 /// Helpers shared by the hashing, keys and eligibility tests (namespaced so they cannot clash
 /// with other test files in this target).
 enum HashingFixtures {
-    /// The seeded generator every random test here uses.
-    typealias SeededGenerator = SplitMix64
-
     /// A fresh directory under the system temporary directory, removed by `remove()`.
     struct ScratchDirectory {
         let path: String
@@ -19,7 +17,7 @@ enum HashingFixtures {
         func remove() { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    static func randomBytes(_ count: Int, using generator: inout SeededGenerator) -> [UInt8] {
+    static func randomBytes(_ count: Int, using generator: inout Hashing.SeededGenerator) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
         return bytes

@@ -1,10 +1,11 @@
+import Hashing
 import LinuxSystem
 import SyncCore
 import Testing
 
 /// Round-trip and injectivity over random byte names, reproducible from fixed seeds.
 @Suite struct KeyMapperPropertyTests {
-    typealias Generator = HashingFixtures.SeededGenerator
+    typealias Generator = SeededGenerator
 
     /// Pieces names are built from: ordinary text, the escape's own characters, shapes that look
     /// like a shortened key, multi-byte UTF-8, invalid UTF-8 and control bytes.

@@ -2,7 +2,6 @@ import AISearchAPI
 import Hashing
 import LinuxSystem
 import Testing
-import TestSupport
 @testable import SyncCore
 
 /// Planning against the state's records in place (`RemoteListing.recorded`) must give exactly the
@@ -17,7 +16,7 @@ import TestSupport
 
     @Test(arguments: 0..<30)
     func recordedPlanningEqualsPlanningAgainstTheRecordsAsItems(seed: Int) {
-        var random = SplitMix64(seed: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         var state = SyncState(scope: testScope, checksumKind: [.unknown, .sha256, .md5, .opaque].randomElement(using: &random)!,
                               lastWriteNanoseconds: 10_000_000_000_000)
         var files: [LocalFile] = []

@@ -1,5 +1,6 @@
-/// SplitMix64: a small, fast, seedable generator, so fault sequences and ids repeat exactly for
-/// a given seed. Not for cryptography.
+/// SplitMix64: a small, fast, seedable generator, so what is drawn from it (the emulator's faults
+/// and ids, the torture workload, random tests) repeats exactly for a given seed. Not for
+/// cryptography.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
