@@ -41,7 +41,7 @@ let package = Package(
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "Hashing"]),
+        .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "Hashing", "LinuxSystem"]),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability", "SyncCore"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Agent", "TestSupport"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture", "Emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "Hashing", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Emulator", "Hashing", "LinuxSystem", "SyncCore", "AISearchAPI", "FileWatch", "ObjectStorage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import AISearchAPI
 import Foundation
+import LinuxSystem
 import Glibc
 import Testing
 
@@ -177,26 +178,15 @@ private func statusValue(_ name: String, of pid: Int32) -> Int? {
 private final class Listener: @unchecked Sendable {
     // @unchecked: immutable after init.
     let port: UInt16
-    let descriptor: Int32
+    private let socket: FileDescriptor
+    var descriptor: Int32 { socket.rawValue }
 
     init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let descriptor = self.descriptor
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0, listen(descriptor, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        socket = try FileDescriptor.listeningSocket(at: SocketAddress(ipAddress: "127.0.0.1", port: 0)!, backlog: 8, nonBlocking: false)
+        port = try socket.localAddress().port
     }
 
-    deinit { close(descriptor) }
+    deinit { socket.close() }
 
     /// A completed connection waits in the accept queue.
     var hasPendingConnection: Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,26 +15,18 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     let port: UInt16
+    private let socket: FileDescriptor
     private let listener: Int32
     private let lock = NSLock()
     private var received: Received?
 
     init(respond: @escaping @Sendable (Received) -> String?) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = try FileDescriptor.listeningSocket(at: SocketAddress(ipAddress: "127.0.0.1", port: 0)!, backlog: 4,
+                                                        nonBlocking: false)
+        self.socket = socket
+        let listener = socket.rawValue
         self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
-        }
-        guard bound == 0, listen(listener, 4) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        port = try socket.localAddress().port
         Thread.detachNewThread { [self] in
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
@@ -55,7 +48,7 @@ final class LoopbackServer: @unchecked Sendable {
         }
     }
 
-    deinit { close(listener) }
+    deinit { socket.close() }
 
     var request: Received? { lock.withLock { received } }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,24 +65,16 @@ final class ScriptedServer: @unchecked Sendable {
 
     let port: UInt16
     let log = Log()
+    private let socket: FileDescriptor
     private let listener: Int32
 
     init(_ behaviour: @escaping @Sendable (Connection) -> Void) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = try FileDescriptor.listeningSocket(at: SocketAddress(ipAddress: "127.0.0.1", port: 0)!, backlog: 16,
+                                                        nonBlocking: false)
+        self.socket = socket
+        let listener = socket.rawValue
         self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
-        }
-        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        port = try socket.localAddress().port
         let log = self.log
         Thread.detachNewThread {
             while true {
@@ -97,8 +90,8 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     deinit {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        try? socket.shutdown(.readWrite)
+        socket.close()
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
