@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `sync` in a real pseudo-terminal (`script(1)`), the way a person runs it: while the request
 /// budget holds requests back the bar says so, and log lines are written above it, never inside.
@@ -13,25 +14,16 @@ import Testing
         // the 2 s below which a wait is only a debug line, however slowly a loaded machine sends
         // the first three (at 5 per 3 s a slow start left every wait under 2 s).
         for index in 0..<4 { try harness.write("f\(index).md", "file \(index)") }
-        let transcript = harness.root.deletingLastPathComponent().appendingPathComponent("terminal.out")
-        _ = FileManager.default.createFile(atPath: transcript.path, contents: nil)
         let command = [try AgentProcess.binary().path, "sync", harness.root.path, "--instance", "docs", "--rate-limit", "3/8",
                        "--state-dir", harness.stateDirectory.path].map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
-        process.environment = ["CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
-                               "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": harness.root.deletingLastPathComponent().path,
-                               "PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"]
-        process.standardOutput = try FileHandle(forWritingTo: transcript)
-        process.standardError = process.standardOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(180)
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { process.terminate() }
-        let text = (try? String(contentsOf: transcript, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "\(text.suffix(2000))")
+        let run = try await runChildProcess(
+            "/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"],
+            environment: ["CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
+                          "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": harness.root.deletingLastPathComponent().path,
+                          "PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "120", "LINES": "40"],
+            timeLimit: .seconds(180))
+        let text = run.output
+        #expect(run.status == 0, "\(text.suffix(2000))")
         #expect(text.contains("waiting for the request budget, resumes in"), "\(text.suffix(2000))")
         #expect(text.contains("4 uploaded"), "\(text.suffix(2000))")
         // What a terminal shows on one row: each redraw starts after a carriage return.

@@ -29,9 +29,12 @@ public struct ChildProcessResult: Sendable {
 ///   - environment: the child's whole environment; nil inherits ours.
 ///   - input: written to its standard input, which is then closed; nil gives it /dev/null.
 ///   - mergingErrors: standard error goes to `output` (true) or to `error` (false).
+///   - timeLimit: a hang guard, never a timing assertion: a child still running then is killed
+///     (SIGKILL: a child inherits the signal mask of the test process, where SIGTERM may be
+///     blocked), and its result is what it printed until then.
 public func runChildProcess(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-    input: Data? = nil, directory: String? = nil, mergingErrors: Bool = true
+    input: Data? = nil, directory: String? = nil, mergingErrors: Bool = true, timeLimit: Duration? = nil
 ) async throws -> ChildProcessResult {
     try await offTheCooperativePool {
         let process = Process()
@@ -46,6 +49,15 @@ public func runChildProcess(
         process.standardError = error
         process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        let finished = Mutex(false)
+        if let timeLimit {
+            let pid = process.processIdentifier
+            let (seconds, attoseconds) = timeLimit.components
+            DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
+                // Checked under the lock, so a pid reused after the exit is never signalled.
+                finished.withLock { if !$0 { _ = kill(pid, SIGKILL) } }
+            }
+        }
         // Standard error is drained beside standard output, so a child that fills one pipe while
         // we wait on the other cannot block.
         let errorText = Mutex(Data())
@@ -67,6 +79,7 @@ public func runChildProcess(
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         if !mergingErrors { errorDone.wait() }
         process.waitUntilExit()
+        finished.withLock { $0 = true }
         return ChildProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                                   error: String(decoding: errorText.withLock { $0 }, as: UTF8.self))
     }
