@@ -40,7 +40,7 @@ public final class AgentTelemetry: Sendable {
         metrics.recordHashed(bytes: Int(round.bytesHashed), instance: instance)
         if let rescan {
             metrics.recordRescan(instance: instance, reason: rescan)
-            metrics.setFilesTracked(round.snapshot.files.count { $0.eligibility == .eligible }, instance: instance)
+            metrics.setFilesTracked(round.snapshot.eligibleCount, instance: instance)
         }
         guard observesLatency else { return }
         for touched in report.touched.values {

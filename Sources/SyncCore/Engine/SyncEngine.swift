@@ -261,9 +261,12 @@ public actor SyncEngine {
         let before = if let scope { scope.view } else { await state.snapshot }
         let remoteByKey = ItemsByKey(listing, state: before)
         let scanner = self.scanner
+        // A round that acts against the records lets the walk settle unchanged files (no record
+        // of them kept); a dry run keeps every file, for `plan` and `status` to show.
+        let settlingPrefix = listing.recorded != nil && !dryRun ? settings.keyPrefix : nil
         let scan: TreeScanner.Result = await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
-            else { scanner.scanAll(state: before, remoteItems: remoteByKey) }
+            else { scanner.scanAll(state: before, remoteItems: remoteByKey, settlingUnchanged: settlingPrefix) }
         }.value
         if !dryRun { await state.apply(scan.stateChanges) }
         var current = consume before
@@ -292,7 +295,7 @@ public actor SyncEngine {
         let syncPlan = plan(local: scan.snapshot, remote: remote, state: planState, options: options)
         let report = dryRun ? ExecutionReport() : await executor.execute(syncPlan, state: state)
         if report.changedRemote { await state.apply([.remoteChanged]) }
-        return Round(kind: kind, plan: syncPlan, report: report, filesScanned: scan.snapshot.files.count,
+        return Round(kind: kind, plan: syncPlan, report: report, filesScanned: scan.snapshot.fileCount,
                      filesHashed: scan.filesHashed, bytesHashed: scan.bytesHashed, snapshot: scan.snapshot)
     }
 

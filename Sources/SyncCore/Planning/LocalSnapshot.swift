@@ -10,6 +10,10 @@ public struct LocalSnapshot: Hashable, Sendable {
     public var rootExists: Bool
     /// Directories or files the scan could not read; any at all withholds every delete.
     public var scanErrors: [ScanError]
+    /// Eligible files the scan found exactly as the state's records say they are synced, left out
+    /// of `files` (see `TreeScanner.scanAll(state:remoteItems:settlingUnchanged:)`): rows of the
+    /// scanned state's table. Empty unless the round planned against the state's records.
+    public var settled = SettledRows()
 
     public init(files: [LocalFile], rootExists: Bool = true, scanErrors: [ScanError] = []) {
         self.files = files
@@ -19,7 +23,38 @@ public struct LocalSnapshot: Hashable, Sendable {
 
     public var scanHadErrors: Bool { !scanErrors.isEmpty }
     /// No file at all under the root (eligible or not).
-    public var isEmpty: Bool { files.isEmpty }
+    public var isEmpty: Bool { files.isEmpty && settled.isEmpty }
+    /// Files seen, settled ones included.
+    public var fileCount: Int { files.count + settled.count }
+    /// Eligible files seen, settled ones included.
+    public var eligibleCount: Int { files.count(where: \.isEligible) + settled.count }
+}
+
+/// A set of row numbers of a `StateTable`, one bit each: what a full scan holds for the files it
+/// settled, instead of a record per file (12.5 KB at 100,000 rows, where the records were 20 MB).
+/// Valid for the table it was made from while no row is removed; rows appended later are never in it.
+public struct SettledRows: Hashable, Sendable {
+    private var words: [UInt64] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { count == 0 }
+
+    public func contains(_ row: Int) -> Bool {
+        let word = row >> 6
+        return word < words.count && words[word] & (1 << UInt64(row & 63)) != 0
+    }
+
+    public mutating func insert(_ row: Int) {
+        let word = row >> 6
+        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
+        let bit: UInt64 = 1 << UInt64(row & 63)
+        if words[word] & bit == 0 {
+            words[word] |= bit
+            count += 1
+        }
+    }
 }
 
 /// A file under the root, with what the scanner learned of it.
@@ -46,7 +81,8 @@ public struct LocalFile: Hashable, Sendable {
         self.path = path
         self.status = status
         self.eligibility = eligibility
-        self.digests = digests.mapValues { $0.lowercased() }
+        // Most files carry no digest (the state vouches for them); an empty table allocates nothing.
+        self.digests = digests.isEmpty ? [:] : digests.mapValues { $0.lowercased() }
     }
 
     public var isEligible: Bool { eligibility == .eligible }

@@ -95,10 +95,13 @@ struct Planner {
         return state.entries[key].flatMap { recorded.item(key, $0) }.flatMap { isCandidate($0) ? $0 : nil }
     }
 
-    /// The keys that have an item (see `item(for:)`), without listing them.
+    /// The keys that have an item (see `item(for:)`), without listing them. Settled rows are
+    /// left out: their files are eligible and unchanged, already counted.
     private var keysWithItems: AnySequence<ItemKey> {
         guard remote.recorded != nil else { return AnySequence(primary.keys) }
-        return AnySequence(state.entries.lazy.filter { $0.value.remote != nil }.map(\.key))
+        let settled = local.settled
+        return AnySequence(state.entries.lazy.enumerated()
+            .filter { !settled.contains($0.offset) && $0.element.value.remote != nil }.map(\.element.key))
     }
 
     private func hasItem(_ key: ItemKey) -> Bool {
@@ -144,6 +147,10 @@ struct Planner {
     }
 
     mutating func run() -> SyncPlan {
+        // Settled files are the scan's verdict against the state's records; against a listing
+        // they would look gone.
+        precondition(local.settled.isEmpty || remote.recorded != nil, "settled files need a round planned against the records")
+        plan.unchangedCount = local.settled.count
         learnChecksumKind()
         for file in local.files where !file.isEligible {
             if case .ineligible(let reason) = file.eligibility { plan.skips.append(SkipAction(key: file.key, reason: .ineligible(reason))) }
@@ -179,7 +186,8 @@ struct Planner {
             }
             deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
         }
-        for key in state.entries.keys where eligible[key] == nil && ineligible[key] == nil && !hasItem(key) {
+        for (row, (key, _)) in state.entries.enumerated() where !local.settled.contains(row)
+            && eligible[key] == nil && ineligible[key] == nil && !hasItem(key) {
             plan.forgotten.append(key)
         }
         applyDeleteGuards(to: deletes)

@@ -44,17 +44,25 @@ public struct TreeScanner: Sendable {
 
     /// Scans the whole tree. `remoteItems` (by key) decides which extra digests a fresh host
     /// computes to recognise the server's checksums.
-    public func scanAll(state: SyncState, remoteItems: ItemsByKey) -> Result {
+    ///
+    /// With `settlingUnchanged` (the key prefix the round plans under), a round planned against
+    /// the state's records lets the walk *settle* each file that is exactly as its record says
+    /// it is synced: it sets the file's row in `snapshot.settled` and keeps no record of the file
+    /// at all (see `settledRow`). At 100,000 files that is most of a warm start's or a rescan's
+    /// memory: the walk's list and the snapshot held a record per file, ~23 MB, to conclude
+    /// "unchanged" for nearly all of them.
+    public func scanAll(state: SyncState, remoteItems: ItemsByKey, settlingUnchanged keyPrefix: String? = nil) -> Result {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var found: [Found] = []
-        var errors: [ScanError] = []
+        var walked = Walked(settling: keyPrefix.map { (state, $0) })
         var rules = ignoreRules
-        walk(FilePathBytes([]), rules: &rules, into: &found, errors: &errors)
-        let each = keyMapper.mapEach(found.map(\.path))
-        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mappings: each.mappings,
-                        ineligibleByMapping: KeyMappingResult(mappings: [:], conflicts: each.conflicts, invalid: each.invalid).ineligible)
+        walk(FilePathBytes([]), rules: &rules, into: &walked)
+        let each = keyMapper.mapEach(walked.found.map(\.path))
+        var result = describe(walked.found, scanErrors: walked.errors, state: state, remoteItems: remoteItems, mappings: each.mappings,
+                              ineligibleByMapping: KeyMappingResult(mappings: [:], conflicts: each.conflicts, invalid: each.invalid).ineligible)
+        result.snapshot.settled = walked.settled
+        return result
     }
 
     /// Scans only `paths` (relative; a directory among them is walked whole): what a watch batch
@@ -63,8 +71,7 @@ public struct TreeScanner: Sendable {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var found: [Found] = []
-        var errors: [ScanError] = []
+        var walked = Walked()
         var rules = ignoreRules
         var rulesRead = Set<FilePathBytes>()
         for path in paths.sorted() {
@@ -73,29 +80,38 @@ public struct TreeScanner: Sendable {
             guard let status = try? FileStatus.of(root.appending(path)) else { continue }  // gone: the caller treats it as removed
             if status.kind == .directory {
                 if path.isEmpty || rules.matchEntry(path, isDirectory: true)?.isIgnored != true {
-                    walk(path, rules: &rules, into: &found, errors: &errors)
+                    walk(path, rules: &rules, into: &walked)
                 }
             } else {
-                found.append((path, status, ignoredRule(path, rules: rules)))
+                walked.found.append((path, status, ignoredRule(path, rules: rules)))
             }
         }
+        let found = walked.found
         var mapping = keyMapper.mapAll(found.map(\.path))
         markConflictsWithRecordedPaths(&mapping, state: state)
-        return describe(found, scanErrors: errors, state: state, remoteItems: remoteItems, mappings: found.map { mapping.mappings[$0.path] },
+        return describe(found, scanErrors: walked.errors, state: state, remoteItems: remoteItems, mappings: found.map { mapping.mappings[$0.path] },
                         ineligibleByMapping: mapping.ineligible)
     }
 
     // MARK: - Walking
 
-    private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into found: inout [Found],
-                      errors: inout [ScanError]) {
+    /// What a walk gathers: the files to describe, what it could not read, and the rows it settled.
+    private struct Walked {
+        var found: [Found] = []
+        var errors: [ScanError] = []
+        var settled = SettledRows()
+        /// The state whose records may settle a file, and the key prefix the round plans under.
+        var settling: (state: SyncState, keyPrefix: String)?
+    }
+
+    private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into walked: inout Walked) {
         let absolute = directory.isEmpty ? root : root.appending(directory)
         let entries: [DirectoryEntry]
         do {
             entries = try directoryEntries(of: absolute)
         } catch {
             // A directory that vanished mid-scan is a removal, not an error; anything else withholds deletes.
-            if error.errno != .noSuchFile { errors.append(ScanError(path: directory, message: error.description)) }
+            if error.errno != .noSuchFile { walked.errors.append(ScanError(path: directory, message: error.description)) }
             return
         }
         // This directory's rule file governs everything below it, so it is read before its entries.
@@ -110,17 +126,40 @@ public struct TreeScanner: Sendable {
             do {
                 status = try FileStatus.of(root.appending(relative))
             } catch {
-                if error.errno != .noSuchFile { errors.append(ScanError(path: relative, message: error.description)) }
+                if error.errno != .noSuchFile { walked.errors.append(ScanError(path: relative, message: error.description)) }
                 continue
             }
             if status.kind == .directory {
                 if rules.matchEntry(relative, isDirectory: true)?.isIgnored != true {
-                    walk(relative, rules: &rules, into: &found, errors: &errors)
+                    walk(relative, rules: &rules, into: &walked)
                 }
+                continue
+            }
+            let ignoredBy = ignoredRule(relative, rules: rules)
+            if ignoredBy == nil, let settling = walked.settling,
+               let row = settledRow(relative, status: status, state: settling.state, keyPrefix: settling.keyPrefix) {
+                walked.settled.insert(row)
             } else {
-                found.append((relative, status, ignoredRule(relative, rules: rules)))
+                walked.found.append((relative, status, ignoredBy))
             }
         }
+    }
+
+    /// The state row of a file that is exactly as its record says it is synced, or nil: an
+    /// eligible file under an unshortened key (never in conflict: only shortened keys can be
+    /// shared), recorded at this path with an identity the state may trust (`needsRehash`: not
+    /// changed, not racy), whose record is a healthy item with a checksum that holds this very
+    /// content. That is what the planner concludes "unchanged" for against the records
+    /// (`Planner.isUnchangedByRecord`), decided here so that no record of the file is kept.
+    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, keyPrefix: String) -> Int? {
+        guard case .eligible = policy.evaluate(relativePath: path, status: status),
+              let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(keyPrefix),
+              let row = state.entries.rowNumber(of: mapping.key) else { return nil }
+        let entry = state.entries[row: row].value
+        guard entry.path == path, !state.needsRehash(entry, current: status), let record = entry.remote,
+              record.status != .error, record.status != .outdated, record.hasChecksum,
+              entry.sha256 == record.contentSHA256 else { return nil }
+        return row
     }
 
     private func ignoredRule(_ path: FilePathBytes, rules: IgnoreRules) -> String? {

@@ -26,6 +26,12 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public var keys: LazyMapSequence<[Element], ItemKey> { rows.lazy.map(\.key) }
     public var values: LazyMapSequence<[Element], StateEntry> { rows.lazy.map(\.value) }
 
+    /// The row number of `key`: stable while no row is removed (a removal moves the last row).
+    public func rowNumber(of key: ItemKey) -> Int? { rowByKey[key].map(Int.init) }
+
+    /// The row at `rowNumber` (a number from `rowNumber(of:)` or from enumerating the table).
+    public subscript(row rowNumber: Int) -> Element { rows[rowNumber] }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         rows.reserveCapacity(capacity)
         rowByKey.reserveCapacity(capacity)

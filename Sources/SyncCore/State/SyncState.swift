@@ -41,7 +41,12 @@ public struct SyncState: Hashable, Sendable {
     /// so an unchanged `lstat` proves nothing. Uses the later of mtime and ctime, since mtime can be
     /// set backwards (`touch -d`) but ctime cannot.
     public func needsRehash(key: ItemKey, current: FileStatus) -> Bool {
-        guard let entry = entries[key], let identity = entry.identity, entry.sha256 != nil else { return true }
+        needsRehash(entries[key], current: current)
+    }
+
+    /// `needsRehash(key:current:)` for an entry already found.
+    public func needsRehash(_ entry: StateEntry?, current: FileStatus) -> Bool {
+        guard let entry, let identity = entry.identity, entry.sha256 != nil else { return true }
         guard identity.matches(current) else { return true }
         guard let written = lastWriteNanoseconds else { return true }
         let changed = max(current.modificationTimeNanoseconds, current.changeTimeNanoseconds)

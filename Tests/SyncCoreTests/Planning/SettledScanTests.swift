@@ -1,0 +1,115 @@
+import AISearchAPI
+import FileWatch
+import Foundation
+import Hashing
+import LinuxSystem
+import Testing
+@testable import SyncCore
+
+/// A full scan that settles unchanged files against the state's records (keeping no record of
+/// them) must plan exactly as the scan that keeps every file: real trees, random states, every
+/// kind of row the settling rule has to refuse.
+@Suite struct SettledScanTests {
+    static let instance = RecordedInstance(namespace: "default", itemSource: "builtin")
+
+    @Test(arguments: 0..<24)
+    func settlingUnchangedFilesPlansExactlyAsKeepingThem(seed: Int) throws {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let directory = TemporaryDirectory()
+        let keyPrefix = Bool.random(using: &random) ? "docs/" : ""
+        let scanner = TreeScanner(root: directory.path, keyMapper: try KeyMapper(prefix: keyPrefix), policy: EligibilityPolicy(),
+                                  ignoreRules: IgnoreRules(includeDefaults: false, extraPatterns: ["skip-*"]))
+        let now = Int64(Date.now.timeIntervalSince1970 * 1e9)
+        // A state written an hour from now: no file is racy. Written an hour ago: every file is.
+        let racy = Int.random(in: 0..<6, using: &random) == 0
+        var state = SyncState(scope: testScope, checksumKind: .sha256, lastWriteNanoseconds: now + (racy ? -3_600 : 3_600) * 1_000_000_000)
+        let longName = String(repeating: "long-name-", count: 14)
+        for index in 0..<40 {
+            let name = switch index % 10 {
+            case 7: "skip-\(index).md"          // ignored by a rule
+            case 8: "\(longName)\(index).md"    // a shortened key
+            case 9: "f\(index).bin"             // unsupported type
+            default: "f\(index).md"
+            }
+            let content = Array("content \(Int.random(in: 0..<2, using: &random))".utf8)
+            let exists = Int.random(in: 0..<8, using: &random) > 0
+            if exists { try directory.write(content, to: name) }
+            guard Int.random(in: 0..<6, using: &random) > 0 else { continue }  // no state entry
+            let path = FilePathBytes(name)
+            guard let key = try? scanner.keyMapper.key(for: path) else { continue }
+            let status = exists ? try FileStatus.of(directory.path.appending(path)) : nil
+            // The recorded content: the file's own, or an older one.
+            let recordedContent = Bool.random(using: &random) ? content : Array("older".utf8)
+            let sha256 = SHA256.hash(recordedContent)
+            let identity: FileIdentity? = switch Int.random(in: 0..<5, using: &random) {
+            case 0: nil
+            case 1: status.map { FileIdentity(device: $0.device, inode: $0.inode, size: $0.size + 1,
+                                              modificationTimeNanoseconds: $0.modificationTimeNanoseconds,
+                                              changeTimeNanoseconds: $0.changeTimeNanoseconds) }
+            default: status.map(FileIdentity.init)
+            }
+            let remote: RemoteRecord? = Int.random(in: 0..<6, using: &random) == 0 ? nil
+                : RemoteRecord(itemID: "0474ef3e-27aa-4aac-a054-875ba7c2ac\(String(index, radix: 16).count == 1 ? "0" : "")\(String(index, radix: 16))",
+                               checksum: [sha256.hex, "", "opaque-\(index)"].randomElement(using: &random)!,
+                               status: Item.Status.allCases.randomElement(using: &random)!,
+                               contentSHA256: Bool.random(using: &random) ? sha256 : SHA256.hash(Array("other".utf8)))
+            let recordedPath = Int.random(in: 0..<12, using: &random) == 0 ? FilePathBytes("moved/\(name)") : path
+            state.entries[key] = StateEntry(path: recordedPath, identity: identity, sha256: sha256, remote: remote)
+        }
+        // One file exactly as recorded, healthy: settled unless the state is racy.
+        try directory.write(Array("anchor".utf8), to: "anchor.md")
+        let anchor = SHA256.hash(Array("anchor".utf8))
+        state.entries[ItemKey(keyPrefix + "anchor.md")] = StateEntry(
+            path: FilePathBytes("anchor.md"), identity: FileIdentity(try FileStatus.of(directory.path.appending(FilePathBytes("anchor.md")))),
+            sha256: anchor, remote: RemoteRecord(itemID: "id-anchor", checksum: anchor.hex, status: .completed, contentSHA256: anchor))
+        var options = PlanOptions(keyPrefix: keyPrefix, nowNanoseconds: now, owner: "me")
+        options.itemSource = "builtin"
+        let remote = RemoteListing.recorded(Self.instance)
+        let items = ItemsByKey(remote, state: state)
+
+        let kept = scanner.scanAll(state: state, remoteItems: items)
+        let settled = scanner.scanAll(state: state, remoteItems: items, settlingUnchanged: keyPrefix)
+        #expect(kept.snapshot.settled.isEmpty)
+        #expect(settled.snapshot.fileCount == kept.snapshot.fileCount)
+        #expect(settled.snapshot.files.count + settled.snapshot.settled.count == kept.snapshot.files.count)
+        if racy { #expect(settled.snapshot.settled.isEmpty, "a racy identity proves nothing") }
+
+        var keptState = state, settledState = state
+        keptState.apply(kept.stateChanges)
+        settledState.apply(settled.stateChanges)
+        #expect(keptState == settledState)
+        let planKept = plan(local: kept.snapshot, remote: remote, state: keptState, options: options)
+        let planSettled = plan(local: settled.snapshot, remote: remote, state: settledState, options: options)
+        #expect(planKept == planSettled, "\(PlanSummary(planKept)) vs \(PlanSummary(planSettled))")
+        // The comparison proves nothing unless something was settled: the anchor always is.
+        if !racy { #expect(settled.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey(keyPrefix + "anchor.md"))))) }
+    }
+
+    @Test func aHealthyUnchangedFileIsSettledAndAChangedOneIsNot() throws {
+        let directory = TemporaryDirectory()
+        try directory.write(Array("same".utf8), to: "same.md")
+        try directory.write(Array("edited".utf8), to: "edited.md")
+        let scanner = TreeScanner(root: directory.path, keyMapper: try KeyMapper(), policy: EligibilityPolicy())
+        var state = SyncState(scope: testScope, checksumKind: .sha256, lastWriteNanoseconds: Int64.max / 2)
+        for name in ["same.md", "edited.md"] {
+            let status = try FileStatus.of(directory.path.appending(FilePathBytes(name)))
+            let sha256 = SHA256.hash(Array("same".utf8))
+            state.entries[ItemKey(name)] = StateEntry(
+                path: FilePathBytes(name), identity: FileIdentity(name == "same.md" ? status : FileStatus(copying: status, size: 4)),
+                sha256: sha256, remote: RemoteRecord(itemID: "id-\(name)", checksum: sha256.hex, status: .completed, contentSHA256: sha256))
+        }
+        let scan = scanner.scanAll(state: state, remoteItems: ItemsByKey(.recorded(Self.instance), state: state), settlingUnchanged: "")
+        #expect(scan.snapshot.settled.count == 1)
+        #expect(scan.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey("same.md")))))
+        #expect(scan.snapshot.files.map(\.key) == [ItemKey("edited.md")])
+        #expect(scan.filesHashed == 1)
+    }
+}
+
+private extension FileStatus {
+    /// `status` with another size: a file whose recorded identity no longer matches.
+    init(copying status: FileStatus, size: Int64) {
+        self = status
+        self.size = size
+    }
+}
