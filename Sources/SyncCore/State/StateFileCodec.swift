@@ -49,6 +49,24 @@ enum StateFileCodec {
 
     /// The state and the generation of the journal that applies on top of it.
     static func decodeSnapshot(_ bytes: [UInt8], expectedScope: StateScope) throws(StateFileProblem) -> (state: SyncState, generation: Int) {
+        let result: Result<(state: SyncState, generation: Int), StateFileProblem> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(StateFileProblem) in try decodeSnapshot(buffer, expectedScope: expectedScope, release: { _ in }) }
+        }
+        return try result.get()
+    }
+
+    /// `decodeSnapshot` of a mapped file, handing its pages back as they are read: the file's
+    /// bytes never sit in memory whole beside the table built from them.
+    static func decodeSnapshot(_ file: MappedFile, expectedScope: StateScope) throws(StateFileProblem) -> (state: SyncState, generation: Int) {
+        try file.withBytes { (bytes) throws(StateFileProblem) in
+            try decodeSnapshot(bytes, expectedScope: expectedScope, release: file.release(before:), rewind: file.rewind)
+        }
+    }
+
+    /// `release(offset)`: the bytes before `offset` will not be read again in this pass;
+    /// `rewind()`: a second pass starts from the front.
+    static func decodeSnapshot(_ bytes: UnsafeBufferPointer<UInt8>, expectedScope: StateScope,
+                               release: (Int) -> Void, rewind: () -> Void = {}) throws(StateFileProblem) -> (state: SyncState, generation: Int) {
         let headerLimit = min(bytes.count, 4096)
         guard let newline = bytes[..<headerLimit].firstIndex(of: UInt8(ascii: "\n")) else {
             if bytes.starts(with: Array("{\"format\":\"\(formatName)\"".utf8)) {
@@ -56,7 +74,7 @@ enum StateFileCodec {
             }
             throw .notAStateFile
         }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[..<newline])),
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(UnsafeBufferPointer(rebasing: bytes[..<newline]))),
               header.format == formatName else { throw .notAStateFile }
         guard let version = header.version, version >= 1 else { throw .corrupt("the header has no valid version") }
         guard version <= SyncState.formatVersion else {
@@ -65,13 +83,28 @@ enum StateFileCodec {
         guard let length = header.bodyBytes, length >= 0, let checksum = header.bodyFNV1a64 else {
             throw .corrupt("the header has no body length or checksum")
         }
-        let body = bytes[(newline + 1)...]
+        let bodyStart = newline + 1
+        let body = UnsafeBufferPointer(rebasing: bytes[bodyStart...])
         if body.count < length { throw .truncated(expectedBytes: length, foundBytes: body.count) }
         if body.count > length { throw .corrupt("\(body.count - length) bytes after the body") }
-        guard fnv1a64Hex(body) == checksum else { throw .corrupt("body checksum mismatch") }
+        // One pass for the checksum and the row count (one row per line), a window at a time.
+        var hash = FNV1a64()
+        var lines = 0
+        var offset = 0
+        while offset < body.count {
+            let end = min(offset + (1 << 22), body.count)
+            for byte in UnsafeBufferPointer(rebasing: body[offset..<end]) {
+                hash.fold(byte)
+                if byte == UInt8(ascii: "\n") { lines += 1 }
+            }
+            release(bodyStart + end)
+            offset = end
+        }
+        guard hash.hex == checksum else { throw .corrupt("body checksum mismatch") }
+        rewind()
         // The entries table is read by hand, row by row into the state's table (see
         // `StateRowReader`); the few other fields go through JSONDecoder.
-        let (rest, entries) = try StateRowReader.split(body: body)
+        let (rest, entries) = try StateRowReader.split(body: body, rows: lines + 1, release: { release(bodyStart + $0) })
         let decoded: Body
         do {
             decoded = try JSONDecoder().decode(Body.self, from: Data(rest))
@@ -98,14 +131,17 @@ enum StateFileCodec {
 
     /// FNV-1a, 64 bits, as 16 lowercase hex digits.
     static func fnv1a64Hex(_ bytes: some Collection<UInt8>) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        let fold = { (buffer: UnsafeBufferPointer<UInt8>) in
-            for byte in buffer {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            }
-        }
+        var hash = FNV1a64()
+        let fold = { (buffer: UnsafeBufferPointer<UInt8>) in for byte in buffer { hash.fold(byte) } }
         if bytes.withContiguousStorageIfAvailable(fold) == nil { Array(bytes).withUnsafeBufferPointer(fold) }
-        return hexString(withUnsafeBytes(of: hash.bigEndian) { Array($0) })
+        return hash.hex
+    }
+
+    /// FNV-1a, 64 bits, folded a byte at a time.
+    struct FNV1a64 {
+        private var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func fold(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var hex: String { hexString(withUnsafeBytes(of: value.bigEndian) { Array($0) }) }
     }
 
     private static func oneLine(_ error: any Error) -> String {

@@ -15,19 +15,26 @@ enum StateRowReader {
     /// `entries` value replaced by `[]`), for `JSONDecoder`.
     static func split(body: ArraySlice<UInt8>) throws(StateFileProblem) -> (rest: [UInt8], entries: StateTable) {
         let result: Result<([UInt8], StateTable), StateFileProblem> = body.withUnsafeBufferPointer { buffer in
-            var reader = JSONByteReader(buffer)
-            return Result { () throws(StateFileProblem) in
-                do throws(JSONByteReader.Failure) {
-                    return try splitObject(&reader)
-                } catch {
-                    throw .corrupt("\(error.message) at byte \(error.offset) of the body")
-                }
-            }
+            Result { () throws(StateFileProblem) in try split(body: buffer, rows: nil, release: { _ in }) }
         }
         return try result.get()
     }
 
-    private static func splitObject(_ reader: inout JSONByteReader) throws(JSONByteReader.Failure) -> ([UInt8], StateTable) {
+    /// `rows`: how many rows to make room for (nil: counted from the body's lines). `release` is
+    /// told, now and then, the offset before which the reader will not look again (a mapped
+    /// file hands those pages back).
+    static func split(body: UnsafeBufferPointer<UInt8>, rows: Int?,
+                      release: (Int) -> Void) throws(StateFileProblem) -> (rest: [UInt8], entries: StateTable) {
+        var reader = JSONByteReader(body)
+        do throws(JSONByteReader.Failure) {
+            return try splitObject(&reader, rows: rows ?? reader.occurrences(of: UInt8(ascii: "\n")) + 1, release: release)
+        } catch {
+            throw .corrupt("\(error.message) at byte \(error.offset) of the body")
+        }
+    }
+
+    private static func splitObject(_ reader: inout JSONByteReader, rows: Int,
+                                    release: (Int) -> Void) throws(JSONByteReader.Failure) -> ([UInt8], StateTable) {
         var rest: [UInt8] = [UInt8(ascii: "{")]
         var entries = StateTable()
         try reader.beginObject()
@@ -38,7 +45,7 @@ enum StateRowReader {
             guard let name = try reader.nextKey(first: first) else { break }
             first = false
             if name == "entries" {
-                entries = try entryTable(&reader)
+                entries = try entryTable(&reader, rows: rows, release: release)
             } else {
                 // `nextKey` consumed a separating comma before the key: start after it.
                 try reader.skipValue()
@@ -53,17 +60,19 @@ enum StateRowReader {
         return (rest, entries)
     }
 
-    private static func entryTable(_ reader: inout JSONByteReader) throws(JSONByteReader.Failure) -> StateTable {
+    private static func entryTable(_ reader: inout JSONByteReader, rows: Int,
+                                   release: (Int) -> Void) throws(JSONByteReader.Failure) -> StateTable {
         var table = StateTable()
         // One row per line (the writer's layout; a file without it only reads slower): sized
-        // once from the lines left, instead of doubling through the load.
-        table.reserveCapacity(reader.occurrences(of: UInt8(ascii: "\n")) + 1)
+        // once, instead of doubling through the load.
+        table.reserveCapacity(rows)
         try reader.beginArray()
         var first = true
         while try reader.nextElement(first: first) {
             first = false
             let (key, entry) = try entryRow(&reader)
             table[key] = entry
+            if table.count % 4096 == 0 { release(reader.position) }
         }
         return table
     }

@@ -106,9 +106,9 @@ public actor StateStore {
         } catch {
             throw .io(error)
         }
-        let bytes: [UInt8]?
+        let file: MappedFile?
         do {
-            bytes = try StateFiles.readFile(location.stateFile)
+            file = try MappedFile.open(location.stateFile)
         } catch {
             throw .io(error)
         }
@@ -118,15 +118,15 @@ public actor StateStore {
         needsSnapshot = true
         journalNeedsReset = true
         index = StateIndex()
-        guard let bytes else {
+        guard let file else {
             state = SyncState(scope: scope)
             return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
         do throws(StateFileProblem) {
-            let snapshot = try StateFileCodec.decodeSnapshot(bytes, expectedScope: scope)
+            let snapshot = try StateFileCodec.decodeSnapshot(file, expectedScope: scope)
             state = snapshot.state
             generation = snapshot.generation
-            snapshotBytes = bytes.count
+            snapshotBytes = file.count
             needsSnapshot = false
             try replayJournal()
             index = StateIndex(state)
