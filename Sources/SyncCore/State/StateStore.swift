@@ -172,7 +172,7 @@ public actor StateStore {
     }
 
     /// The keys recorded at `paths` or at one of their ancestors, by index (no scan).
-    public func keys(atOrAbove paths: Set<FilePathBytes>) -> Set<ItemKey> { index.keys(atOrAbove: paths) }
+    public func keys(atOrAbove paths: Set<FilePathBytes>) -> Set<ItemKey> { state.entries.keys(atOrAbove: paths) }
 
     /// The recorded path of `key`, if any.
     public func path(of key: ItemKey) -> FilePathBytes? { state.entries[key]?.path }

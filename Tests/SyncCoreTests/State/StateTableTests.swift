@@ -1,0 +1,51 @@
+import Hashing
+import LinuxSystem
+import Testing
+@testable import SyncCore
+
+/// The table against a dictionary model: random inserts, updates (path changes included) and
+/// removals, then every lookup by key and by path, and every row number, agree with the model.
+@Suite struct StateTableTests {
+    @Test(arguments: 0..<12)
+    func lookupsByKeyAndPathAgreeWithADictionary(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        var table = StateTable()
+        var model: [ItemKey: StateEntry] = [:]
+        // Few paths, many keys: several rows share a path, and removals shift long probe runs.
+        let keys = (0..<300).map { ItemKey("k\($0).md") }
+        let paths = (0..<60).map { FilePathBytes("dir/p\($0).md") }
+        if Bool.random(using: &random) { table.reserveCapacity(Int.random(in: 0..<400, using: &random)) }
+        for step in 0..<3_000 {
+            let key = keys.randomElement(using: &random)!
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                table[key] = nil
+                model[key] = nil
+            } else {
+                let entry = StateEntry(path: paths.randomElement(using: &random)!, sha256: digest(step))
+                table[key] = entry
+                model[key] = entry
+            }
+        }
+        #expect(table.count == model.count)
+        for key in keys {
+            #expect(table[key] == model[key], "\(key)")
+            if let row = table.rowNumber(of: key) { #expect(table[row: row].key == key) } else { #expect(model[key] == nil) }
+        }
+        for path in paths {
+            let expected = Set(model.filter { $0.value.path == path }.keys)
+            #expect(Set(table.keys(atPath: path)) == expected, "\(path)")
+            #expect(table.keys(atPath: path).count == expected.count, "no row twice")
+        }
+        #expect(Set(table.keys) == Set(model.keys))
+    }
+
+    @Test func keysAtOrAboveFindAFileReplacedByADirectory() {
+        var table = StateTable()
+        table[ItemKey("notes")] = StateEntry(path: "notes")
+        table[ItemKey("notes/a.md")] = StateEntry(path: "notes/a.md")
+        table[ItemKey("other.md")] = StateEntry(path: "other.md")
+        #expect(table.keys(atOrAbove: [FilePathBytes("notes/b.md")]) == [ItemKey("notes")])
+        #expect(table.keys(atOrAbove: [FilePathBytes("notes/a.md")]) == [ItemKey("notes"), ItemKey("notes/a.md")])
+        #expect(table.keys(atOrAbove: [FilePathBytes("missing.md")]).isEmpty)
+    }
+}
