@@ -10,12 +10,35 @@ import LinuxSystem
 /// table is an array of 4-byte row numbers (`RowSlots`): 1 MB each at 100,000 rows, where a
 /// `[ItemKey: UInt32]` took 5.3 MB and the store's `[FilePathBytes: ItemKey]` path index 6.3 MB.
 ///
+/// Keys and paths live once, as bytes, in one arena: a row holds where its key's bytes are and
+/// where its path's, and a path that is the tail of its key (no prefix, or the prefix and a path
+/// that needed no escaping: nearly always) points into the key's bytes instead of being stored
+/// again. At 100,000 rows a key `String` and a path array each were their own heap block of
+/// ~64 bytes: 12 MB, where the arena holds ~3 MB. A key or path is built when read.
+///
 /// Iteration follows the rows: insertion order, except that removing a row moves the last row
 /// into its place. No caller may depend on the order (the dictionary had none).
 public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Element = (key: ItemKey, value: StateEntry)
 
-    private var rows: [Element] = []
+    /// Where a key or path lies in `bytes`.
+    private struct Span: Sendable {
+        var start: UInt32
+        var count: UInt32
+        var range: Range<Int> { Int(start)..<Int(start) + Int(count) }
+    }
+
+    private struct Row: Sendable {
+        var key: Span
+        var path: Span
+        /// The entry, its `path` left empty (it is `path`'s bytes).
+        var entry: StateEntry
+    }
+
+    private var rows: [Row] = []
+    /// Every row's key and path bytes; `garbage` of them belong to no row any more.
+    private var bytes: [UInt8] = []
+    private var garbage = 0
     /// Rows by key: one per key.
     private var byKey = RowSlots()
     /// Rows by path: several rows may record one path (a file that changed keys).
@@ -29,75 +52,180 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     public var count: Int { rows.count }
     public var isEmpty: Bool { rows.isEmpty }
-    public var keys: LazyMapSequence<[Element], ItemKey> { rows.lazy.map(\.key) }
-    public var values: LazyMapSequence<[Element], StateEntry> { rows.lazy.map(\.value) }
+    public var keys: LazyMapSequence<Range<Int>, ItemKey> { rows.indices.lazy.map { key(ofRow: $0) } }
+    public var values: LazyMapSequence<Range<Int>, StateEntry> { rows.indices.lazy.map { entry(ofRow: $0) } }
 
     /// The row number of `key`: stable while no row is removed (a removal moves the last row).
     public func rowNumber(of key: ItemKey) -> Int? {
-        byKey.first(hash: key.hashValue) { rows[$0].key == key }
+        Self.withBytes(of: key) { wanted in
+            byKey.first(hash: Self.hash(wanted)) { bytesEqual(rows[$0].key, wanted) }
+        }
     }
 
     /// The keys whose entries record `path`.
     public func keys(atPath path: FilePathBytes) -> [ItemKey] {
         var keys: [ItemKey] = []
-        byPath.forEach(hash: path.hashValue) { row in
-            if rows[row].value.path == path { keys.append(rows[row].key) }
+        path.bytes.withUnsafeBufferPointer { wanted in
+            byPath.forEach(hash: Self.hash(wanted)) { row in
+                if bytesEqual(rows[row].path, wanted) { keys.append(key(ofRow: row)) }
+            }
         }
         return keys
     }
 
     /// The row at `rowNumber` (a number from `rowNumber(of:)` or from enumerating the table).
-    public subscript(row rowNumber: Int) -> Element { rows[rowNumber] }
+    public subscript(row rowNumber: Int) -> Element { (key(ofRow: rowNumber), entry(ofRow: rowNumber)) }
 
     public mutating func reserveCapacity(_ capacity: Int) {
         rows.reserveCapacity(capacity)
-        byKey.reserveCapacity(capacity) { rows[$0].key.hashValue }
-        byPath.reserveCapacity(capacity) { rows[$0].value.path.hashValue }
+        byKey.reserveCapacity(capacity) { Self.hash(bytes, rows[$0].key) }
+        byPath.reserveCapacity(capacity) { Self.hash(bytes, rows[$0].path) }
+    }
+
+    /// Room for `count` more bytes of keys and paths, so the arena does not double through a load.
+    public mutating func reserveByteCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
     }
 
     public subscript(key: ItemKey) -> StateEntry? {
-        get { rowNumber(of: key).map { rows[$0].value } }
+        get { rowNumber(of: key).map { entry(ofRow: $0) } }
         set {
             if let row = rowNumber(of: key) {
-                guard let newValue else { return remove(row: row) }
-                let oldPath = rows[row].value.path
-                if oldPath != newValue.path { byPath.remove(row: row, hash: oldPath.hashValue) { rows[$0].value.path.hashValue } }
-                rows[row].value = newValue
-                if oldPath != newValue.path { byPath.insert(row: row, hash: newValue.path.hashValue) { rows[$0].value.path.hashValue } }
-            } else if let newValue {
+                guard var newValue else { return remove(row: row) }
+                let path = newValue.path
+                newValue.path = FilePathBytes([])
+                if path.bytes.withUnsafeBufferPointer({ bytesEqual(rows[row].path, $0) }) {
+                    rows[row].entry = newValue
+                    return
+                }
+                byPath.remove(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
+                if !isInsideKey(rows[row].path, of: rows[row]) { garbage += Int(rows[row].path.count) }
+                rows[row].path = store(path: path, key: rows[row].key)
+                rows[row].entry = newValue
+                byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
+                compactIfWasteful()
+            } else if var newValue {
+                let path = newValue.path
+                newValue.path = FilePathBytes([])
+                let keySpan = append(Self.withBytes(of: key) { Array($0) })
                 let row = rows.count
-                rows.append((key, newValue))
-                byKey.insert(row: row, hash: key.hashValue) { rows[$0].key.hashValue }
-                byPath.insert(row: row, hash: newValue.path.hashValue) { rows[$0].value.path.hashValue }
+                rows.append(Row(key: keySpan, path: store(path: path, key: keySpan), entry: newValue))
+                byKey.insert(row: row, hash: Self.hash(bytes, keySpan)) { Self.hash(bytes, rows[$0].key) }
+                byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
             }
         }
     }
 
     private mutating func remove(row: Int) {
-        byKey.remove(row: row, hash: rows[row].key.hashValue) { rows[$0].key.hashValue }
-        byPath.remove(row: row, hash: rows[row].value.path.hashValue) { rows[$0].value.path.hashValue }
+        byKey.remove(row: row, hash: Self.hash(bytes, rows[row].key)) { Self.hash(bytes, rows[$0].key) }
+        byPath.remove(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
+        garbage += Int(rows[row].key.count) + (isInsideKey(rows[row].path, of: rows[row]) ? 0 : Int(rows[row].path.count))
         let last = rows.count - 1
         if row != last {
-            byKey.renumber(last, to: row, hash: rows[last].key.hashValue)
-            byPath.renumber(last, to: row, hash: rows[last].value.path.hashValue)
+            byKey.renumber(last, to: row, hash: Self.hash(bytes, rows[last].key))
+            byPath.renumber(last, to: row, hash: Self.hash(bytes, rows[last].path))
             rows[row] = rows[last]
         }
         rows.removeLast()
+        compactIfWasteful()
     }
 
     public mutating func removeAll() {
-        rows.removeAll()
-        byKey = RowSlots()
-        byPath = RowSlots()
+        self = StateTable()
     }
 
-    public func makeIterator() -> IndexingIterator<[Element]> { rows.makeIterator() }
+    public struct Iterator: IteratorProtocol {
+        fileprivate let table: StateTable
+        fileprivate var row = 0
+        public mutating func next() -> Element? {
+            guard row < table.count else { return nil }
+            defer { row += 1 }
+            return table[row: row]
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(table: self) }
 
     /// The rows that satisfy `isIncluded`, as a table.
     public func filter(_ isIncluded: (Element) throws -> Bool) rethrows -> StateTable {
         var result = StateTable()
-        for row in rows where try isIncluded(row) { result[row.key] = row.value }
+        for row in self where try isIncluded(row) { result[row.key] = row.value }
         return result
+    }
+
+    // MARK: - The arena
+
+    private func key(ofRow row: Int) -> ItemKey {
+        ItemKey(String(decoding: bytes[rows[row].key.range], as: UTF8.self))
+    }
+
+    private func entry(ofRow row: Int) -> StateEntry {
+        var entry = rows[row].entry
+        entry.path = FilePathBytes(Array(bytes[rows[row].path.range]))
+        return entry
+    }
+
+    private func bytesEqual(_ span: Span, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        Int(span.count) == other.count && bytes.withUnsafeBufferPointer { all in
+            UnsafeBufferPointer(rebasing: all[span.range]).elementsEqual(other)
+        }
+    }
+
+    /// Static, over the arena alone: the lookup tables call it while they are being changed.
+    private static func hash(_ bytes: [UInt8], _ span: Span) -> Int {
+        bytes.withUnsafeBufferPointer { hash(UnsafeBufferPointer(rebasing: $0[span.range])) }
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        hasher.combine(bytes.count)
+        return hasher.finalize()
+    }
+
+    private static func withBytes<Result>(of key: ItemKey, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = key.rawValue.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(key.rawValue.utf8).withUnsafeBufferPointer(body)
+    }
+
+    private func isInsideKey(_ path: Span, of row: Row) -> Bool {
+        path.start >= row.key.start && path.start + path.count <= row.key.start + row.key.count
+    }
+
+    /// The span of `path`: inside the key's bytes when it is their tail, appended otherwise.
+    private mutating func store(path: FilePathBytes, key: Span) -> Span {
+        let keyBytes = bytes[key.range]
+        if path.bytes.count <= keyBytes.count, keyBytes.suffix(path.bytes.count).elementsEqual(path.bytes) {
+            return Span(start: key.start + key.count - UInt32(path.bytes.count), count: UInt32(path.bytes.count))
+        }
+        return append(path.bytes)
+    }
+
+    private mutating func append(_ new: [UInt8]) -> Span {
+        let span = Span(start: UInt32(bytes.count), count: UInt32(new.count))
+        bytes.append(contentsOf: new)
+        return span
+    }
+
+    /// Rewrites the arena with only the live rows' bytes once more than half of it is garbage.
+    private mutating func compactIfWasteful() {
+        guard garbage > 4096, garbage * 2 > bytes.count else { return }
+        var packed: [UInt8] = []
+        packed.reserveCapacity(bytes.count - garbage)
+        for index in rows.indices {
+            let row = rows[index]
+            let keyStart = UInt32(packed.count)
+            packed.append(contentsOf: bytes[row.key.range])
+            rows[index].key.start = keyStart
+            if isInsideKey(row.path, of: row) {
+                rows[index].path.start = keyStart + (row.path.start - row.key.start)
+            } else {
+                rows[index].path.start = UInt32(packed.count)
+                packed.append(contentsOf: bytes[row.path.range])
+            }
+        }
+        bytes = packed
+        garbage = 0
     }
 }
 
@@ -216,14 +344,14 @@ extension StateTable: Hashable {
     /// Equal when they hold the same entries under the same keys, in any order.
     public static func == (lhs: StateTable, rhs: StateTable) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.rows.allSatisfy { rhs[$0.key] == $0.value }
+        return lhs.allSatisfy { rhs[$0.key] == $0.value }
     }
 
     /// Order-independent: the count and an XOR of each row's own hash.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         var combined = 0
-        for row in rows {
+        for row in self {
             var rowHasher = Hasher()
             rowHasher.combine(row.key)
             rowHasher.combine(row.value)

@@ -12,10 +12,13 @@ import Testing
         var table = StateTable()
         var model: [ItemKey: StateEntry] = [:]
         // Few paths, many keys: several rows share a path, and removals shift long probe runs.
-        let keys = (0..<300).map { ItemKey("k\($0).md") }
-        let paths = (0..<60).map { FilePathBytes("dir/p\($0).md") }
+        // A path is often its key's tail (stored inside the key's bytes), sometimes not; long
+        // names make removals leave enough garbage for the arena to be compacted many times.
+        let names = (0..<60).map { "folder-with-a-long-name/p\($0).md" }
+        let keys = (0..<300).map { ItemKey(($0 % 3 == 0 ? "docs/" : "") + names[$0 % 60] + ($0 % 5 == 0 ? "" : "-\($0)")) }
+        let paths = names.map { FilePathBytes($0) } + [FilePathBytes("other/x.md"), FilePathBytes("p0.md")]
         if Bool.random(using: &random) { table.reserveCapacity(Int.random(in: 0..<400, using: &random)) }
-        for step in 0..<3_000 {
+        for step in 0..<20_000 {
             let key = keys.randomElement(using: &random)!
             if Int.random(in: 0..<4, using: &random) == 0 {
                 table[key] = nil
