@@ -32,12 +32,12 @@ public struct StateEntry: Hashable, Sendable {
 /// SHA-256 in hex (what an instance checksumming with SHA-256 reports) not stored twice. Other ids
 /// and checksums are kept as text.
 public struct RemoteRecord: Hashable, Sendable {
-    private let storedID: CompactItemID
+    let storedID: CompactItemID
     /// nil: the checksum is `contentSHA256.hex`.
-    private let storedChecksum: String?
+    let storedChecksum: String?
     public var status: Item.Status
     public let contentSHA256: SHA256Digest
-    private var storedAttempts: UInt32
+    private(set) var storedAttempts: UInt32
 
     public var itemID: String { storedID.text }
     public var checksum: String { storedChecksum ?? contentSHA256.hex }
@@ -53,6 +53,15 @@ public struct RemoteRecord: Hashable, Sendable {
         self.status = status
         self.contentSHA256 = contentSHA256
         storedAttempts = UInt32(clamping: reindexAttempts)
+    }
+
+    /// A record from its stored parts (`PackedEntry` unpacking one).
+    init(storedID: CompactItemID, storedChecksum: String?, status: Item.Status, contentSHA256: SHA256Digest, storedAttempts: UInt32) {
+        self.storedID = storedID
+        self.storedChecksum = storedChecksum
+        self.status = status
+        self.contentSHA256 = contentSHA256
+        self.storedAttempts = storedAttempts
     }
 
     /// Whether a checksum is recorded (one that is not blank once compared), without spelling it out.

@@ -31,11 +31,14 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     private struct Row: Sendable {
         var key: Span
         var path: Span
-        /// The entry, its `path` left empty (it is `path`'s bytes).
-        var entry: StateEntry
+        /// The entry without its path (that is `path`'s bytes), packed.
+        var entry: PackedEntry
     }
 
     private var rows: [Row] = []
+    /// The rare parts of entries that do not fit a packed row; `freeExtras` are unused positions.
+    private var extras: [PackedEntry.Extra] = []
+    private var freeExtras: [Int] = []
     /// Every row's key and path bytes; `garbage` of them belong to no row any more.
     private var bytes: [UInt8] = []
     private var garbage = 0
@@ -91,35 +94,49 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         get { rowNumber(of: key).map { entry(ofRow: $0) } }
         set {
             if let row = rowNumber(of: key) {
-                guard var newValue else { return remove(row: row) }
-                let path = newValue.path
-                newValue.path = FilePathBytes([])
-                if path.bytes.withUnsafeBufferPointer({ bytesEqual(rows[row].path, $0) }) {
-                    rows[row].entry = newValue
-                    return
-                }
+                guard let newValue else { return remove(row: row) }
+                var packed = PackedEntry(newValue)
+                packed.setExtra(position: storeExtra(PackedEntry.extra(of: newValue), replacing: rows[row].entry.extra))
+                rows[row].entry = packed
+                if newValue.path.bytes.withUnsafeBufferPointer({ bytesEqual(rows[row].path, $0) }) { return }
                 byPath.remove(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
                 if !isInsideKey(rows[row].path, of: rows[row]) { garbage += Int(rows[row].path.count) }
-                rows[row].path = store(path: path, key: rows[row].key)
-                rows[row].entry = newValue
+                rows[row].path = store(path: newValue.path, key: rows[row].key)
                 byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
                 compactIfWasteful()
-            } else if var newValue {
-                let path = newValue.path
-                newValue.path = FilePathBytes([])
+            } else if let newValue {
+                var packed = PackedEntry(newValue)
+                packed.setExtra(position: storeExtra(PackedEntry.extra(of: newValue), replacing: 0))
                 let keySpan = append(Self.withBytes(of: key) { Array($0) })
                 let row = rows.count
-                rows.append(Row(key: keySpan, path: store(path: path, key: keySpan), entry: newValue))
+                rows.append(Row(key: keySpan, path: store(path: newValue.path, key: keySpan), entry: packed))
                 byKey.insert(row: row, hash: Self.hash(bytes, keySpan)) { Self.hash(bytes, rows[$0].key) }
                 byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
             }
         }
     }
 
+    /// Puts `extra` where the row's old one was (`old`: 1 + its position, or 0), or in a free
+    /// position; frees the old one when there is no new one. Returns the new position.
+    private mutating func storeExtra(_ extra: PackedEntry.Extra?, replacing old: UInt32) -> Int? {
+        let oldPosition = old == 0 ? nil : Int(old) - 1
+        guard let extra else {
+            if let oldPosition { freeExtras.append(oldPosition) }
+            return nil
+        }
+        if let position = oldPosition ?? freeExtras.popLast() {
+            extras[position] = extra
+            return position
+        }
+        extras.append(extra)
+        return extras.count - 1
+    }
+
     private mutating func remove(row: Int) {
         byKey.remove(row: row, hash: Self.hash(bytes, rows[row].key)) { Self.hash(bytes, rows[$0].key) }
         byPath.remove(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
         garbage += Int(rows[row].key.count) + (isInsideKey(rows[row].path, of: rows[row]) ? 0 : Int(rows[row].path.count))
+        _ = storeExtra(nil, replacing: rows[row].entry.extra)
         let last = rows.count - 1
         if row != last {
             byKey.renumber(last, to: row, hash: Self.hash(bytes, rows[last].key))
@@ -160,7 +177,8 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     private func entry(ofRow row: Int) -> StateEntry {
-        var entry = rows[row].entry
+        let packed = rows[row].entry
+        var entry = packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
         entry.path = FilePathBytes(Array(bytes[rows[row].path.range]))
         return entry
     }

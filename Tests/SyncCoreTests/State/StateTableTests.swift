@@ -1,3 +1,5 @@
+import AISearchAPI
+import Foundation
 import Hashing
 import LinuxSystem
 import Testing
@@ -24,7 +26,7 @@ import Testing
                 table[key] = nil
                 model[key] = nil
             } else {
-                let entry = StateEntry(path: paths.randomElement(using: &random)!, sha256: digest(step))
+                let entry = Self.randomEntry(path: paths.randomElement(using: &random)!, step: step, using: &random)
                 table[key] = entry
                 model[key] = entry
             }
@@ -40,6 +42,24 @@ import Testing
             #expect(table.keys(atPath: path).count == expected.count, "no row twice")
         }
         #expect(Set(table.keys) == Set(model.keys))
+    }
+
+    /// Every shape a row is packed in: each part present or not, UUID and text ids, checksums
+    /// that are the content's hex or not, an item holding the file's content or other content.
+    static func randomEntry(path: FilePathBytes, step: Int, using random: inout SeededGenerator) -> StateEntry {
+        let sha256 = Bool.random(using: &random) ? digest(step % 7) : nil
+        let identity = Bool.random(using: &random) ? nil
+            : FileIdentity(device: UInt64(step), inode: .max - UInt64(step), size: Int64(step) - 3,
+                           modificationTimeNanoseconds: -Int64(step), changeTimeNanoseconds: Int64(step) << 20)
+        var remote: RemoteRecord?
+        if Int.random(in: 0..<4, using: &random) > 0 {
+            let content = Bool.random(using: &random) ? sha256 ?? digest(99) : digest(step % 5 + 10)
+            let id = Bool.random(using: &random) ? String(format: "%08x-0000-4000-8000-%012x", step, step * 7) : "id-\(step)"
+            let checksum = [content.hex, "", "opaque-\(step)"].randomElement(using: &random)!
+            remote = RemoteRecord(itemID: id, checksum: checksum, status: Item.Status.allCases.randomElement(using: &random)!,
+                                  contentSHA256: content, reindexAttempts: Int.random(in: 0..<5, using: &random))
+        }
+        return StateEntry(path: path, identity: identity, sha256: sha256, remote: remote)
     }
 
     @Test func keysAtOrAboveFindAFileReplacedByADirectory() {
