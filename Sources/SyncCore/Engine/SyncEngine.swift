@@ -313,12 +313,12 @@ public actor SyncEngine {
         let before = if let scope { scope.view } else { await state.snapshot }
         let remoteByKey = ItemsByKey(listing, state: before)
         let scanner = self.scanner
-        // A round that acts against the records lets the walk settle unchanged files (no record
-        // of them kept); a dry run keeps every file, for `plan` and `status` to show.
-        let settlingPrefix = listing.recorded != nil && !dryRun ? settings.keyPrefix : nil
+        // A round that acts lets the walk settle unchanged files (no record of them kept); a dry
+        // run keeps every file, for `plan` and `status` to show.
+        let settling = dryRun ? nil : TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource, owner: settings.owner)
         return await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
-            else { scanner.scanAll(state: before, remoteItems: remoteByKey, settlingUnchanged: settlingPrefix) }
+            else { scanner.scanAll(state: before, remoteItems: remoteByKey, settling: settling) }
         }.value
     }
 

@@ -19,6 +19,9 @@ public struct ItemsByKey: Sendable {
         }
     }
 
+    /// Whether the state's records stand for the instance (no listing).
+    public var isRecorded: Bool { listing.recorded != nil }
+
     public subscript(key: ItemKey) -> Item? {
         if let recorded = listing.recorded { return state.entries[key].flatMap { recorded.item(key, $0) } }
         return positions[key].map { listing.items[$0] }

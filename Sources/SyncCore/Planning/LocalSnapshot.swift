@@ -10,9 +10,9 @@ public struct LocalSnapshot: Hashable, Sendable {
     public var rootExists: Bool
     /// Directories or files the scan could not read; any at all withholds every delete.
     public var scanErrors: [ScanError]
-    /// Eligible files the scan found exactly as the state's records say they are synced, left out
-    /// of `files` (see `TreeScanner.scanAll(state:remoteItems:settlingUnchanged:)`): rows of the
-    /// scanned state's table. Empty unless the round planned against the state's records.
+    /// Eligible files the scan found exactly as the state's records say they are synced (and
+    /// their listed items as recorded), left out of `files` (see
+    /// `TreeScanner.scanAll(state:remoteItems:settling:)`): rows of the scanned state's table.
     public var settled = SettledRows()
 
     public init(files: [LocalFile], rootExists: Bool = true, scanErrors: [ScanError] = []) {

@@ -147,9 +147,6 @@ struct Planner {
     }
 
     mutating func run() -> SyncPlan {
-        // Settled files are the scan's verdict against the state's records; against a listing
-        // they would look gone.
-        precondition(local.settled.isEmpty || remote.recorded != nil, "settled files need a round planned against the records")
         plan.unchangedCount = local.settled.count
         learnChecksumKind()
         for file in local.files where !file.isEligible {
@@ -167,7 +164,7 @@ struct Planner {
             }
             planEligible(local.files[index], item: item(for: key), entry: entry)
         }
-        for key in keysWithItems where eligible[key] == nil {
+        for key in keysWithItems where eligible[key] == nil && !isSettled(key) {
             guard let item = item(for: key) else { continue }
             if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
                !reason.removesFromMirror { continue }
@@ -194,6 +191,13 @@ struct Planner {
         sortLists()
         estimateCost()
         return plan
+    }
+
+    /// Whether the scan settled the file of `key` (eligible, unchanged, its item as recorded).
+    /// Against the records, `keysWithItems` leaves settled rows out already.
+    private func isSettled(_ key: ItemKey) -> Bool {
+        guard !local.settled.isEmpty, remote.recorded == nil, let row = state.entries.rowNumber(of: key) else { return false }
+        return local.settled.contains(row)
     }
 
     /// Lists an item that is not ours; deletes it too with `--delete-foreign`.

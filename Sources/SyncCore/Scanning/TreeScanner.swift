@@ -30,6 +30,20 @@ public struct TreeScanner: Sendable {
         self.ignoreRules = ignoreRules
     }
 
+    /// What lets a full scan settle files (`scanAll`): the key prefix the round plans under, and
+    /// what makes a listed item ours (`PlanOptions.itemSource`, `PlanOptions.owner`).
+    public struct Settling: Sendable {
+        public var keyPrefix: String
+        public var itemSource: String
+        public var owner: String
+
+        public init(keyPrefix: String, itemSource: String, owner: String) {
+            self.keyPrefix = keyPrefix
+            self.itemSource = itemSource
+            self.owner = owner
+        }
+    }
+
     /// A file the walk found; `ignoredBy` is the rule that ignores it, if one does.
     typealias Found = (path: FilePathBytes, status: FileStatus, ignoredBy: String?)
 
@@ -45,17 +59,17 @@ public struct TreeScanner: Sendable {
     /// Scans the whole tree. `remoteItems` (by key) decides which extra digests a fresh host
     /// computes to recognise the server's checksums.
     ///
-    /// With `settlingUnchanged` (the key prefix the round plans under), a round planned against
-    /// the state's records lets the walk *settle* each file that is exactly as its record says
-    /// it is synced: it sets the file's row in `snapshot.settled` and keeps no record of the file
-    /// at all (see `settledRow`). At 100,000 files that is most of a warm start's or a rescan's
+    /// With `settling`, the walk *settles* each file that is exactly as its record says it is
+    /// synced (and, in a round against a listing, whose listed item still is what the record
+    /// says): it sets the file's row in `snapshot.settled` and keeps no record of the file at
+    /// all (see `settledRow`). At 100,000 files that is most of a warm start's or a rescan's
     /// memory: the walk's list and the snapshot held a record per file, ~23 MB, to conclude
-    /// "unchanged" for nearly all of them.
-    public func scanAll(state: SyncState, remoteItems: ItemsByKey, settlingUnchanged keyPrefix: String? = nil) -> Result {
+    /// "unchanged" for nearly all of them, and a fifth of a full comparison's CPU.
+    public func scanAll(state: SyncState, remoteItems: ItemsByKey, settling: Settling? = nil) -> Result {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var walked = Walked(settling: keyPrefix.map { (state, $0) })
+        var walked = Walked(settling: settling.map { (state, remoteItems, $0) })
         var rules = ignoreRules
         walk(FilePathBytes([]), rules: &rules, into: &walked)
         let each = keyMapper.mapEach(walked.found.map(\.path))
@@ -100,8 +114,8 @@ public struct TreeScanner: Sendable {
         var found: [Found] = []
         var errors: [ScanError] = []
         var settled = SettledRows()
-        /// The state whose records may settle a file, and the key prefix the round plans under.
-        var settling: (state: SyncState, keyPrefix: String)?
+        /// The state whose records may settle a file, the round's items, and its rules.
+        var settling: (state: SyncState, items: ItemsByKey, rules: Settling)?
     }
 
     private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into walked: inout Walked) {
@@ -137,7 +151,7 @@ public struct TreeScanner: Sendable {
             }
             let ignoredBy = ignoredRule(relative, rules: rules)
             if ignoredBy == nil, let settling = walked.settling,
-               let row = settledRow(relative, status: status, state: settling.state, keyPrefix: settling.keyPrefix) {
+               let row = settledRow(relative, status: status, state: settling.state, items: settling.items, rules: settling.rules) {
                 walked.settled.insert(row)
             } else {
                 walked.found.append((relative, status, ignoredBy))
@@ -149,16 +163,26 @@ public struct TreeScanner: Sendable {
     /// eligible file under an unshortened key (never in conflict: only shortened keys can be
     /// shared), recorded at this path with an identity the state may trust (`needsRehash`: not
     /// changed, not racy), whose record is a healthy item with a checksum that holds this very
-    /// content. That is what the planner concludes "unchanged" for against the records
-    /// (`Planner.isUnchangedByRecord`), decided here so that no record of the file is kept.
-    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, keyPrefix: String) -> Int? {
+    /// content. Against a listing, the key's first listed item must also be that record's item,
+    /// ours, unchanged (same checksum, same status) and carry no content digest of its own.
+    /// That is what the planner concludes "unchanged" for, with nothing else to do
+    /// (`Planner.isUnchangedByRecord`, `planEligible`'s `.equal(.ownRecord)` with a healthy
+    /// item), decided here so that no record of the file is kept.
+    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, items: ItemsByKey, rules: Settling) -> Int? {
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
-              let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(keyPrefix),
+              let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(rules.keyPrefix),
               let row = state.entries.rowNumber(of: mapping.key) else { return nil }
         let entry = state.entries[row: row].value
         guard entry.path == path, !state.needsRehash(entry, current: status), let record = entry.remote,
               record.status != .error, record.status != .outdated, record.hasChecksum,
               entry.sha256 == record.contentSHA256 else { return nil }
+        guard !items.isRecorded else { return row }
+        guard let item = items[mapping.key], item.sourceID == rules.itemSource, item.nextAction != .delete,
+              record.hasItemID(item.id), item.status == record.status,
+              item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return nil }
+        if let marker = item.metadata?[SyncMetadata.ownerField]?.stringValue, !marker.isEmpty, marker != rules.owner { return nil }
+        let checksum = normalizedChecksum(item.checksum)
+        guard !checksum.isEmpty, checksum == normalizedChecksum(record.checksum) else { return nil }
         return row
     }
 

@@ -12,8 +12,40 @@ import Testing
 @Suite struct SettledScanTests {
     static let instance = RecordedInstance(namespace: "default", itemSource: "builtin")
 
-    @Test(arguments: 0..<24)
-    func settlingUnchangedFilesPlansExactlyAsKeepingThem(seed: Int) throws {
+    /// The listing a full comparison would get: the records as items, each perhaps changed the
+    /// ways a server or another writer changes them, some missing, some repeated, some foreign.
+    static func perturbedListing(of state: SyncState, using random: inout SeededGenerator) -> RemoteListing {
+        var items: [Item] = []
+        for (key, entry) in state.entries {
+            guard var item = instance.item(key, entry) else { continue }
+            item.createdAt = "2026-01-01T00:00:00Z"
+            switch Int.random(in: 0..<14, using: &random) {
+            case 0: continue                                              // gone from the listing
+            case 1: item.status = Item.Status.allCases.randomElement(using: &random)!
+            case 2: item.checksum = "changed-elsewhere"
+            case 3: item.metadata = [SyncMetadata.ownerField: .string("someone-else")]
+            case 4: item.metadata = [SyncMetadata.ownerField: .string("me")]
+            case 5: item.metadata = [SyncMetadata.sha256Field: .string(SHA256.hash(Array("x".utf8)).hex)]
+            case 6: item.sourceID = "another-source"
+            case 7: item.nextAction = .delete
+            case 8: item.checksum = "\"" + item.checksum.uppercased() + "\""  // the same checksum, ETag-style
+            case 9:                                                       // listed twice, another id first
+                var other = item
+                other.id = "dddddddd-0000-4000-8000-\(String(format: "%012d", items.count))"
+                other.createdAt = "2026-02-01T00:00:00Z"
+                items.append(other)
+            default: break
+            }
+            items.append(item)
+        }
+        // An item nobody recorded, under a key a file may have.
+        items.append(Item(id: "eeeeeeee-0000-4000-8000-000000000000", key: "docs/f1.md", checksum: "abc", createdAt: "2026-01-01T00:00:00Z",
+                          lastSeenAt: "", fileSize: 9, namespace: "default", sourceID: "builtin", status: .completed))
+        return RemoteListing(items: items.shuffled(using: &random))
+    }
+
+    @Test(arguments: 0..<24, [false, true])
+    func settlingUnchangedFilesPlansExactlyAsKeepingThem(seed: Int, againstAListing: Bool) throws {
         var random = SeededGenerator(seed: UInt64(seed))
         let directory = TemporaryDirectory()
         let keyPrefix = Bool.random(using: &random) ? "docs/" : ""
@@ -64,11 +96,12 @@ import Testing
             sha256: anchor, remote: RemoteRecord(itemID: "id-anchor", checksum: anchor.hex, status: .completed, contentSHA256: anchor))
         var options = PlanOptions(keyPrefix: keyPrefix, nowNanoseconds: now, owner: "me")
         options.itemSource = "builtin"
-        let remote = RemoteListing.recorded(Self.instance)
+        let remote = againstAListing ? Self.perturbedListing(of: state, using: &random) : RemoteListing.recorded(Self.instance)
         let items = ItemsByKey(remote, state: state)
+        let settling = TreeScanner.Settling(keyPrefix: keyPrefix, itemSource: "builtin", owner: "me")
 
         let kept = scanner.scanAll(state: state, remoteItems: items)
-        let settled = scanner.scanAll(state: state, remoteItems: items, settlingUnchanged: keyPrefix)
+        let settled = scanner.scanAll(state: state, remoteItems: items, settling: settling)
         #expect(kept.snapshot.settled.isEmpty)
         #expect(settled.snapshot.fileCount == kept.snapshot.fileCount)
         #expect(settled.snapshot.files.count + settled.snapshot.settled.count == kept.snapshot.files.count)
@@ -81,8 +114,12 @@ import Testing
         let planKept = plan(local: kept.snapshot, remote: remote, state: keptState, options: options)
         let planSettled = plan(local: settled.snapshot, remote: remote, state: settledState, options: options)
         #expect(planKept == planSettled, "\(PlanSummary(planKept)) vs \(PlanSummary(planSettled))")
-        // The comparison proves nothing unless something was settled: the anchor always is.
-        if !racy { #expect(settled.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey(keyPrefix + "anchor.md"))))) }
+        // The comparison proves nothing unless something was settled: the anchor always is,
+        // unless the listing changed its item.
+        let anchorItems = remote.items.filter { $0.key == keyPrefix + "anchor.md" }
+        let anchorListedAsRecorded = anchorItems.count == 1 && anchorItems[0].status == .completed && anchorItems[0].checksum == anchor.hex
+            && anchorItems[0].metadata == nil && anchorItems[0].sourceID == "builtin" && anchorItems[0].nextAction == nil
+        if !racy && (!againstAListing || anchorListedAsRecorded) { #expect(settled.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey(keyPrefix + "anchor.md"))))) }
     }
 
     @Test func aHealthyUnchangedFileIsSettledAndAChangedOneIsNot() throws {
@@ -98,7 +135,7 @@ import Testing
                 path: FilePathBytes(name), identity: FileIdentity(name == "same.md" ? status : FileStatus(copying: status, size: 4)),
                 sha256: sha256, remote: RemoteRecord(itemID: "id-\(name)", checksum: sha256.hex, status: .completed, contentSHA256: sha256))
         }
-        let scan = scanner.scanAll(state: state, remoteItems: ItemsByKey(.recorded(Self.instance), state: state), settlingUnchanged: "")
+        let scan = scanner.scanAll(state: state, remoteItems: ItemsByKey(.recorded(Self.instance), state: state), settling: TreeScanner.Settling(keyPrefix: "", itemSource: "builtin", owner: "me"))
         #expect(scan.snapshot.settled.count == 1)
         #expect(scan.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey("same.md")))))
         #expect(scan.snapshot.files.map(\.key) == [ItemKey("edited.md")])
