@@ -112,28 +112,49 @@ public struct JSONByteReader {
 
     public mutating func optionalString() throws(Failure) -> String? { null() ? nil : try string() }
 
+    @inlinable
     public mutating func optionalInteger<Value: FixedWidthInteger>() throws(Failure) -> Value? { null() ? nil : try integer() }
 
     /// A JSON integer literal (no fraction or exponent) that fits `Value`.
+    @inlinable
     public mutating func integer<Value: FixedWidthInteger>() throws(Failure) -> Value {
+        // The digits are read by `parsedInteger`, which is not generic: a generic reader called
+        // from another module runs unspecialised, through metadata lookups for every digit (a
+        // tenth of a 100,000-row state load).
+        let value: Value? = switch try parsedInteger() {
+        case .negative(let number): Value(exactly: number)
+        case .nonNegative(let number): Value(exactly: number)
+        }
+        guard let value else { throw failure("number out of range") }
+        return value
+    }
+
+    /// An integer as read: negative ones down to `Int64.min`, others up to `UInt64.max`.
+    public enum ParsedInteger: Sendable {
+        case negative(Int64)
+        case nonNegative(UInt64)
+    }
+
+    public mutating func parsedInteger() throws(Failure) -> ParsedInteger {
         skipWhitespace()
         let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
         if negative { position += 1 }
         let start = position
-        var value: Value = 0
+        var magnitude: UInt64 = 0
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
-            let digit = Value(bytes[position] - UInt8(ascii: "0"))
-            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (shifted, overflowA) = magnitude.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = shifted.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
             guard !overflowA, !overflowB else { throw failure("number out of range") }
-            value = next
+            magnitude = next
             position += 1
         }
         guard position > start else { throw failure("expected a number") }
-        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             throw failure("expected an integer")
         }
-        return value
+        guard negative else { return .nonNegative(magnitude) }
+        guard magnitude <= UInt64(Int64.max) + 1 else { throw failure("number out of range") }
+        return .negative(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
     }
 
     /// Any JSON number: an integer when it has an exact Int64 value (`1.0` and `1e2` too, as

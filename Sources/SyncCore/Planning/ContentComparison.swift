@@ -45,6 +45,10 @@ func compareContent(of item: Item, sha256: SHA256Digest, digests: [ChecksumAlgor
 
 /// A checksum as compared: trimmed, surrounding quotes (ETag style) removed, lowercase.
 func normalizedChecksum(_ checksum: String) -> String {
+    // Nearly every checksum is already plain lowercase hex: nothing to trim, unquote or lower.
+    if checksum.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }) {
+        return checksum
+    }
     var text = Substring(checksum).drop { $0 == " " }
     while text.last == " " { text = text.dropLast() }
     if text.count >= 2, text.first == "\"", text.last == "\"" { text = text.dropFirst().dropLast() }

@@ -78,27 +78,31 @@ enum CompactItemID: Hashable, Sendable {
     case text(String)
 
     init(_ text: String) {
-        var words: (UInt64, UInt64) = (0, 0)
+        var text = text
+        self = text.withUTF8 { Self.uuid(in: $0) } ?? .text(text)
+    }
+
+    /// The two words of a lowercase 8-4-4-4-12 UUID, or nil.
+    private static func uuid(in bytes: UnsafeBufferPointer<UInt8>) -> CompactItemID? {
+        guard bytes.count == 36 else { return nil }
+        var high: UInt64 = 0, low: UInt64 = 0
         var digits = 0
-        var valid = text.utf8.count == 36
-        if valid {
-            for (index, byte) in text.utf8.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    if byte != UInt8(ascii: "-") { valid = false; break }
-                    continue
-                }
-                let value: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-                default: value = 0; valid = false
-                }
-                if !valid { break }
-                if digits < 16 { words.0 = words.0 << 4 | UInt64(value) } else { words.1 = words.1 << 4 | UInt64(value) }
-                digits += 1
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
             }
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte &- UInt8(ascii: "a") &+ 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            digits += 1
         }
-        self = valid ? .uuid(words.0, words.1) : .text(text)
+        return .uuid(high, low)
     }
 
     var text: String {
