@@ -110,14 +110,11 @@ struct Planner {
 
     /// Considered at all: uploaded through built-in storage, under our prefix, not already being deleted.
     private func isCandidate(_ item: Item) -> Bool {
-        item.sourceID == options.itemSource && ItemKey(item.key).hasPrefix(options.keyPrefix) && item.nextAction != .delete
+        item.isCandidate(itemSource: options.itemSource, keyPrefix: options.keyPrefix)
     }
 
     /// The item's owner marker, if it carries a non-empty one.
-    private func marker(of item: Item) -> String? {
-        guard let text = item.metadata?[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
-        return text
-    }
+    private func marker(of item: Item) -> String? { item.ownerMarker }
 
     /// Another agent's marker on the item, nil when it carries ours or none.
     private func otherWriter(of item: Item) -> String? {
@@ -229,11 +226,10 @@ struct Planner {
     /// item holds, and whose item is healthy, is unchanged: what `planEligible` concludes from the
     /// record's item, without building that item (most files of a warm start or a rescan).
     private func isUnchangedByRecord(_ file: LocalFile, entry: StateEntry?) -> Bool {
-        guard remote.recorded != nil, file.key.hasPrefix(options.keyPrefix), let entry, let record = entry.remote,
-              record.status != .error, record.status != .outdated, record.hasChecksum else { return false }
+        guard remote.recorded != nil, file.key.hasPrefix(options.keyPrefix), let entry, let record = entry.remote else { return false }
         let sha256 = file.digests[.sha256].flatMap { SHA256Digest(hex: $0) }
             ?? (entry.identity?.matches(file.status) == true ? entry.sha256 : nil)
-        return sha256 == record.contentSHA256
+        return record.needsNothing(holding: sha256)
     }
 
     private mutating func planEligible(_ file: LocalFile, item: Item?, entry: StateEntry?) {
@@ -391,6 +387,20 @@ struct Planner {
         plan.cost.worstCaseRequests = requests + plan.verifications.count
         plan.cost.estimatedSeconds = options.budget.secondsToSpend(requests)
         plan.cost.worstCaseSeconds = options.budget.secondsToSpend(plan.cost.worstCaseRequests)
+    }
+}
+
+extension Item {
+    /// Considered by the planner at all: uploaded through `itemSource`, under `keyPrefix`, not
+    /// already being deleted.
+    func isCandidate(itemSource: String, keyPrefix: String) -> Bool {
+        sourceID == itemSource && ItemKey(key).hasPrefix(keyPrefix) && nextAction != .delete
+    }
+
+    /// The owner marker the item carries, if a non-empty one.
+    var ownerMarker: String? {
+        guard let text = metadata?[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
+        return text
     }
 }
 

@@ -174,13 +174,12 @@ public struct TreeScanner: Sendable {
               let row = state.entries.rowNumber(of: mapping.key) else { return nil }
         let entry = state.entries[row: row].value
         guard entry.path == path, !state.needsRehash(entry, current: status), let record = entry.remote,
-              record.status != .error, record.status != .outdated, record.hasChecksum,
-              entry.sha256 == record.contentSHA256 else { return nil }
+              record.needsNothing(holding: entry.sha256) else { return nil }
         guard !items.isRecorded else { return row }
-        guard let item = items[mapping.key], item.sourceID == rules.itemSource, item.nextAction != .delete,
+        guard let item = items[mapping.key], item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
               record.hasItemID(item.id), item.status == record.status,
               item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return nil }
-        if let marker = item.metadata?[SyncMetadata.ownerField]?.stringValue, !marker.isEmpty, marker != rules.owner { return nil }
+        if let marker = item.ownerMarker, marker != rules.owner { return nil }
         let checksum = normalizedChecksum(item.checksum)
         guard !checksum.isEmpty, checksum == normalizedChecksum(record.checksum) else { return nil }
         return row

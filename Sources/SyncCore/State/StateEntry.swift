@@ -67,6 +67,13 @@ public struct RemoteRecord: Hashable, Sendable {
     /// Whether a checksum is recorded (one that is not blank once compared), without spelling it out.
     public var hasChecksum: Bool { storedChecksum.map { !normalizedChecksum($0).isEmpty } ?? true }
 
+    /// Whether an item of this record that holds `content` needs nothing done: it is healthy (not
+    /// `error` nor `outdated`, which a re-index may cure), its checksum is recorded, and it holds
+    /// exactly `content`. What both the planner and the scan's settling call "unchanged".
+    public func needsNothing(holding content: SHA256Digest?) -> Bool {
+        status != .error && status != .outdated && hasChecksum && content == contentSHA256
+    }
+
     /// Whether the recorded id is `id`, without spelling the recorded one out.
     public func hasItemID(_ id: String) -> Bool { storedID == CompactItemID(id) }
 }

@@ -85,11 +85,6 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         byPath.reserveCapacity(capacity) { Self.hash(bytes, rows[$0].path) }
     }
 
-    /// Room for `count` more bytes of keys and paths, so the arena does not double through a load.
-    public mutating func reserveByteCapacity(_ count: Int) {
-        bytes.reserveCapacity(bytes.count + count)
-    }
-
     public subscript(key: ItemKey) -> StateEntry? {
         get { rowNumber(of: key).map { entry(ofRow: $0) } }
         set {
