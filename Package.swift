@@ -12,7 +12,7 @@ let package = Package(
         // Wraps the C system calls we use (errno, descriptors, poll, stat) once.
         .target(name: "LinuxSystem"),
         // The Cloudflare AI Search REST client.
-        .target(name: "AISearchAPI"),
+        .target(name: "AISearchAPI", dependencies: ["LinuxSystem"]),
         // A small HTTP/1.1 server on Glibc sockets (emulator, health/metrics endpoint).
         .target(name: "HTTPServer", dependencies: ["LinuxSystem"]),
         // The emulated AI Search API, served by HTTPServer.
@@ -24,14 +24,14 @@ let package = Package(
         // SHA-256, MD5, SHA-1 and HMAC in Swift: the sync engine's digests and request signing.
         .target(name: "Hashing"),
         // The S3 client for R2: SigV4 signing, objects, listings, S3 errors.
-        .target(name: "ObjectStorage", dependencies: ["AISearchAPI", "Hashing"]),
+        .target(name: "ObjectStorage", dependencies: ["AISearchAPI", "Hashing", "LinuxSystem"]),
         // Keys, eligibility, file hashing, state, planner, executor.
         .target(name: "SyncCore", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "LinuxSystem", "Observability"]),
         // The running agent: sessions, the supervised watch loop, health, metrics, shutdown.
         .target(name: "Agent", dependencies: ["AISearchAPI", "FileWatch", "Hashing", "HTTPServer", "LinuxSystem", "ObjectStorage", "Observability", "SyncCore"]),
         // Argument parsing and the commands.
         .target(name: "CLI", dependencies: ["Agent", "AISearchAPI", "Emulator", "FileWatch", "SyncCore", "LinuxSystem", "Observability"]),
-        .executableTarget(name: "aisearch-sync", dependencies: ["CLI"]),
+        .executableTarget(name: "aisearch-sync", dependencies: ["CLI", "LinuxSystem"]),
         // The torture suite: random workload, injected faults and SIGKILLs against the agent binary.
         .target(name: "Torture", dependencies: ["AISearchAPI", "Emulator", "Hashing", "ObjectStorage", "SyncCore", "LinuxSystem"]),
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),

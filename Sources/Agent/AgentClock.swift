@@ -1,7 +1,9 @@
+import LinuxSystem
+
 /// The agent's monotonic time, as a duration since the clock was made, so the loop's deadlines
-/// are plain values. Production wraps `ContinuousClock`; tests wrap a clock they move by hand
-/// (`ManualClock`), which makes timing (backoff, safety rescans, recovery) testable without
-/// waiting.
+/// are plain values. Production wraps `JobPoolClock` (continuous time; sleeps that never wake
+/// Dispatch); tests wrap a clock they move by hand (`ManualClock`), which makes timing (backoff,
+/// safety rescans, recovery) testable without waiting.
 public struct AgentClock: Sendable {
     /// Time since the clock's origin.
     public let now: @Sendable () -> Duration
@@ -14,5 +16,5 @@ public struct AgentClock: Sendable {
         sleepUntil = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
     }
 
-    public static var continuous: AgentClock { AgentClock(ContinuousClock()) }
+    public static var continuous: AgentClock { AgentClock(JobPoolClock()) }
 }

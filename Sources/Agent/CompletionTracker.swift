@@ -1,5 +1,6 @@
 import AISearchAPI
 import Foundation
+import LinuxSystem
 import SyncCore
 
 /// Follows items `watch` uploaded until they reach `completed`, to time a change from the
@@ -23,7 +24,7 @@ public actor CompletionTracker {
     private var pending: [String: Pending] = [:]
     /// Set while `run` waits for work; `track` and cancellation end the wait.
     private var wake: AsyncStream<Void>.Continuation?
-    private let clock = ContinuousClock()
+    private let clock = JobPoolClock()
 
     public init(client: AISearchClient, instance: String, giveUpAfter: Duration = .seconds(900), maximumInFlight: Int = 200,
          observe: @escaping @Sendable (Duration) -> Void) {

@@ -175,7 +175,7 @@ public actor R2ItemStore: RemoteItemStore {
             let deadline = ContinuousClock.now + jobFollowLimit
             var current = job
             while current.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: jobPollInterval)
+                try await JobPoolClock().sleep(for: jobPollInterval)
                 current = try await client.getJob(job.id, in: instance)
                 completion.requests += 1
             }

@@ -1,6 +1,7 @@
 import AISearchAPI
 import Foundation
 import Hashing
+import LinuxSystem
 import Synchronization
 
 /// An S3 client for R2 (and any S3 endpoint that takes path-style requests): PutObject,
@@ -31,7 +32,7 @@ public struct R2Client: Sendable {
     ///   - clock: what retry waits (and a default budget) sleep on.
     ///   - currentDate: the signing time and the reference for `Retry-After` dates.
     public init(configuration: R2Configuration, transport: any HTTPTransport = URLSessionTransport(),
-                budget: RequestBudget? = nil, clock: any Clock<Duration> = ContinuousClock(),
+                budget: RequestBudget? = nil, clock: any Clock<Duration> = JobPoolClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 currentDate: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration

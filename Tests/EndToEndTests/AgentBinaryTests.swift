@@ -39,6 +39,41 @@ import Emulator
         #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
     }
 
+    /// Idle is idle: Dispatch's worker pool, whose monitor wakes the process every second for good
+    /// once it has run a single job, never starts (jobs run on `JobPool`, sleeps on its timers),
+    /// and once the edits are synced a window comes with no thread waking at all.
+    @Test func anIdleWatchRunsNoDispatchWorkerAndWakesNoThread() async throws {
+        let harness = try EmulatorHarness()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.client.createInstance(id: "docs")
+        for index in 0..<20 { try harness.write("d/f\(index).md", "file \(index)") }
+        let agent = try AgentProcess(["watch", harness.root.path, "--instance", "docs", "--settle", "50ms"], harness: harness)
+        func mirrored() async throws -> Bool { await harness.remoteContents() == (try harness.localContents()) }
+        #expect(try await eventually(mirrored), "initial sync: \(agent.errors)")
+        // An edit, a delete and a create: state saves, backoff clocks and completion checks all run.
+        try harness.write("d/f1.md", "edited")
+        try FileManager.default.removeItem(at: harness.root.appendingPathComponent("d/f2.md"))
+        try harness.write("new.md", "new")
+        #expect(try await eventually(mirrored), "edits: \(agent.errors)")
+
+        let threads = ProcessThreads(pid: agent.process.processIdentifier)
+        let names = threads.names()
+        #expect(names.contains { $0.hasPrefix("job-pool-") }, "\(names)")
+        // Dispatch names its workers after their root queue: "com.apple.root.default-qos" shows
+        // as "oot.default-qos"; only the overcommit ones (signal sources) are expected.
+        #expect(!names.contains { $0.hasSuffix("-qos") }, "a Dispatch worker ran: \(names)")
+        // Some work may still be winding down (a debounced save, a completion check): wait for a
+        // quiet window rather than assume one. With Dispatch's 1 Hz monitor none ever comes.
+        let quiet = await eventually {
+            let before = threads.contextSwitches()
+            try? await Task.sleep(for: .seconds(2))
+            return threads.contextSwitches() == before
+        }
+        #expect(quiet, "every 2-second window had a wake: \(threads.names())")
+        agent.signal(SIGTERM)
+        #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
+    }
+
     @Test func syncKilledAtRandomMomentsConvergesOnRestart() async throws {
         // Eleven processes of up to 300 uploads each exceed the API's 1,200 requests per 5 minutes,
         // and each new process starts with a full budget of its own: raise the emulator's limit.
@@ -67,5 +102,32 @@ import Emulator
     private func shell(_ command: String) async throws {
         let result = try await runShell(command)
         #expect(result.status == 0, "\(command): \(result.output)")
+    }
+}
+
+/// The threads of a running process, read from `/proc/PID/task`.
+private struct ProcessThreads {
+    let pid: Int32
+
+    private var taskDirectories: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).sorted()
+            .map { "/proc/\(pid)/task/\($0)" }
+    }
+
+    func names() -> [String] {
+        taskDirectories.compactMap { try? String(contentsOfFile: "\($0)/comm", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// Each thread's voluntary and involuntary context switches: a thread that wakes adds one.
+    func contextSwitches() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for directory in taskDirectories {
+            guard let status = try? String(contentsOfFile: "\(directory)/status", encoding: .utf8) else { continue }
+            counts[directory] = status.split(separator: "\n")
+                .filter { $0.hasSuffix("ctxt_switches:") == false && $0.contains("ctxt_switches:") }
+                .compactMap { Int($0.split(separator: "\t").last ?? "") }.reduce(0, +)
+        }
+        return counts
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 
 /// The Cloudflare AI Search REST client: one async method per API call (see the extensions in
 /// this folder), each answering the decoded `result` or throwing.
@@ -32,7 +33,7 @@ public struct AISearchClient: Sendable {
     ///   - multipartBoundary: boundary of upload bodies; fixed in tests.
     ///   - currentDate: wall time, to read a `Retry-After` date when the answer has no `Date`.
     public init(configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport(),
-                budget: RequestBudget? = nil, clock: any Clock<Duration> = ContinuousClock(),
+                budget: RequestBudget? = nil, clock: any Clock<Duration> = JobPoolClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 multipartBoundary: @escaping @Sendable () -> String = MultipartFormData.randomBoundary,
                 currentDate: @escaping @Sendable () -> Date = { Date() }) {

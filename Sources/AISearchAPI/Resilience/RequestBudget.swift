@@ -1,3 +1,4 @@
+import LinuxSystem
 /// The client-side request budget that keeps an agent under the account's API rate limit
 /// (Cloudflare: 1,200 requests per 5 minutes per user, shared with the dashboard and other tools).
 ///
@@ -38,7 +39,7 @@ public actor RequestBudget {
     private var pausedUntil: Duration = .zero
     private(set) var waits = 0
 
-    public init(limits: Limits = .cloudflareDefault, clock: any Clock<Duration> = ContinuousClock()) {
+    public init(limits: Limits = .cloudflareDefault, clock: any Clock<Duration> = JobPoolClock()) {
         self.limits = limits
         time = TimeSource(clock)
         window = RequestWindow(limits: limits)

@@ -1,3 +1,4 @@
+import LinuxSystem
 import Observability
 import Synchronization
 
@@ -75,7 +76,7 @@ final class SyncProgress: Sendable {
                 }
                 guard let text else { break }
                 self.line.update(text)
-                try? await Task.sleep(for: .seconds(1))
+                try? await JobPoolClock().sleep(for: .seconds(1))
             }
             self?.state.withLock { $0.ticker = nil }
         }

@@ -218,7 +218,7 @@ public struct PlanExecutor: Sendable {
     private func follow(_ first: Item, key: ItemKey, state: StateStore, report: inout ExecutionReport) async throws {
         var item = first
         var delay = Duration.milliseconds(250)
-        let clock = ContinuousClock()
+        let clock = JobPoolClock()
         let deadline = clock.now.advanced(by: options.followLimit)
         while item.status == .queued || item.status == .running, clock.now < deadline {
             try await clock.sleep(for: delay)

@@ -69,7 +69,7 @@ public actor StateStore {
     ///   - wallClock: nanoseconds since the epoch, for the racy-file guard and moved-aside names;
     ///     `CLOCK_REALTIME` when nil.
     public init(location: StateLocation, scope: StateScope, debounce: Duration = .seconds(2),
-                clock: any Clock<Duration> = ContinuousClock(),
+                clock: any Clock<Duration> = JobPoolClock(),
                 wallClock: (@Sendable () -> Int64)? = nil) {
         self.location = location
         self.scope = scope
