@@ -19,7 +19,7 @@ extension JobPool {
     public static func installAsGlobalExecutor() -> Bool {
         guard let symbol = dlsym(nil, "swift_task_enqueueGlobal_hook") else { return false }  // nil is RTLD_DEFAULT
         let hook = symbol.assumingMemoryBound(to: EnqueueGlobalHook?.self)
-        hook.pointee = { job, _ in JobPool.shared.enqueue(job) }
+        hook.pointee = { job, _ in JobPool.shared.enqueueGlobal(job) }
         return true
     }
 }

@@ -42,11 +42,25 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
 
     // MARK: - Jobs
 
+    /// A job of a task that prefers this executor (`Task(executorPreference:)`): it runs with
+    /// the pool as its task executor, so its task's later hops stay here without a switch.
     public func enqueue(_ job: consuming ExecutorJob) {
-        enqueue(UnownedJob(job))
+        enqueue(QueuedJob(job: UnownedJob(job), onTaskExecutor: true))
     }
 
     public func enqueue(_ job: UnownedJob) {
+        enqueue(QueuedJob(job: job, onTaskExecutor: true))
+    }
+
+    /// A job the runtime gave its global executor. It runs as Dispatch would run it: on the
+    /// generic executor with no task executor. (Run as the pool's task executor instead, every
+    /// return from an actor to plain async code became a switch, a new job and a thread wake:
+    /// a full comparison spent 25% more CPU.)
+    func enqueueGlobal(_ job: UnownedJob) {
+        enqueue(QueuedJob(job: job, onTaskExecutor: false))
+    }
+
+    private func enqueue(_ job: QueuedJob) {
         lock.withLock {
             startThreadsIfNeeded()
             jobs.append(job)
@@ -56,6 +70,15 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
 
     /// How many jobs the pool has run: for tests that check jobs really came here.
     public var completedJobs: Int { lock.withLock { jobsRun } }
+
+    /// The runtime's generic executor (`SerialExecutorRef::generic()`: no identity, no witness
+    /// table), which the standard library has no public name for: where Dispatch runs a
+    /// global job, isolated to nothing.
+    static let genericExecutor: UnownedSerialExecutor = {
+        precondition(MemoryLayout<UnownedSerialExecutor>.size == 2 * MemoryLayout<Int>.size,
+                     "UnownedSerialExecutor is not two words: this runtime's executor layout is unknown")
+        return unsafeBitCast((Int(0), Int(0)), to: UnownedSerialExecutor.self)
+    }()
 
     // MARK: - Timers
 
@@ -138,18 +161,25 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
         init(pool: JobPool, index: Int) { self.pool = pool; self.index = index }
     }
 
+    struct QueuedJob {
+        var job: UnownedJob
+        var onTaskExecutor: Bool
+    }
+
     private enum Work {
-        case run(UnownedJob)
+        case run(QueuedJob)
         case wake(CheckedContinuation<Void, any Error>)
     }
 
     private func work(index: Int) -> Never {
         nameCurrentThread("job-pool-\(index)")
-        let executor = asUnownedTaskExecutor()
+        let taskExecutor = asUnownedTaskExecutor()
         while true {
             switch nextWork() {
-            case .run(let job):
-                job.runSynchronously(on: executor)
+            case .run(let queued) where queued.onTaskExecutor:
+                queued.job.runSynchronously(on: taskExecutor)
+            case .run(let queued):
+                queued.job.runSynchronously(on: JobPool.genericExecutor)
             case .wake(let continuation):
                 continuation.resume()
             }
@@ -203,12 +233,12 @@ public func monotonicNanoseconds() -> Int64 {
 
 /// A first-in first-out queue of jobs that reuses its storage.
 private struct JobQueue {
-    private var storage: [UnownedJob] = []
+    private var storage: [JobPool.QueuedJob] = []
     private var head = 0
 
-    mutating func append(_ job: UnownedJob) { storage.append(job) }
+    mutating func append(_ job: JobPool.QueuedJob) { storage.append(job) }
 
-    mutating func popFirst() -> UnownedJob? {
+    mutating func popFirst() -> JobPool.QueuedJob? {
         guard head < storage.count else { return nil }
         let job = storage[head]
         head += 1
