@@ -1,8 +1,10 @@
 import Foundation
+import LinuxSystem
 import Synchronization
 
 /// The production transport: libcurl's easy interface, one blocking `curl_easy_perform` per
-/// exchange on a thread of its own (see `LibCurl` for why not URLSession).
+/// exchange on a thread of its own while it lasts (`BlockingThreads`, reused; see `LibCurl` for
+/// why not URLSession).
 ///
 /// What it guarantees:
 /// - **No CPU while waiting**: the thread sleeps in `poll(2)`; libcurl wakes it about once a
@@ -40,7 +42,7 @@ public final class CurlTransport: HTTPTransport, Sendable {
         guard let pointer = handle.pointer else { throw TransportError(code: .other, detail: "curl_easy_init failed") }
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-                Thread.detachNewThread {
+                BlockingThreads.shared.run {
                     continuation.resume(returning: exchange.perform(on: handle, with: curl))
                 }
             }

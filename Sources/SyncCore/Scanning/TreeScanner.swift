@@ -120,9 +120,15 @@ public struct TreeScanner: Sendable {
 
     private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into walked: inout Walked) {
         let absolute = directory.isEmpty ? root : root.appending(directory)
+        // Every entry's status is read relative to the open directory, then the directory is
+        // closed before the walk goes down (one descriptor open at a time, whatever the depth).
         let entries: [DirectoryEntry]
+        var statuses: [Swift.Result<FileStatus, SystemError>] = []
         do {
-            entries = try directoryEntries(of: absolute)
+            let opened = try OpenDirectory(absolute)
+            entries = try opened.entries().sorted(by: { $0.name < $1.name })
+            statuses.reserveCapacity(entries.count)
+            for entry in entries { statuses.append(Swift.Result { () throws(SystemError) in try opened.status(of: entry.name) }) }
         } catch {
             // A directory that vanished mid-scan is a removal, not an error; anything else withholds deletes.
             if error.errno != .noSuchFile { walked.errors.append(ScanError(path: directory, message: error.description)) }
@@ -134,11 +140,11 @@ public struct TreeScanner: Sendable {
         } else {
             rules.removeRuleFile(in: directory)
         }
-        for entry in entries.sorted(by: { $0.name < $1.name }) {
+        for (entry, found) in zip(entries, statuses) {
             let relative = directory.appending(entry.name)
             let status: FileStatus
             do {
-                status = try FileStatus.of(root.appending(relative))
+                status = try found.get()
             } catch {
                 if error.errno != .noSuchFile { walked.errors.append(ScanError(path: relative, message: error.description)) }
                 continue
