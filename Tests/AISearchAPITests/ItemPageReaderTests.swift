@@ -73,6 +73,8 @@ import Hashing
             #"  { "result" : [ { "status" : "completed", "unknown" : {"a":[1,2,{"b":null}]}, "key" : "a\u00e9\ud83c\udf0d.md", "id":"x", "file_size": 12.0, "checksum": null, "metadata": null } ] , "success" : true, "extra": [true, false, -0.5e-3] }  "#,
             #"{"success":false,"errors":[{"code":7003,"message":"not found"},{"message":null}],"messages":null,"result":[]}"#,
             #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","file_size":"12","next_action":null,"error":"\u001b[2Jcleared"}]}"#,
+            // Keys written with escapes are the same keys; a near miss is an unknown key.
+            #"{"success":true,"result":[{"\u0069d":"i","k\u0065y":"k","stat\/us":"queued","status":"running","checksu":"x","checksumm":"y"}]}"#,
         ]
         for page in pages {
             let bytes = Array(page.utf8)

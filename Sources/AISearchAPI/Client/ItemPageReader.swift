@@ -96,34 +96,35 @@ enum ItemPageReader {
         var item = Item(id: "", key: "", checksum: "", createdAt: "", lastSeenAt: "", namespace: "", sourceID: nil, status: .queued)
         try reader.beginObject()
         var first = true
-        while let name = try reader.nextKey(first: first) {
+        while let name = try reader.nextRawKey(first: first) {
             first = false
-            switch name {
-            case "id": id = try reader.string()
-            case "key": key = try reader.string()
-            case "checksum": item.checksum = try reader.optionalString() ?? ""
-            case "chunks_count": item.chunksCount = try optionalInt(&reader)
-            case "created_at": item.createdAt = try reader.optionalString() ?? ""
-            case "last_seen_at": item.lastSeenAt = try reader.optionalString() ?? ""
-            case "file_size": item.fileSize = try reader.value().intValue  // any value, as Item.init(from:) reads it
-            case "metadata":
+            if name.is("id") { id = try reader.string() }
+            else if name.is("key") { key = try reader.string() }
+            else if name.is("checksum") { item.checksum = try reader.optionalString() ?? "" }
+            else if name.is("status") {
+                guard let word = try reader.optionalString(), let value = Item.Status(rawValue: word) else { throw Unexpected() }
+                status = value
+            }
+            else if name.is("chunks_count") { item.chunksCount = try optionalInt(&reader) }
+            else if name.is("created_at") { item.createdAt = try reader.optionalString() ?? "" }
+            else if name.is("last_seen_at") { item.lastSeenAt = try reader.optionalString() ?? "" }
+            else if name.is("file_size") { item.fileSize = try reader.value().intValue }  // any value, as Item.init(from:) reads it
+            else if name.is("metadata") {
                 switch try reader.value() {
                 case .null: item.metadata = nil
                 case .object(let members): item.metadata = members
                 default: throw Unexpected()
                 }
-            case "namespace": item.namespace = try reader.optionalString() ?? ""
-            case "next_action":
+            }
+            else if name.is("namespace") { item.namespace = try reader.optionalString() ?? "" }
+            else if name.is("next_action") {
                 guard let word = try reader.optionalString() else { item.nextAction = nil; continue }
                 guard let action = Item.NextAction(rawValue: word) else { throw Unexpected() }
                 item.nextAction = action
-            case "source_id": item.sourceID = try reader.optionalString()
-            case "status":
-                guard let word = try reader.optionalString(), let value = Item.Status(rawValue: word) else { throw Unexpected() }
-                status = value
-            case "error": item.error = try reader.optionalString().map(sanitizedServerText)
-            default: try reader.skipValue()
             }
+            else if name.is("source_id") { item.sourceID = try reader.optionalString() }
+            else if name.is("error") { item.error = try reader.optionalString().map(sanitizedServerText) }
+            else { try reader.skipValue() }
         }
         guard let id, let key, let status else { throw Unexpected() }
         item.id = id

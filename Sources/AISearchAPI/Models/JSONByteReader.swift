@@ -66,6 +66,51 @@ public struct JSONByteReader {
         return key
     }
 
+    /// The next member's key as it is written (its `:` consumed), or nil at the object's `}`
+    /// (consumed): for readers that compare keys with known names, `nextKey` without a `String`
+    /// made and validated for every key (a page of items has thirteen keys an item).
+    public mutating func nextRawKey(first: Bool) throws(Failure) -> RawKey? {
+        if try closes(UInt8(ascii: "}"), first: first) { return nil }
+        try expect(UInt8(ascii: "\""))
+        let start = position
+        while true {
+            guard position < bytes.count else { throw failure("a string does not end") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte < 0x20 { throw failure("a control character in a string") }
+            if byte == UInt8(ascii: "\\") {
+                // Escaped: read it as `nextKey` does, from the start.
+                position = start - 1
+                let key = try string()
+                try expect(UInt8(ascii: ":"))
+                return RawKey(escaped: key)
+            }
+            position += 1
+        }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        position += 1
+        try expect(UInt8(ascii: ":"))
+        return RawKey(raw: raw)
+    }
+
+    /// A member's key from `nextRawKey`, valid while the reader's bytes are.
+    public struct RawKey {
+        private let raw: UnsafeBufferPointer<UInt8>?
+        private let escaped: String?
+
+        init(raw: UnsafeBufferPointer<UInt8>) { self.raw = raw; escaped = nil }
+        init(escaped: String) { raw = nil; self.escaped = escaped }
+
+        /// Whether the key is `name` (compared as bytes; an ASCII name).
+        public func `is`(_ name: StaticString) -> Bool {
+            guard let raw else { return escaped == name.description }
+            guard raw.count == name.utf8CodeUnitCount else { return false }
+            let expected = name.utf8Start
+            for index in 0..<raw.count where raw[index] != expected[index] { return false }
+            return true
+        }
+    }
+
     /// Consumes `[`.
     public mutating func beginArray() throws(Failure) { try expect(UInt8(ascii: "[")) }
 

@@ -178,8 +178,8 @@ public struct TreeScanner: Sendable {
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
               let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(rules.keyPrefix),
               let row = state.entries.rowNumber(of: mapping.key) else { return nil }
-        let entry = state.entries[row: row].value
-        guard entry.path == path, !state.needsRehash(entry, current: status), let record = entry.remote,
+        guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
+              let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }
         guard !items.isRecorded else { return row }
         guard let item = items[mapping.key], item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),

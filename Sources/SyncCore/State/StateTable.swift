@@ -79,6 +79,18 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// The row at `rowNumber` (a number from `rowNumber(of:)` or from enumerating the table).
     public subscript(row rowNumber: Int) -> Element { (key(ofRow: rowNumber), entry(ofRow: rowNumber)) }
 
+    /// The entry of a row if its path is `path`, else nil: for a walk that checks a file against
+    /// its record, comparing the path in the arena instead of copying it out (`entry.path` is
+    /// the caller's `path`).
+    public func entry(atRow rowNumber: Int, ifPathIs path: FilePathBytes) -> StateEntry? {
+        let matches = path.bytes.withUnsafeBufferPointer { bytesEqual(rows[rowNumber].path, $0) }
+        guard matches else { return nil }
+        let packed = rows[rowNumber].entry
+        var entry = packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
+        entry.path = path
+        return entry
+    }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         rows.reserveCapacity(capacity)
         byKey.reserveCapacity(capacity) { Self.hash(bytes, rows[$0].key) }
