@@ -22,6 +22,14 @@ public struct ItemsByKey: Sendable {
     /// Whether the state's records stand for the instance (no listing).
     public var isRecorded: Bool { listing.recorded != nil }
 
+    /// `body` of the item of `key`, or nil if there is none: read in place, where the subscript
+    /// copies the item out (a retain of each of its strings), for the walk's check of every file.
+    public func withItem<Answer>(_ key: ItemKey, _ body: (Item) -> Answer) -> Answer? {
+        if listing.recorded != nil { return self[key].map(body) }
+        guard let position = positions[key] else { return nil }
+        return body(listing.items[position])
+    }
+
     public subscript(key: ItemKey) -> Item? {
         if let recorded = listing.recorded { return state.entries[key].flatMap { recorded.item(key, $0) } }
         return positions[key].map { listing.items[$0] }

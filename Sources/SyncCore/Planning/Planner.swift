@@ -74,7 +74,8 @@ struct Planner {
             }
         }
         for (key, index) in primary where repeated[key] == nil {
-            if isOurs(remote.items[index], entry: state.entries[key]) { ownedCount += 1 }
+            // The record is read only for an item without a marker, and without its path.
+            if isOurs(remote.items[index], record: state.entries.remote(of: key)) { ownedCount += 1 }
         }
         for (key, indices) in repeated {
             let entry = state.entries[key]
@@ -83,9 +84,9 @@ struct Planner {
             let chosen = indices.first { items[$0].id == recordedID }
                 ?? indices.max { (items[$0].createdAt, items[$0].id) < (items[$1].createdAt, items[$1].id) }!
             primary[key] = chosen
-            if isOurs(items[chosen], entry: entry) { ownedCount += 1 }
+            if isOurs(items[chosen], record: entry?.remote) { ownedCount += 1 }
             for extra in indices where items[extra].id != items[chosen].id {
-                if isOurs(items[extra], entry: entry) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
+                if isOurs(items[extra], record: entry?.remote) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
             }
         }
     }
@@ -122,9 +123,9 @@ struct Planner {
     }
 
     /// Ours: the item carries our marker, or it carries none and is the item our state recorded.
-    private func isOurs(_ item: Item, entry: StateEntry?) -> Bool {
+    private func isOurs(_ item: Item, record: @autoclosure () -> RemoteRecord?) -> Bool {
         if let marker = marker(of: item) { return marker == options.owner }
-        return entry?.remote?.hasItemID(item.id) == true || mayHaveWritten(ItemKey(item.key))
+        return record()?.hasItemID(item.id) == true || mayHaveWritten(ItemKey(item.key))
     }
 
     /// A request of ours for `key` may have changed its item without our seeing the answer: one
@@ -166,7 +167,7 @@ struct Planner {
             if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
                !reason.removesFromMirror { continue }
             let entry = state.entries[key]
-            guard isOurs(item, entry: entry) else {
+            guard isOurs(item, record: entry?.remote) else {
                 noteForeign(item, deletes: &deletes)
                 continue
             }

@@ -182,13 +182,15 @@ public struct TreeScanner: Sendable {
               let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }
         guard !items.isRecorded else { return row }
-        guard let item = items[mapping.key], item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
-              record.hasItemID(item.id), item.status == record.status,
-              item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return nil }
-        if let marker = item.ownerMarker, marker != rules.owner { return nil }
-        let checksum = normalizedChecksum(item.checksum)
-        guard !checksum.isEmpty, checksum == normalizedChecksum(record.checksum) else { return nil }
-        return row
+        let listedAsRecorded = items.withItem(mapping.key) { item -> Bool in
+            guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
+                  record.hasItemID(item.id), item.status == record.status,
+                  item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }
+            if let marker = item.ownerMarker, marker != rules.owner { return false }
+            let checksum = normalizedChecksum(item.checksum)
+            return !checksum.isEmpty && checksum == normalizedChecksum(record.checksum)
+        }
+        return listedAsRecorded == true ? row : nil
     }
 
     private func ignoredRule(_ path: FilePathBytes, rules: IgnoreRules) -> String? {

@@ -79,6 +79,14 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// The row at `rowNumber` (a number from `rowNumber(of:)` or from enumerating the table).
     public subscript(row rowNumber: Int) -> Element { (key(ofRow: rowNumber), entry(ofRow: rowNumber)) }
 
+    /// The remote record of `key`, without the rest of its entry (no path copied out of the
+    /// arena): for the planner's pass over the listing, which asks only whose item each is.
+    public func remote(of key: ItemKey) -> RemoteRecord? {
+        guard let row = rowNumber(of: key) else { return nil }
+        let packed = rows[row].entry
+        return packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1]).remote
+    }
+
     /// The entry of a row if its path is `path`, else nil: for a walk that checks a file against
     /// its record, comparing the path in the arena instead of copying it out (`entry.path` is
     /// the caller's `path`).
