@@ -38,12 +38,17 @@ public final class SignalCatcher: Sendable {
 
     private let state = Mutex(State())
 
+    /// A serial queue, which Dispatch serves from its overcommit pool: a handler run on a global
+    /// queue would start Dispatch's worker-pool monitor, a 1 Hz wake for the rest of the process
+    /// (see `JobPool`), at the first SIGHUP.
+    private static let queue = DispatchQueue(label: "aisearch-sync.signals")
+
     public init(_ signals: [ProcessSignal], handler: @escaping @Sendable (ProcessSignal) -> Void) {
         state.withLock { state in
             for caught in signals {
                 // Ignored at the C level so the default action never runs; Dispatch still sees it.
                 state.previous.append((caught.number, signal(caught.number, SIG_IGN)))
-                let source = DispatchSource.makeSignalSource(signal: caught.number, queue: .global())
+                let source = DispatchSource.makeSignalSource(signal: caught.number, queue: Self.queue)
                 source.setEventHandler { handler(caught) }
                 source.resume()
                 state.sources.append(source)

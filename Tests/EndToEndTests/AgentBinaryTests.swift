@@ -41,7 +41,7 @@ import Emulator
 
     /// Idle is idle: Dispatch's worker pool, whose monitor wakes the process every second for good
     /// once it has run a single job, never starts (jobs run on `JobPool`, sleeps on its timers),
-    /// and once the edits are synced a window comes with no thread waking at all.
+    /// and once the edits and a reload are done a window comes with no thread waking at all.
     @Test func anIdleWatchRunsNoDispatchWorkerAndWakesNoThread() async throws {
         let harness = try EmulatorHarness()
         defer { Task { await harness.stop() } }
@@ -55,6 +55,9 @@ import Emulator
         try FileManager.default.removeItem(at: harness.root.appendingPathComponent("d/f2.md"))
         try harness.write("new.md", "new")
         #expect(try await eventually(mirrored), "edits: \(agent.errors)")
+        // A reload: its signal handler must not run on a Dispatch global queue either.
+        agent.signal(SIGHUP)
+        #expect(await eventually { agent.errors.contains("SIGHUP: reloading") }, "\(agent.errors)")
 
         let threads = ProcessThreads(pid: agent.process.processIdentifier)
         let names = threads.names()
