@@ -99,6 +99,13 @@ import Hashing
         #expect(ItemPageReader.envelope(Array(page.utf8)) == nil)
     }
 
+    @Test func aKeyThatIsNotUTF8DeclinesThePage() {
+        var page = Array(#"{"success":true,"result":[{"id":"i","key":"k","status":"queued","Xx":1}]}"#.utf8)
+        #expect(ItemPageReader.envelope(page) != nil)
+        page[page.firstIndex(of: UInt8(ascii: "X"))!] = 0xFF
+        #expect(ItemPageReader.envelope(page) == nil)
+    }
+
     @Test func aPageCutAtAnyByteIsDeclinedOrReadAsJSONDecoderReadsIt() throws {
         var generator = Generator(seed: 99)
         let items = (0..<4).map { Self.randomItem(&generator, index: $0) }

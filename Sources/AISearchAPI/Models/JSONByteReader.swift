@@ -71,26 +71,13 @@ public struct JSONByteReader {
     /// made and validated for every key (a page of items has thirteen keys an item).
     public mutating func nextRawKey(first: Bool) throws(Failure) -> RawKey? {
         if try closes(UInt8(ascii: "}"), first: first) { return nil }
-        try expect(UInt8(ascii: "\""))
-        let start = position
-        while true {
-            guard position < bytes.count else { throw failure("a string does not end") }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { throw failure("a control character in a string") }
-            if byte == UInt8(ascii: "\\") {
-                // Escaped: read it as `nextKey` does, from the start.
-                position = start - 1
-                let key = try string()
-                try expect(UInt8(ascii: ":"))
-                return RawKey(escaped: key)
-            }
-            position += 1
+        let (raw, escaped) = try stringBytes()
+        // As strict as `nextKey`: a key that is not UTF-8 declines the document.
+        if !escaped, raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+            throw failure("a string that is not UTF-8")
         }
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
-        position += 1
         try expect(UInt8(ascii: ":"))
-        return RawKey(raw: raw)
+        return escaped ? RawKey(escaped: try unescape(raw)) : RawKey(raw: raw)
     }
 
     /// A member's key from `nextRawKey`, valid while the reader's bytes are.
@@ -248,6 +235,17 @@ public struct JSONByteReader {
 
     /// A JSON string, escapes resolved; its bytes must be valid UTF-8.
     public mutating func string() throws(Failure) -> String {
+        let (raw, escaped) = try stringBytes()
+        if !escaped {
+            guard let text = String(validating: raw, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+            return text
+        }
+        return try unescape(raw)
+    }
+
+    /// Consumes a JSON string: its bytes as written (between the quotes), and whether they hold
+    /// an escape.
+    private mutating func stringBytes() throws(Failure) -> (UnsafeBufferPointer<UInt8>, escaped: Bool) {
         try expect(UInt8(ascii: "\""))
         let start = position
         var escaped = false
@@ -261,11 +259,7 @@ public struct JSONByteReader {
         }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
-        if !escaped {
-            guard let text = String(validating: raw, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
-            return text
-        }
-        return try unescape(raw)
+        return (raw, escaped)
     }
 
     private func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
