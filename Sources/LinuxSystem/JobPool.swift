@@ -48,10 +48,6 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
         enqueue(QueuedJob(job: UnownedJob(job), onTaskExecutor: true))
     }
 
-    public func enqueue(_ job: UnownedJob) {
-        enqueue(QueuedJob(job: job, onTaskExecutor: true))
-    }
-
     /// A job the runtime gave its global executor. It runs as Dispatch would run it: on the
     /// generic executor with no task executor. (Run as the pool's task executor instead, every
     /// return from an actor to plain async code became a switch, a new job and a thread wake:

@@ -83,8 +83,7 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// arena): for the planner's pass over the listing, which asks only whose item each is.
     public func remote(of key: ItemKey) -> RemoteRecord? {
         guard let row = rowNumber(of: key) else { return nil }
-        let packed = rows[row].entry
-        return packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1]).remote
+        return unpackedEntry(ofRow: row).remote
     }
 
     /// The entry of a row if its path is `path`, else nil: for a walk that checks a file against
@@ -93,8 +92,7 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public func entry(atRow rowNumber: Int, ifPathIs path: FilePathBytes) -> StateEntry? {
         let matches = path.bytes.withUnsafeBufferPointer { bytesEqual(rows[rowNumber].path, $0) }
         guard matches else { return nil }
-        let packed = rows[rowNumber].entry
-        var entry = packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
+        var entry = unpackedEntry(ofRow: rowNumber)
         entry.path = path
         return entry
     }
@@ -192,10 +190,15 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     private func entry(ofRow row: Int) -> StateEntry {
-        let packed = rows[row].entry
-        var entry = packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
+        var entry = unpackedEntry(ofRow: row)
         entry.path = FilePathBytes(Array(bytes[rows[row].path.range]))
         return entry
+    }
+
+    /// A row's entry with its extras but an empty path (the path stays in the arena).
+    private func unpackedEntry(ofRow row: Int) -> StateEntry {
+        let packed = rows[row].entry
+        return packed.unpacked(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
     }
 
     private func bytesEqual(_ span: Span, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
