@@ -12,6 +12,20 @@ struct IgnorePattern: Hashable, Sendable {
     /// A `/` at the start or in the middle: matched against the whole path below the rule file's
     /// directory; otherwise against the last component at any depth.
     var isAnchored: Bool
+    /// How the glob is tested. Most lines are a plain name, `*suffix` or `prefix*` (every built-in
+    /// rule but one): those are compared directly instead of through `Wildmatch`, which a walk
+    /// ran a dozen times for every file.
+    private var shape: Shape
+
+    private enum Shape: Hashable, Sendable {
+        /// No wildcard or escape: the glob's bytes exactly.
+        case literal
+        /// `*` then plain bytes, on a last component (which holds no `/` for the star to refuse).
+        case suffix([UInt8])
+        /// Plain bytes then `*`, on a last component.
+        case prefix([UInt8])
+        case glob
+    }
 
     /// Parses one line; nil for blank lines and comments.
     init?(line rawLine: some Collection<UInt8>) {
@@ -32,14 +46,34 @@ struct IgnorePattern: Hashable, Sendable {
         isAnchored = line.contains(UInt8(ascii: "/"))
         if line.first == UInt8(ascii: "/") { line.removeFirst() }
         glob = line
+        shape = Self.shape(of: line, isAnchored: isAnchored)
+    }
+
+    private static func shape(of glob: [UInt8], isAnchored: Bool) -> Shape {
+        let isPlain = { (bytes: ArraySlice<UInt8>) in
+            !bytes.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+        }
+        if isPlain(glob[...]) { return .literal }
+        guard !isAnchored else { return .glob }
+        if glob.first == UInt8(ascii: "*"), isPlain(glob.dropFirst()) { return .suffix(Array(glob.dropFirst())) }
+        if glob.last == UInt8(ascii: "*"), isPlain(glob.dropLast()) { return .prefix(Array(glob.dropLast())) }
+        return .glob
     }
 
     /// Whether the pattern matches `path` (relative to the rule file's directory, no leading `/`).
     func matches(_ path: [UInt8], isDirectory: Bool) -> Bool {
+        path.withUnsafeBufferPointer { matches($0, isDirectory: isDirectory) }
+    }
+
+    func matches(_ path: UnsafeBufferPointer<UInt8>, isDirectory: Bool) -> Bool {
         if isDirectoryOnly && !isDirectory { return false }
-        if isAnchored { return Wildmatch.matches(glob, path) }
-        let name = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[($0 + 1)...]) } ?? path
-        return Wildmatch.matches(glob, name)
+        let text = isAnchored ? path : path.lastIndex(of: UInt8(ascii: "/")).map { UnsafeBufferPointer(rebasing: path[($0 + 1)...]) } ?? path
+        switch shape {
+        case .literal: return text.elementsEqual(glob)
+        case .suffix(let suffix): return text.count >= suffix.count && text.suffix(suffix.count).elementsEqual(suffix)
+        case .prefix(let prefix): return text.count >= prefix.count && text.prefix(prefix.count).elementsEqual(prefix)
+        case .glob: return Wildmatch.matches(glob, text)
+        }
     }
 }
 
@@ -51,12 +85,16 @@ enum Wildmatch {
     private static let backslash = UInt8(ascii: "\\")
 
     static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        text.withUnsafeBufferPointer { matches(pattern, $0) }
+    }
+
+    static func matches(_ pattern: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         match(pattern, 0, text, 0) == .matched
     }
 
     private enum Outcome { case matched, failed, abortAll, abortToDoubleStar }
 
-    private static func match(_ p: [UInt8], _ startP: Int, _ t: [UInt8], _ startT: Int) -> Outcome {
+    private static func match(_ p: [UInt8], _ startP: Int, _ t: UnsafeBufferPointer<UInt8>, _ startT: Int) -> Outcome {
         var pi = startP
         var ti = startT
         while pi < p.count {

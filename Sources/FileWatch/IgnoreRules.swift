@@ -195,7 +195,7 @@ public struct IgnoreRules: Hashable, Sendable {
     }
 
     private static func lastMatch(in rules: [Rule], path: [UInt8], isDirectory: Bool) -> Rule? {
-        rules.last { $0.pattern.matches(path, isDirectory: isDirectory) }
+        path.withUnsafeBufferPointer { path in rules.last { $0.pattern.matches(path, isDirectory: isDirectory) } }
     }
 
     private static func rule(_ line: some Collection<UInt8>, source: IgnoreMatch.Source) -> Rule? {

@@ -30,16 +30,30 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     /// Lowercase hex, as `sha256sum` prints it.
     public var hex: String {
         String(unsafeUninitializedCapacity: 64) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            var position = 0
-            for word in [word0, word1, word2, word3] {
-                for shift in stride(from: 60, through: 0, by: -4) {
-                    buffer[position] = digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)]
-                    position += 1
-                }
-            }
+            for position in 0..<64 { buffer[position] = hexDigit(at: position) }
             return 64
         }
+    }
+
+    /// Whether `text` is exactly `hex` (64 lowercase digits), without making that string: the
+    /// walk compares a listed item's checksum with its record's for every file.
+    public func isHex(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count == 64 && (0..<64).allSatisfy { bytes[$0] == hexDigit(at: $0) }
+        }
+    }
+
+    /// The lowercase hex digit at `position` (0..<64) of `hex`.
+    private func hexDigit(at position: Int) -> UInt8 {
+        let word = switch position >> 4 {
+        case 0: word0
+        case 1: word1
+        case 2: word2
+        default: word3
+        }
+        let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - (position & 15) * 4)) & 0xF
+        return nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     public var description: String { hex }

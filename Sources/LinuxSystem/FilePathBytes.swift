@@ -66,7 +66,7 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// Valid UTF-8 as a `String`, or nil; never a lossy repair.
-    public var utf8String: String? { String(validating: bytes, as: UTF8.self) }
+    public var utf8String: String? { String(validUTF8: bytes) }
 
     /// For messages only: invalid bytes shown as `\xNN`, so a log never misleads.
     public var description: String {
@@ -77,7 +77,7 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
             // Decode the longest valid UTF-8 run, escape one byte otherwise.
             var decoded = false
             for length in stride(from: min(4, bytes.count - index), through: 1, by: -1) {
-                if let piece = String(validating: bytes[index..<(index + length)], as: UTF8.self) {
+                if let piece = String(validUTF8: bytes[index..<(index + length)]) {
                     result += piece
                     index += length
                     decoded = true

@@ -89,13 +89,15 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Calls `body` until it does not fail with `EINTR`; a negative result becomes a `SystemError`.
 @inlinable
 public func retryingOnInterrupt<T: BinaryInteger>(
-    _ operation: String, subject: String = "", _ body: () -> T
+    _ operation: String, subject: @autoclosure () -> String = "", _ body: () -> T
 ) throws(SystemError) -> T {
+    // `subject` is made only for an error: a walk stats every file, and building each one's
+    // path as a message was 1% of a full comparison.
     while true {
         let result = body()
         if result >= 0 { return result }
         let error = Errno.current
         if error == .interrupted { continue }
-        throw SystemError(operation, subject: subject, errno: error)
+        throw SystemError(operation, subject: subject(), errno: error)
     }
 }

@@ -13,7 +13,13 @@ public struct ItemKey: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public var description: String { rawValue }
 
     public static func == (lhs: ItemKey, rhs: ItemKey) -> Bool {
-        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+        guard lhs.rawValue.utf8.count == rhs.rawValue.utf8.count else { return false }
+        // Compared as two buffers: `UTF8View.elementsEqual` walks the views' indices a byte at a
+        // time, and every lookup in a key table ends in this comparison.
+        let compared = lhs.rawValue.utf8.withContiguousStorageIfAvailable { left in
+            rhs.rawValue.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        return (compared ?? nil) ?? lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
     }
 
     public func hash(into hasher: inout Hasher) {

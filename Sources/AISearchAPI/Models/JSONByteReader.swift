@@ -73,7 +73,7 @@ public struct JSONByteReader {
         if try closes(UInt8(ascii: "}"), first: first) { return nil }
         let (raw, escaped) = try stringBytes()
         // As strict as `nextKey`: a key that is not UTF-8 declines the document.
-        if !escaped, raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+        if !escaped, raw.contains(where: { $0 >= 0x80 }), String(validUTF8: raw) == nil {
             throw failure("a string that is not UTF-8")
         }
         try expect(UInt8(ascii: ":"))
@@ -237,7 +237,7 @@ public struct JSONByteReader {
     public mutating func string() throws(Failure) -> String {
         let (raw, escaped) = try stringBytes()
         if !escaped {
-            guard let text = String(validating: raw, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+            guard let text = String(validUTF8: raw) else { throw failure("a string that is not UTF-8") }
             return text
         }
         return try unescape(raw)
@@ -310,7 +310,7 @@ public struct JSONByteReader {
                 throw failure("an unknown escape")
             }
         }
-        guard let text = String(validating: output, as: UTF8.self) else { throw failure("a string that is not UTF-8") }
+        guard let text = String(validUTF8: output) else { throw failure("a string that is not UTF-8") }
         return text
     }
 

@@ -102,7 +102,7 @@ public struct EligibilityPolicy: Sendable {
     /// Whether the name of `relativePath` is a type the service indexes.
     public func isSupportedType(_ relativePath: FilePathBytes) -> Bool {
         let name = relativePath.lastComponent.bytes
-        if name.first == UInt8(ascii: "."), let whole = String(validating: name, as: UTF8.self),
+        if name.first == UInt8(ascii: "."), let whole = String(validUTF8: name),
            Self.supportedFileNames.contains(Self.asciiLowercased(whole)) {
             return true
         }

@@ -188,7 +188,7 @@ public struct TreeScanner: Sendable {
                   item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }
             if let marker = item.ownerMarker, marker != rules.owner { return false }
             let checksum = normalizedChecksum(item.checksum)
-            return !checksum.isEmpty && checksum == normalizedChecksum(record.checksum)
+            return !checksum.isEmpty && record.hasNormalizedChecksum(checksum)
         }
         return listedAsRecorded == true ? row : nil
     }

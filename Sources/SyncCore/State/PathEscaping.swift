@@ -6,7 +6,7 @@ import LinuxSystem
 enum PathEscaping {
     static func escape(_ path: FilePathBytes) -> String {
         let bytes = path.bytes
-        if !bytes.contains(UInt8(ascii: "%")), let text = String(validating: bytes, as: UTF8.self) { return text }
+        if !bytes.contains(UInt8(ascii: "%")), let text = String(validUTF8: bytes) { return text }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 8)
         var index = 0
@@ -57,6 +57,6 @@ enum PathEscaping {
         }
         guard length > 0, index + length <= bytes.count else { return 0 }
         if length == 1 { return 1 }
-        return String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil ? 0 : length
+        return String(validUTF8: bytes[index..<(index + length)]) == nil ? 0 : length
     }
 }

@@ -49,7 +49,7 @@ public struct RemoteRecord: Hashable, Sendable {
 
     public init(itemID: String, checksum: String, status: Item.Status, contentSHA256: SHA256Digest, reindexAttempts: Int = 0) {
         storedID = CompactItemID(itemID)
-        storedChecksum = checksum == contentSHA256.hex ? nil : checksum
+        storedChecksum = contentSHA256.isHex(checksum) ? nil : checksum
         self.status = status
         self.contentSHA256 = contentSHA256
         storedAttempts = UInt32(clamping: reindexAttempts)
@@ -72,6 +72,13 @@ public struct RemoteRecord: Hashable, Sendable {
     /// exactly `content`. What both the planner and the scan's settling call "unchanged".
     public func needsNothing(holding content: SHA256Digest?) -> Bool {
         status != .error && status != .outdated && hasChecksum && content == contentSHA256
+    }
+
+    /// Whether the recorded checksum, normalized (`normalizedChecksum`), is `checksum`, which the
+    /// caller normalized: without spelling out a checksum that is the content's SHA-256.
+    func hasNormalizedChecksum(_ checksum: String) -> Bool {
+        guard let storedChecksum else { return contentSHA256.isHex(checksum) }
+        return normalizedChecksum(storedChecksum) == checksum
     }
 
     /// Whether the recorded id is `id`, without spelling the recorded one out.
