@@ -21,6 +21,22 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         (word0, word1, word2, word3) = (word(0), word(1), word(2), word(3))
     }
 
+    /// Parses 64 hex digits (either case) in place; nil otherwise.
+    public init?(hexBytes digits: UnsafeBufferPointer<UInt8>) {
+        guard digits.count == 64 else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for index in 0..<64 {
+            guard let value = hexValue(digits[index]) else { return nil }
+            switch index >> 4 {
+            case 0: words.0 = words.0 << 4 | UInt64(value)
+            case 1: words.1 = words.1 << 4 | UInt64(value)
+            case 2: words.2 = words.2 << 4 | UInt64(value)
+            default: words.3 = words.3 << 4 | UInt64(value)
+            }
+        }
+        (word0, word1, word2, word3) = words
+    }
+
     /// Parses 64 hex digits (either case); nil otherwise.
     public init?(hex: String) {
         guard let bytes = parseHex(hex, byteCount: 32) else { return nil }
@@ -39,9 +55,12 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     /// walk compares a listed item's checksum with its record's for every file.
     public func isHex(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            bytes.count == 64 && (0..<64).allSatisfy { bytes[$0] == hexDigit(at: $0) }
-        }
+        return text.withUTF8 { isHex(bytes: $0) }
+    }
+
+    /// Whether `bytes` are exactly the UTF-8 of `hex`.
+    public func isHex(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 64 && (0..<64).allSatisfy { bytes[$0] == hexDigit(at: $0) }
     }
 
     /// The lowercase hex digit at `position` (0..<64) of `hex`.

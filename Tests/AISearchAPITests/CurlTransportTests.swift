@@ -33,6 +33,20 @@ import Testing
         #expect(response.headers["retry-after"] == "3")
     }
 
+    /// Header lines are split and trimmed as bytes: blanks around the name and value go, the
+    /// colon inside a value stays.
+    @Test func headerFieldsAreTrimmedAsBytes() async throws {
+        let server = try LoopbackServer { _ in
+            "HTTP/1.1 200 OK\r\nX-Padded: \t spaced value \t\r\nX-Time:12:30:00\r\nX-Empty:\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n"
+        }
+        let response = try await CurlTransport().send(
+            TransportRequest(method: .get, url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(30)))
+        #expect(response.headers["x-padded"] == "spaced value")
+        #expect(response.headers["x-time"] == "12:30:00")
+        #expect(response.headers["x-empty"] == "")
+    }
+
     @Test func refusedConnectionIsATypedTransportError() async throws {
         let closed = ClosedPort()
         let error = try await #require(throws: TransportError.self) {

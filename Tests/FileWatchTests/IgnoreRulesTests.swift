@@ -71,6 +71,23 @@ let ignoreCases: [IgnoreCase] = [
     // "**" not between slashes is an ordinary "*".
     IgnoreCase(rules: ["a**b"], path: "axxb", ignored: true),
     IgnoreCase(rules: ["a**b"], path: "ax/xb", ignored: false),
+    // The shapes compared without the matcher (`*suffix`, `prefix*`, a plain name), at any depth,
+    // the star matching nothing too; an escape or a second wildcard goes through the matcher.
+    IgnoreCase(rules: ["*~"], path: "notes.md~", ignored: true),
+    IgnoreCase(rules: ["*~"], path: "a/~", ignored: true),
+    IgnoreCase(rules: ["*~"], path: "a~/b", ignored: true),
+    IgnoreCase(rules: ["*~"], path: "a~b", ignored: false),
+    IgnoreCase(rules: ["*.swp"], path: "d/.x.swp", ignored: true),
+    IgnoreCase(rules: ["*.swp"], path: "d/x.swpx", ignored: false),
+    IgnoreCase(rules: [".#*"], path: "d/.#lock", ignored: true),
+    IgnoreCase(rules: [".#*"], path: "d/.#", ignored: true),
+    IgnoreCase(rules: [".#*"], path: "d/x.#y", ignored: false),
+    IgnoreCase(rules: ["*"], path: "d/anything", ignored: true),
+    IgnoreCase(rules: ["*a*"], path: "d/cat", ignored: true),
+    IgnoreCase(rules: ["*a*"], path: "d/cot", ignored: false),
+    IgnoreCase(rules: ["\\#*#"], path: "#auto#", ignored: true),
+    IgnoreCase(rules: ["4913"], path: "d/4913", ignored: true),
+    IgnoreCase(rules: ["4913"], path: "d/49134", ignored: false),
     // Trailing spaces are dropped unless escaped.
     IgnoreCase(rules: ["trail   "], path: "trail", ignored: true),
     IgnoreCase(rules: ["space\\ "], path: "space ", ignored: true),

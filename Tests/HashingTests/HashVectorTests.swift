@@ -82,4 +82,20 @@ import Testing
         hasher.update(Array("c".utf8))
         #expect(hasher.finalize().hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    /// The digest read from and compared with hex in place, as the state's reader and the walk do.
+    @Test func hexIsReadAndComparedInPlace() throws {
+        let digest = SHA256.hash(Array("abc".utf8))
+        let hex = digest.hex
+        #expect(hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Array(hex.utf8).withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == digest)
+        #expect(Array(hex.uppercased().utf8).withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == digest)
+        #expect(Array(hex.dropLast().utf8).withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == nil)
+        #expect(Array((hex.dropLast() + "g").utf8).withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == nil)
+        #expect(digest.isHex(hex))
+        #expect(!digest.isHex(hex.uppercased()))
+        #expect(!digest.isHex(hex + "0"))
+        #expect(!digest.isHex(String(hex.dropLast()) + "e"))
+        #expect(!SHA256.hash([]).isHex(hex))
+    }
 }

@@ -233,6 +233,30 @@ public struct JSONByteReader {
         return index == text.endIndex
     }
 
+    /// A JSON string's bytes, escapes resolved, or nil for `null`; not checked as UTF-8 (the
+    /// caller parses them, or checks what it keeps). For readers of hex digests and ids, which
+    /// had each made a `String` only to parse it.
+    public mutating func optionalStringBytes() throws(Failure) -> StringBytes? {
+        if null() { return nil }
+        let (raw, escaped) = try stringBytes()
+        return escaped ? StringBytes(unescaped: Array(try unescape(raw).utf8)) : StringBytes(raw: raw)
+    }
+
+    /// A string's bytes from `optionalStringBytes`: in the document when it holds no escape
+    /// (valid while the reader's bytes are), resolved into an array otherwise.
+    public struct StringBytes {
+        private let raw: UnsafeBufferPointer<UInt8>?
+        private let unescaped: [UInt8]
+
+        init(raw: UnsafeBufferPointer<UInt8>) { self.raw = raw; unescaped = [] }
+        init(unescaped: [UInt8]) { raw = nil; self.unescaped = unescaped }
+
+        public func withBytes<Answer>(_ body: (UnsafeBufferPointer<UInt8>) -> Answer) -> Answer {
+            if let raw { return body(raw) }
+            return unescaped.withUnsafeBufferPointer(body)
+        }
+    }
+
     /// A JSON string, escapes resolved; its bytes must be valid UTF-8.
     public mutating func string() throws(Failure) -> String {
         let (raw, escaped) = try stringBytes()

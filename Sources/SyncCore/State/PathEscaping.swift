@@ -27,8 +27,17 @@ enum PathEscaping {
 
     /// The bytes `escape` produced `text` from; nil when `text` holds a malformed escape.
     static func unescape(_ text: String) -> FilePathBytes? {
-        let utf8 = Array(text.utf8)
-        guard utf8.contains(UInt8(ascii: "%")) else { return utf8.contains(0) ? nil : FilePathBytes(utf8) }
+        unescape(bytes: Array(text.utf8))
+    }
+
+    /// `unescape` of text given as its UTF-8 bytes (which must be valid UTF-8 for the result
+    /// to be a path `escape` could have produced; the caller checks).
+    static func unescape(bytes utf8: some Collection<UInt8>) -> FilePathBytes? {
+        guard utf8.contains(UInt8(ascii: "%")) else { return utf8.contains(0) ? nil : FilePathBytes(Array(utf8)) }
+        return unescapingPercents(Array(utf8))
+    }
+
+    private static func unescapingPercents(_ utf8: [UInt8]) -> FilePathBytes? {
         var output: [UInt8] = []
         output.reserveCapacity(utf8.count)
         var index = 0

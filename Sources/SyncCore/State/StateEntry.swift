@@ -96,6 +96,17 @@ enum CompactItemID: Hashable, Sendable {
         self = text.withUTF8 { Self.uuid(in: $0) } ?? .text(text)
     }
 
+    /// The id spelled by `bytes`; nil when they are not UTF-8.
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if let uuid = Self.uuid(in: bytes) {
+            self = uuid
+        } else if let text = String(validUTF8: bytes) {
+            self = .text(text)
+        } else {
+            return nil
+        }
+    }
+
     /// The two words of a lowercase 8-4-4-4-12 UUID, or nil.
     private static func uuid(in bytes: UnsafeBufferPointer<UInt8>) -> CompactItemID? {
         guard bytes.count == 36 else { return nil }

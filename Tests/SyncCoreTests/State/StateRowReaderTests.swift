@@ -62,4 +62,34 @@ import Testing
         body[body.firstIndex(of: UInt8(ascii: "?"))!] = 0xFF
         #expect(throws: StateFileProblem.self) { try StateRowReader.split(body: body[...]) }
     }
+
+    /// Paths, ids and checksums are read from the row's bytes without a `String` made first: as
+    /// strict as the key, column by column.
+    @Test(arguments: ["p", "id", "sum"])
+    func invalidUTF8InAnyTextColumnIsCorrupt(_ column: String) throws {
+        func row(_ path: String, _ id: String, _ sum: String) -> [UInt8] {
+            let digest = String(repeating: "ab", count: 32)
+            return Array((#"{"entries":[["k",""# + path + #"",null,null,null,null,null,""# + digest + #"",""# + id + #"",""#
+                          + sum + #"","completed",null,0]]}"#).utf8)
+        }
+        _ = try StateRowReader.split(body: row("p", "id", "sum")[...])
+        var body = row(column == "p" ? "p?" : "p", column == "id" ? "id?" : "id", column == "sum" ? "sum?" : "sum")
+        body[body.firstIndex(of: UInt8(ascii: "?"))!] = 0xFF
+        #expect(throws: StateFileProblem.self) { try StateRowReader.split(body: body[...]) }
+    }
+
+    @Test func aChecksumThatIsTheContentsHexIsNotKeptTwiceAndOthersAre() throws {
+        let digest = String(repeating: "0f", count: 32)
+        func record(checksum: String, itemID: String) throws -> RemoteRecord? {
+            let text = #"{"entries":[["k","p",null,null,null,null,null,""# + digest + #"",""# + itemID + #"",""#
+                + checksum + #"","completed",null,2]]}"#
+            return try StateRowReader.split(body: Array(text.utf8)[...]).entries[ItemKey("k")]?.remote
+        }
+        let own = try #require(try record(checksum: digest, itemID: "9b2c4c1e-7f3a-4d2b-8e1f-0a1b2c3d4e5f"))
+        #expect(own.storedChecksum == nil && own.checksum == digest)
+        #expect(own.itemID == "9b2c4c1e-7f3a-4d2b-8e1f-0a1b2c3d4e5f" && own.reindexAttempts == 2 && own.status == .completed)
+        let other = try #require(try record(checksum: "md5-etag", itemID: "not-a-uuid"))
+        #expect(other.storedChecksum == "md5-etag" && other.itemID == "not-a-uuid")
+        #expect(try record(checksum: digest.uppercased(), itemID: "x")?.storedChecksum == digest.uppercased())
+    }
 }
