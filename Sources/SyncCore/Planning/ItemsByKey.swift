@@ -14,8 +14,10 @@ public struct ItemsByKey: Sendable {
         self.state = state
         guard listing.recorded == nil else { return }
         positions.reserveCapacity(listing.items.count)
-        for (position, item) in listing.items.enumerated() where positions[ItemKey(item.key)] == nil {
-            positions[ItemKey(item.key)] = position
+        for position in listing.items.indices {
+            // The first item listed under a key stays; by index, so no item is copied out.
+            let key = ItemKey(listing.items[position].key)
+            if positions.index(forKey: key) == nil { positions[key] = position }
         }
     }
 

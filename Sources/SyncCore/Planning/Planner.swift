@@ -65,8 +65,9 @@ struct Planner {
         primary.reserveCapacity(remote.items.count)
         // Keys listed more than once (rare): every candidate index, in listing order.
         var repeated: [ItemKey: [Int]] = [:]
-        for (index, item) in remote.items.enumerated() where isCandidate(item) {
-            let key = ItemKey(item.key)
+        // By index: `enumerated()` copied every item out (a retain of each of its strings).
+        for index in remote.items.indices where isCandidate(remote.items[index]) {
+            let key = ItemKey(remote.items[index].key)
             if let first = primary[key] {
                 repeated[key, default: [first]].append(index)
             } else {

@@ -107,27 +107,28 @@ enum CompactItemID: Hashable, Sendable {
         }
     }
 
-    /// The two words of a lowercase 8-4-4-4-12 UUID, or nil.
+    /// The two words of a lowercase 8-4-4-4-12 UUID, or nil. Run for every listed item and
+    /// every state row, so the dashes are checked first and the digits read through a table.
     private static func uuid(in bytes: UnsafeBufferPointer<UInt8>) -> CompactItemID? {
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        var digits = 0
-        for index in 0..<36 {
-            let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte &- UInt8(ascii: "a") &+ 10
-            default: return nil
-            }
-            if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
-            digits += 1
+        guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
+              bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return nil }
+        var words: (high: UInt64, low: UInt64) = (0, 0)
+        var invalid: UInt8 = 0
+        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+            let value = lowercaseHexValues[Int(bytes[index])]
+            invalid |= value
+            if index < 19 { words.high = words.high << 4 | UInt64(value & 0xF) } else { words.low = words.low << 4 | UInt64(value & 0xF) }
         }
-        return .uuid(high, low)
+        return invalid & 0x80 == 0 ? .uuid(words.high, words.low) : nil
+    }
+
+    /// A byte's value as a lowercase hex digit, or 0x80 when it is none.
+    private static let lowercaseHexValues: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        default: 0x80
+        }
     }
 
     var text: String {

@@ -21,6 +21,15 @@ import Testing
     @Test func theAPIsUUIDFormIsStoredInTwoWords() {
         #expect(CompactItemID("0474ef3e-27aa-4aac-a054-875ba7c2ac71") == .uuid(0x0474ef3e27aa4aac, 0xa054875ba7c2ac71))
         #expect(CompactItemID("0474EF3E-27AA-4AAC-A054-875BA7C2AC71") == .text("0474EF3E-27AA-4AAC-A054-875BA7C2AC71"))
+        #expect(CompactItemID("ffffffff-ffff-ffff-ffff-ffffffffffff") == .uuid(.max, .max))
+        #expect(CompactItemID("00000000-0000-0000-0000-000000000000") == .uuid(0, 0))
+        // Anything else is text, spelled back as it came: a non-digit, a dash out of place, a length off.
+        for text in ["0474ef3e-27aa-4aac-a054-875ba7c2ac7g", "0474ef3e-27aa-4aac-a054-875ba7c2ac7-", "0474ef3e27aa-4aac-a054-875ba7c2ac71-",
+                     "0474ef3e-27aa-4aac-a054-875ba7c2ac7", "0474ef3e-27aa-4aac-a054-875ba7c2ac711", "0474ef3e-27aa-4aac-a054+875ba7c2ac71"] {
+            #expect(CompactItemID(text) == .text(text))
+            #expect(CompactItemID(text).text == text)
+        }
+        #expect(CompactItemID("0474ef3e-27aa-4aac-a054-875ba7c2ac71").text == "0474ef3e-27aa-4aac-a054-875ba7c2ac71")
     }
 
     @Test func aChecksumThatIsTheContentDigestReadsBackAndOthersToo() {
