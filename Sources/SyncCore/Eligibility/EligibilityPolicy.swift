@@ -101,7 +101,8 @@ public struct EligibilityPolicy: Sendable {
 
     /// Whether the name of `relativePath` is a type the service indexes.
     public func isSupportedType(_ relativePath: FilePathBytes) -> Bool {
-        let name = relativePath.lastComponent.bytes
+        let bytes = relativePath.bytes
+        let name = bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex)...]
         if name.first == UInt8(ascii: "."), let whole = String(validUTF8: name),
            Self.supportedFileNames.contains(Self.asciiLowercased(whole)) {
             return true
@@ -114,9 +115,11 @@ public struct EligibilityPolicy: Sendable {
     /// none: no dot, only a leading dot (`.bashrc`), or a trailing dot (`notes.`). Non-UTF-8
     /// bytes in the extension are shown as U+FFFD (it is then never a supported one).
     public static func fileExtension(of path: FilePathBytes) -> String? {
-        let name = path.lastComponent.bytes
-        guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > 0, dot < name.count - 1 else { return nil }
-        return asciiLowercased(String(decoding: name[(dot + 1)...], as: UTF8.self))
+        // Sliced in place: the walk asks this of every file.
+        let bytes = path.bytes
+        let nameStart = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex
+        guard let dot = bytes[nameStart...].lastIndex(of: UInt8(ascii: ".")), dot > nameStart, dot < bytes.endIndex - 1 else { return nil }
+        return asciiLowercased(String(decoding: bytes[(dot + 1)...], as: UTF8.self))
     }
 
     /// The reason a failed `open` makes a file ineligible, or nil when the file is simply gone.
@@ -141,6 +144,7 @@ public struct EligibilityPolicy: Sendable {
     }
 
     private static func asciiLowercased(_ text: String) -> String {
-        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        guard text.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return text }
+        return String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -100,6 +100,9 @@ enum KeyEncoding {
 
     private static func needsEscape(_ component: ArraySlice<UInt8>, isLast: Bool) -> Bool {
         if component.starts(with: marker) { return true }
+        // Printable ASCII (nearly every name) is valid UTF-8 without a control: no need to
+        // decode it scalar by scalar, which a walk did for every component of every file.
+        if component.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return isLast && looksShortened(lastComponent: component) }
         var needed = false
         forEachScalar(in: component) { _, scalar in
             if let scalar { if isControl(scalar) { needed = true } } else { needed = true }

@@ -169,15 +169,21 @@ public struct KeyMapper: Hashable, Sendable {
     }
 
     private func fullKeyBytes(for relativePath: FilePathBytes) throws(KeyMapperError) -> [UInt8] {
-        let components = relativePath.bytes.split(separator: KeyEncoding.slash, omittingEmptySubsequences: false)
+        let path = relativePath.bytes
         var key = prefixBytes
-        for (index, component) in components.enumerated() {
-            if component.isEmpty || component.elementsEqual([KeyEncoding.dot]) || component.elementsEqual([KeyEncoding.dot, KeyEncoding.dot]) {
+        key.reserveCapacity(prefixBytes.count + path.count)
+        // Component by component, without splitting the path into an array first.
+        var start = path.startIndex
+        while true {
+            let end = path[start...].firstIndex(of: KeyEncoding.slash) ?? path.endIndex
+            let component = path[start..<end]
+            if component.isEmpty || (component.count <= 2 && component.allSatisfy { $0 == KeyEncoding.dot }) {
                 throw .invalidRelativePath(relativePath)
             }
-            if index > 0 { key.append(KeyEncoding.slash) }
-            KeyEncoding.append(component: component, isLast: index == components.count - 1, to: &key)
+            if start > path.startIndex { key.append(KeyEncoding.slash) }
+            KeyEncoding.append(component: component, isLast: end == path.endIndex, to: &key)
+            if end == path.endIndex { return key }
+            start = end + 1
         }
-        return key
     }
 }
