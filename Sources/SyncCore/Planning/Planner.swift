@@ -42,6 +42,8 @@ struct Planner {
     private var duplicates: [Int] = []
     /// Extra items of a key that are not ours (the key's primary item is another one).
     private var extraForeign: [Int] = []
+    /// By index into `remote.items`: a primary item whose key's row the scan settled.
+    private var settledItems: [Bool] = []
     private var ownedCount = 0
     private var kind: InstanceChecksumKind
 
@@ -74,9 +76,13 @@ struct Planner {
                 primary[key] = index
             }
         }
+        settledItems = [Bool](repeating: false, count: remote.items.count)
         for (key, index) in primary where repeated[key] == nil {
-            // The record is read only for an item without a marker, and without its path.
-            if isOurs(remote.items[index], record: state.entries.remote(of: key)) { ownedCount += 1 }
+            // One lookup of the key in the state: whether the scan settled its row, and (for an
+            // item without a marker) its record, read without its path.
+            let row = state.entries.rowNumber(of: key)
+            if let row, local.settled.contains(row) { settledItems[index] = true }
+            if isOurs(remote.items[index], record: row.flatMap { state.entries.remote(atRow: $0) }) { ownedCount += 1 }
         }
         for (key, indices) in repeated {
             let entry = state.entries[key]
@@ -85,6 +91,7 @@ struct Planner {
             let chosen = indices.first { items[$0].id == recordedID }
                 ?? indices.max { (items[$0].createdAt, items[$0].id) < (items[$1].createdAt, items[$1].id) }!
             primary[key] = chosen
+            settledItems[chosen] = isSettled(key)
             if isOurs(items[chosen], record: entry?.remote) { ownedCount += 1 }
             for extra in indices where items[extra].id != items[chosen].id {
                 if isOurs(items[extra], record: entry?.remote) { duplicates.append(extra); ownedCount += 1 } else { extraForeign.append(extra) }
@@ -163,28 +170,22 @@ struct Planner {
             }
             planEligible(local.files[index], item: item(for: key), entry: entry)
         }
-        for key in keysWithItems where eligible[key] == nil && !isSettled(key) {
-            guard let item = item(for: key) else { continue }
-            if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
-               !reason.removesFromMirror { continue }
-            let entry = state.entries[key]
-            guard isOurs(item, record: entry?.remote) else {
-                noteForeign(item, deletes: &deletes)
-                continue
+        if remote.recorded == nil {
+            // The listing's keys by their primary item, settled ones passed over by index (no
+            // lookup of the key in the state again, no type-erased sequence).
+            for (key, index) in primary where !settledItems[index] && eligible[key] == nil {
+                planWithoutEligibleFile(key, item: remote.items[index], deletes: &deletes)
             }
-            if changedUnderUs(item, entry: entry), let entry {
-                plan.contested.append(ContestedKey(key: key, path: entry.path, itemID: item.id, sha256: nil, owner: nil))
-                continue
+        } else {
+            for key in keysWithItems where eligible[key] == nil {
+                guard let item = item(for: key) else { continue }
+                planWithoutEligibleFile(key, item: item, deletes: &deletes)
             }
-            if let failure = state.journal.terminalFailure(for: key, kind: .delete, contentSHA256: nil) {
-                plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .delete, httpStatus: failure.httpStatus, message: failure.message)))
-                continue
-            }
-            deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
         }
-        for (row, (key, _)) in state.entries.enumerated() where !local.settled.contains(row)
-            && eligible[key] == nil && ineligible[key] == nil && !hasItem(key) {
-            plan.forgotten.append(key)
+        // Row by row, a settled row passed over before its key or entry is read out of the table.
+        for row in 0..<state.entries.count where !local.settled.contains(row) {
+            let key = state.entries.key(atRow: row)
+            if eligible[key] == nil && ineligible[key] == nil && !hasItem(key) { plan.forgotten.append(key) }
         }
         applyDeleteGuards(to: deletes)
         sortLists()
@@ -192,8 +193,29 @@ struct Planner {
         return plan
     }
 
+    /// A key with an item and no eligible file: kept, deleted, contested or someone else's.
+    private mutating func planWithoutEligibleFile(_ key: ItemKey, item: Item, deletes: inout [DeleteAction]) {
+        if let file = ineligible[key].map({ local.files[$0] }), case .ineligible(let reason) = file.eligibility,
+           !reason.removesFromMirror { return }
+        let entry = state.entries[key]
+        guard isOurs(item, record: entry?.remote) else {
+            noteForeign(item, deletes: &deletes)
+            return
+        }
+        if changedUnderUs(item, entry: entry), let entry {
+            plan.contested.append(ContestedKey(key: key, path: entry.path, itemID: item.id, sha256: nil, owner: nil))
+            return
+        }
+        if let failure = state.journal.terminalFailure(for: key, kind: .delete, contentSHA256: nil) {
+            plan.skips.append(SkipAction(key: key, reason: .terminalFailure(kind: .delete, httpStatus: failure.httpStatus, message: failure.message)))
+            return
+        }
+        deletes.append(DeleteAction(key: key, itemID: item.id, reason: ineligible[key] == nil ? .localGone : .becameIneligible))
+    }
+
     /// Whether the scan settled the file of `key` (eligible, unchanged, its item as recorded).
-    /// Against the records, `keysWithItems` leaves settled rows out already.
+    /// Against the records, `keysWithItems` leaves settled rows out already; against a listing,
+    /// `settledItems` holds the answer for each primary item.
     private func isSettled(_ key: ItemKey) -> Bool {
         guard !local.settled.isEmpty, remote.recorded == nil, let row = state.entries.rowNumber(of: key) else { return false }
         return local.settled.contains(row)

@@ -83,8 +83,16 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// arena): for the planner's pass over the listing, which asks only whose item each is.
     public func remote(of key: ItemKey) -> RemoteRecord? {
         guard let row = rowNumber(of: key) else { return nil }
-        return unpackedEntry(ofRow: row).remote
+        return remote(atRow: row)
     }
+
+    /// The remote record of the row at `rowNumber`, without the rest of its entry.
+    public func remote(atRow rowNumber: Int) -> RemoteRecord? {
+        unpackedEntry(ofRow: rowNumber).remote
+    }
+
+    /// The key of the row at `rowNumber`, without its entry.
+    public func key(atRow rowNumber: Int) -> ItemKey { key(ofRow: rowNumber) }
 
     /// The entry of a row if its path is `path`, else nil: for a walk that checks a file against
     /// its record, comparing the path in the arena instead of copying it out (`entry.path` is
