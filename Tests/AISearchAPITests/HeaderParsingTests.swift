@@ -3,6 +3,18 @@ import Testing
 @testable import AISearchAPI
 
 @Suite struct HeaderParsingTests {
+    /// Names match with ASCII letters folded, and nothing else folded: `@` is not a backtick,
+    /// `[` not `{`, `_` not `-`.
+    @Test func fieldNamesMatchIgnoringASCIICaseOnly() {
+        var headers: TransportHeaders = ["RateLimit-Remaining": "7", "X-A@[": "odd", "x_b": "under"]
+        #expect(headers["ratelimit-remaining"] == "7" && headers["RATELIMIT-REMAINING"] == "7")
+        #expect(headers["x-a@["] == "odd" && headers["x-a`["] == nil && headers["x-a@{"] == nil)
+        #expect(headers["x-b"] == nil && headers["X_B"] == "under")
+        #expect(headers["ratelimit-remainin"] == nil && headers["ratelimit-remainingg"] == nil)
+        headers["RATELIMIT-remaining"] = "8"
+        #expect(headers.values(for: "ratelimit-Remaining") == ["8"] && headers.fields.count == 3)
+    }
+
     /// RFC 9110 §5.6.7's example date in its three forms: 784111777 seconds after the epoch.
     @Test(arguments: ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"])
     func httpDateFormsParse(_ text: String) {

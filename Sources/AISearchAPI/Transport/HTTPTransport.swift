@@ -29,16 +29,24 @@ public struct TransportHeaders: Sendable, Hashable, Sequence, ExpressibleByDicti
 
     /// The first value of `name`, or nil. Setting replaces every field of that name.
     public subscript(name: String) -> String? {
-        get { fields.first { $0.name.lowercased() == name.lowercased() }?.value }
+        get { fields.first { Self.sameName($0.name, name) }?.value }
         set {
-            fields.removeAll { $0.name.lowercased() == name.lowercased() }
+            fields.removeAll { Self.sameName($0.name, name) }
             if let newValue { fields.append(Field(name: name, value: newValue)) }
         }
     }
 
     /// Every value of `name`, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Field names compared with ASCII letters folded (names are tokens: RFC 9110 5.1), without
+    /// the two lowercased copies per field per lookup that every answer's rate-limit reading made.
+    static func sameName(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        let folded = { (byte: UInt8) in byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte }
+        return zip(left.utf8, right.utf8).allSatisfy { folded($0) == folded($1) }
     }
 
     public mutating func add(name: String, value: String) { fields.append(Field(name: name, value: value)) }
