@@ -95,6 +95,32 @@ import Testing
         }
     }
 
+    /// A save whose record alone would take the journal past the snapshot (an adoption of every
+    /// file) writes a snapshot instead: the next start reads one file, not a journal larger
+    /// than the table.
+    @Test func aRecordLargerThanTheSnapshotIsWrittenAsASnapshot() async throws {
+        let directory = TemporaryDirectory()
+        let writer = store(directory)
+        _ = try await writer.load()
+        await writer.replace(with: sampleState(count: 20))
+        try await writer.save()
+        #expect(await writer.snapshotsWritten == 1)
+        let many = (0..<5_000).map { index in
+            StateChange.hashed(ItemKey("docs/new/file-\(index).md"), path: FilePathBytes("new/file-\(index).md"),
+                               status: status(size: Int64(index)), sha256: digest(index))
+        }
+        await writer.apply(many)
+        try await writer.save()
+        #expect(await writer.snapshotsWritten == 2)
+        #expect(await writer.journalBytesAppended == 0)
+        #expect(try directory.read("state.journal").count < 1024)
+        try await writer.close()
+        let reader = store(directory)
+        _ = try await reader.load()
+        #expect(await reader.snapshot.entries.count == 5_020)
+        try await reader.close()
+    }
+
     @Test func aJournalThatOutgrowsTheSnapshotIsCompactedIntoANewGeneration() async throws {
         let directory = TemporaryDirectory(base: FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : "/tmp")
         let writer = store(directory)
