@@ -30,3 +30,10 @@ extension String {
         self = text
     }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes are valid UTF-8, for a reader that keeps them as bytes: ASCII (nearly
+    /// every key, path and id) answers without a decode.
+    @inlinable
+    public var isValidUTF8: Bool { !contains { $0 >= 0x80 } || String(validUTF8: self) != nil }
+}

@@ -26,13 +26,16 @@ import Testing
         #expect(String(validUTF8: bytes) == expected)
         #expect(String(validUTF8: bytes[...]) == expected)
         #expect(bytes.withUnsafeBufferPointer { String(validUTF8: $0) } == expected)
+        #expect(bytes.withUnsafeBufferPointer { $0.isValidUTF8 } == (expected != nil))
     }
 
     @Test func everyTwoByteSequenceAgrees() {
         for first in 0...255 {
             for second in stride(from: 0, through: 255, by: 3) {
                 let bytes = [UInt8(first), UInt8(second)]
-                #expect(String(validUTF8: bytes) == String(validating: bytes, as: UTF8.self), "\(bytes)")
+                let expected = String(validating: bytes, as: UTF8.self)
+                #expect(String(validUTF8: bytes) == expected, "\(bytes)")
+                #expect(bytes.withUnsafeBufferPointer { $0.isValidUTF8 } == (expected != nil), "\(bytes)")
             }
         }
     }

@@ -69,33 +69,13 @@ public struct JSONByteReader {
     /// The next member's key as it is written (its `:` consumed), or nil at the object's `}`
     /// (consumed): for readers that compare keys with known names, `nextKey` without a `String`
     /// made and validated for every key (a page of items has thirteen keys an item).
-    public mutating func nextRawKey(first: Bool) throws(Failure) -> RawKey? {
+    public mutating func nextRawKey(first: Bool) throws(Failure) -> StringBytes? {
         if try closes(UInt8(ascii: "}"), first: first) { return nil }
         let (raw, escaped) = try stringBytes()
         // As strict as `nextKey`: a key that is not UTF-8 declines the document.
-        if !escaped, raw.contains(where: { $0 >= 0x80 }), String(validUTF8: raw) == nil {
-            throw failure("a string that is not UTF-8")
-        }
+        if !escaped, !raw.isValidUTF8 { throw failure("a string that is not UTF-8") }
         try expect(UInt8(ascii: ":"))
-        return escaped ? RawKey(escaped: try unescape(raw)) : RawKey(raw: raw)
-    }
-
-    /// A member's key from `nextRawKey`, valid while the reader's bytes are.
-    public struct RawKey {
-        private let raw: UnsafeBufferPointer<UInt8>?
-        private let escaped: String?
-
-        init(raw: UnsafeBufferPointer<UInt8>) { self.raw = raw; escaped = nil }
-        init(escaped: String) { raw = nil; self.escaped = escaped }
-
-        /// Whether the key is `name` (compared as bytes; an ASCII name).
-        public func `is`(_ name: StaticString) -> Bool {
-            guard let raw else { return escaped == name.description }
-            guard raw.count == name.utf8CodeUnitCount else { return false }
-            let expected = name.utf8Start
-            for index in 0..<raw.count where raw[index] != expected[index] { return false }
-            return true
-        }
+        return escaped ? StringBytes(unescaped: Array(try unescape(raw).utf8)) : StringBytes(raw: raw)
     }
 
     /// Consumes `[`.
@@ -242,8 +222,9 @@ public struct JSONByteReader {
         return escaped ? StringBytes(unescaped: Array(try unescape(raw).utf8)) : StringBytes(raw: raw)
     }
 
-    /// A string's bytes from `optionalStringBytes`: in the document when it holds no escape
-    /// (valid while the reader's bytes are), resolved into an array otherwise.
+    /// A string's bytes from `optionalStringBytes` or a key from `nextRawKey`: in the document
+    /// when it holds no escape (valid while the reader's bytes are), resolved into an array
+    /// otherwise.
     public struct StringBytes {
         private let raw: UnsafeBufferPointer<UInt8>?
         private let unescaped: [UInt8]
@@ -254,6 +235,16 @@ public struct JSONByteReader {
         public func withBytes<Answer>(_ body: (UnsafeBufferPointer<UInt8>) -> Answer) -> Answer {
             if let raw { return body(raw) }
             return unescaped.withUnsafeBufferPointer(body)
+        }
+
+        /// Whether the string is `name`: compared as bytes when written without escapes, as a
+        /// `String` (as `JSONDecoder` compares keys) when resolved from them.
+        public func `is`(_ name: StaticString) -> Bool {
+            guard let raw else { return String(decoding: unescaped, as: UTF8.self) == name.description }
+            guard raw.count == name.utf8CodeUnitCount else { return false }
+            let expected = name.utf8Start
+            for index in 0..<raw.count where raw[index] != expected[index] { return false }
+            return true
         }
     }
 

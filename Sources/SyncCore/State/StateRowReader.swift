@@ -86,7 +86,7 @@ enum StateRowReader {
         try comma(&reader)
         guard let pathText = try reader.optionalStringBytes(),
               let path = pathText.withBytes({ bytes in
-                  bytes.contains { $0 >= 0x80 } && String(validUTF8: bytes) == nil ? nil : PathEscaping.unescape(bytes: bytes)
+                  bytes.isValidUTF8 ? PathEscaping.unescape(bytes: bytes) : nil
               }) else { throw reader.failure("bad path escape in \(key)") }
         try comma(&reader)
         let device: UInt64? = try reader.optionalInteger(); try comma(&reader)
