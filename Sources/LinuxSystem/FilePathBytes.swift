@@ -26,9 +26,11 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// The last component (everything after the final `/`).
-    public var lastComponent: FilePathBytes {
-        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return self }
-        return FilePathBytes(bytes[(slash + 1)...])
+    public var lastComponent: FilePathBytes { FilePathBytes(lastComponentBytes) }
+
+    /// The bytes of the last component, in place: for checks run on every walked file.
+    public var lastComponentBytes: ArraySlice<UInt8> {
+        bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex)...]
     }
 
     /// Everything before the final `/` (empty for a bare name, `/` for a child of the root).

@@ -101,8 +101,7 @@ public struct EligibilityPolicy: Sendable {
 
     /// Whether the name of `relativePath` is a type the service indexes.
     public func isSupportedType(_ relativePath: FilePathBytes) -> Bool {
-        let bytes = relativePath.bytes
-        let name = bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex)...]
+        let name = relativePath.lastComponentBytes
         if name.first == UInt8(ascii: "."), let whole = String(validUTF8: name),
            Self.supportedFileNames.contains(Self.asciiLowercased(whole)) {
             return true
@@ -116,10 +115,9 @@ public struct EligibilityPolicy: Sendable {
     /// bytes in the extension are shown as U+FFFD (it is then never a supported one).
     public static func fileExtension(of path: FilePathBytes) -> String? {
         // Sliced in place: the walk asks this of every file.
-        let bytes = path.bytes
-        let nameStart = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? bytes.startIndex
-        guard let dot = bytes[nameStart...].lastIndex(of: UInt8(ascii: ".")), dot > nameStart, dot < bytes.endIndex - 1 else { return nil }
-        return asciiLowercased(String(decoding: bytes[(dot + 1)...], as: UTF8.self))
+        let name = path.lastComponentBytes
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex, dot < name.endIndex - 1 else { return nil }
+        return asciiLowercased(String(decoding: name[(dot + 1)...], as: UTF8.self))
     }
 
     /// The reason a failed `open` makes a file ineligible, or nil when the file is simply gone.

@@ -27,7 +27,7 @@ enum PathEscaping {
 
     /// The bytes `escape` produced `text` from; nil when `text` holds a malformed escape.
     static func unescape(_ text: String) -> FilePathBytes? {
-        unescape(bytes: Array(text.utf8))
+        unescape(bytes: text.utf8)
     }
 
     /// `unescape` of text given as its UTF-8 bytes (which must be valid UTF-8 for the result
