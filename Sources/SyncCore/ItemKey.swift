@@ -1,3 +1,5 @@
+import LinuxSystem
+
 /// The remote name of a local file: its path below the root, `/`-separated, behind the optional
 /// prefix, always valid UTF-8 and at most 128 UTF-8 bytes (see `KeyMapper` for how a path becomes one).
 ///
@@ -13,13 +15,8 @@ public struct ItemKey: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public var description: String { rawValue }
 
     public static func == (lhs: ItemKey, rhs: ItemKey) -> Bool {
-        guard lhs.rawValue.utf8.count == rhs.rawValue.utf8.count else { return false }
-        // Compared as two buffers: `UTF8View.elementsEqual` walks the views' indices a byte at a
-        // time, and every lookup in a key table ends in this comparison.
-        let compared = lhs.rawValue.utf8.withContiguousStorageIfAvailable { left in
-            rhs.rawValue.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
-        }
-        return (compared ?? nil) ?? lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+        // Compared as two buffers: every lookup in a key table ends in this comparison.
+        lhs.rawValue.hasSameUTF8(as: rhs.rawValue)
     }
 
     public func hash(into hasher: inout Hasher) {

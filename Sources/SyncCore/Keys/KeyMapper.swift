@@ -91,7 +91,7 @@ public struct KeyMapper: Hashable, Sendable {
     /// `path(for:metadata:)`), lies outside the prefix, or is not a key this mapper produces.
     public func path(for key: ItemKey) -> FilePathBytes? {
         guard !isShortened(key), let path = path(forFullKey: key.rawValue),
-              let mapped = try? self.key(for: path), mapped.rawValue.utf8.elementsEqual(key.rawValue.utf8) else { return nil }
+              let mapped = try? self.key(for: path), mapped.rawValue.hasSameUTF8(as: key.rawValue) else { return nil }
         return path
     }
 
@@ -100,7 +100,7 @@ public struct KeyMapper: Hashable, Sendable {
     public func path(for key: ItemKey, metadata: [String: String]) -> FilePathBytes? {
         guard isShortened(key) else { return path(for: key) }
         guard let fullKey = metadata[Self.pathMetadataField], let path = path(forFullKey: fullKey),
-              let mapped = try? self.key(for: path), mapped.rawValue.utf8.elementsEqual(key.rawValue.utf8) else { return nil }
+              let mapped = try? self.key(for: path), mapped.rawValue.hasSameUTF8(as: key.rawValue) else { return nil }
         return path
     }
 

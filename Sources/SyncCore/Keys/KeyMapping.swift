@@ -13,7 +13,7 @@ public struct KeyMapping: Hashable, Sendable {
     }
 
     /// Whether `key` is the shortened form of a longer `fullKey`.
-    public var isShortened: Bool { !key.rawValue.utf8.elementsEqual(fullKey.utf8) }
+    public var isShortened: Bool { !key.rawValue.hasSameUTF8(as: fullKey) }
 
     /// Metadata to send with the upload: `[KeyMapper.pathMetadataField: fullKey]` when the key is
     /// shortened, empty otherwise (see `KeyMapper.metadataForLongKey`).

@@ -3,37 +3,79 @@ import AISearchAPI
 /// A round's items found by key without copying them: positions into the listing (the first item
 /// listed under a key is the one found; the planner resolves duplicates itself), or, when the
 /// state stands for the instance, the record of the key in that state.
+///
+/// The positions are found by the key's bytes through a table of 4-byte slots (`RowSlots`), not a
+/// `[ItemKey: Int]`: at 100,000 items that dictionary's inserts, and a copy of each item (a retain
+/// of every one of its strings) for each file the walk checked, were a seventh of a full
+/// comparison's CPU.
 public struct ItemsByKey: Sendable {
     private let listing: RemoteListing
     private let state: SyncState
-    private var positions: [ItemKey: Int] = [:]
+    private var firstByKey = RowSlots()
 
     /// `state` is read only when `listing` is `.recorded`.
     public init(_ listing: RemoteListing, state: SyncState) {
         self.listing = listing
         self.state = state
         guard listing.recorded == nil else { return }
-        positions.reserveCapacity(listing.items.count)
-        for position in listing.items.indices {
-            // The first item listed under a key stays; by index, so no item is copied out.
-            let key = ItemKey(listing.items[position].key)
-            if positions.index(forKey: key) == nil { positions[key] = position }
+        listing.items.withUnsafeBufferPointer { items in
+            let hashOfPosition = { (position: Int) in ItemsByKey.hash(items[position].key) }
+            firstByKey.reserveCapacity(items.count, hashOfRow: hashOfPosition)
+            for position in items.indices {
+                // The first item listed under a key stays.
+                let hash = Self.hash(items[position].key)
+                if firstByKey.first(hash: hash, where: { ItemKey(items[$0].key) == ItemKey(items[position].key) }) == nil {
+                    firstByKey.insert(row: position, hash: hash, hashOfRow: hashOfPosition)
+                }
+            }
         }
     }
 
     /// Whether the state's records stand for the instance (no listing).
     public var isRecorded: Bool { listing.recorded != nil }
 
-    /// `body` of the item of `key`, or nil if there is none: read in place, where the subscript
-    /// copies the item out (a retain of each of its strings), for the walk's check of every file.
-    public func withItem<Answer>(_ key: ItemKey, _ body: (Item) -> Answer) -> Answer? {
-        if listing.recorded != nil { return self[key].map(body) }
-        guard let position = positions[key] else { return nil }
-        return body(listing.items[position])
-    }
-
     public subscript(key: ItemKey) -> Item? {
         if let recorded = listing.recorded { return state.entries[key].flatMap { recorded.item(key, $0) } }
-        return positions[key].map { listing.items[$0] }
+        return firstPosition(of: key.rawValue).map { listing.items[$0] }
     }
+
+    /// The state rows of `state` whose key's first listed item is the very item the row records,
+    /// unchanged and ours under `rules` (see `TreeScanner.settledRow` for the rest of what lets
+    /// the walk settle a file): found in one pass over the listing, so the walk asks a bit per
+    /// file instead of looking up and copying an item. Empty when the state stands for the instance.
+    func rowsListedAsRecorded(in state: SyncState, rules: TreeScanner.Settling) -> SettledRows {
+        var rows = SettledRows()
+        guard listing.recorded == nil else { return rows }
+        listing.items.withUnsafeBufferPointer { items in
+            for position in items.indices {
+                let key = items[position].key
+                guard let row = state.entries.rowNumber(of: ItemKey(key)), let record = state.entries.remote(atRow: row),
+                      firstPosition(of: key) == position,
+                      Self.isListedAsRecorded(items[position], record: record, rules: rules) else { continue }
+                rows.insert(row)
+            }
+        }
+        return rows
+    }
+
+    /// The item is what `record` says, ours, and nothing else needs doing for it: a candidate
+    /// (our source, under the prefix, not being deleted), the recorded id and status, no content
+    /// digest of its own, no other agent's marker, and the recorded checksum.
+    static func isListedAsRecorded(_ item: Item, record: RemoteRecord, rules: TreeScanner.Settling) -> Bool {
+        guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
+              record.hasItemID(item.id), item.status == record.status,
+              item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }
+        if let marker = item.ownerMarker, marker != rules.owner { return false }
+        let checksum = normalizedChecksum(item.checksum)
+        return !checksum.isEmpty && record.hasNormalizedChecksum(checksum)
+    }
+
+    private func firstPosition(of key: String) -> Int? {
+        listing.items.withUnsafeBufferPointer { items in
+            firstByKey.first(hash: Self.hash(key)) { ItemKey(items[$0].key) == ItemKey(key) }
+        }
+    }
+
+    private static func hash(_ key: String) -> Int { ItemKey(key).hashValue }
 }
+

@@ -69,7 +69,9 @@ public struct TreeScanner: Sendable {
         guard let rootStatus = try? FileStatus.of(root), rootStatus.kind == .directory else {
             return Result(snapshot: LocalSnapshot(files: [], rootExists: false), stateChanges: [])
         }
-        var walked = Walked(settling: settling.map { (state, remoteItems, $0) })
+        var walked = Walked(settling: settling.map { rules in
+            (state, rules, remoteItems.isRecorded ? nil : remoteItems.rowsListedAsRecorded(in: state, rules: rules))
+        })
         var rules = ignoreRules
         walk(FilePathBytes([]), rules: &rules, into: &walked)
         let each = keyMapper.mapEach(walked.found.map(\.path))
@@ -114,8 +116,9 @@ public struct TreeScanner: Sendable {
         var found: [Found] = []
         var errors: [ScanError] = []
         var settled = SettledRows()
-        /// The state whose records may settle a file, the round's items, and its rules.
-        var settling: (state: SyncState, items: ItemsByKey, rules: Settling)?
+        /// The state whose records may settle a file, its rules, and (against a listing) the rows
+        /// whose listed item is as recorded (`ItemsByKey.rowsListedAsRecorded`; nil: no listing).
+        var settling: (state: SyncState, rules: Settling, listedAsRecorded: SettledRows?)?
     }
 
     private func walk(_ directory: FilePathBytes, rules: inout IgnoreRules, into walked: inout Walked) {
@@ -157,7 +160,8 @@ public struct TreeScanner: Sendable {
             }
             let ignoredBy = ignoredRule(relative, rules: rules)
             if ignoredBy == nil, let settling = walked.settling,
-               let row = settledRow(relative, status: status, state: settling.state, items: settling.items, rules: settling.rules) {
+               let row = settledRow(relative, status: status, state: settling.state, rules: settling.rules,
+                                    listedAsRecorded: settling.listedAsRecorded) {
                 walked.settled.insert(row)
             } else {
                 walked.found.append((relative, status, ignoredBy))
@@ -170,27 +174,21 @@ public struct TreeScanner: Sendable {
     /// shared), recorded at this path with an identity the state may trust (`needsRehash`: not
     /// changed, not racy), whose record is a healthy item with a checksum that holds this very
     /// content. Against a listing, the key's first listed item must also be that record's item,
-    /// ours, unchanged (same checksum, same status) and carry no content digest of its own.
+    /// ours, unchanged (same checksum, same status) and carry no content digest of its own: the
+    /// rows in `listedAsRecorded`, found in one pass over the listing before the walk.
     /// That is what the planner concludes "unchanged" for, with nothing else to do
     /// (`Planner.isUnchangedByRecord`, `planEligible`'s `.equal(.ownRecord)` with a healthy
     /// item), decided here so that no record of the file is kept.
-    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, items: ItemsByKey, rules: Settling) -> Int? {
+    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, rules: Settling,
+                            listedAsRecorded: SettledRows?) -> Int? {
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
               let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(rules.keyPrefix),
               let row = state.entries.rowNumber(of: mapping.key) else { return nil }
         guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
               let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }
-        guard !items.isRecorded else { return row }
-        let listedAsRecorded = items.withItem(mapping.key) { item -> Bool in
-            guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
-                  record.hasItemID(item.id), item.status == record.status,
-                  item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }
-            if let marker = item.ownerMarker, marker != rules.owner { return false }
-            let checksum = normalizedChecksum(item.checksum)
-            return !checksum.isEmpty && record.hasNormalizedChecksum(checksum)
-        }
-        return listedAsRecorded == true ? row : nil
+        guard let listedAsRecorded else { return row }
+        return listedAsRecorded.contains(row) ? row : nil
     }
 
     private func ignoredRule(_ path: FilePathBytes, rules: IgnoreRules) -> String? {

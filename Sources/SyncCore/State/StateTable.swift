@@ -211,7 +211,7 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     private func bytesEqual(_ span: Span, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
         Int(span.count) == other.count && bytes.withUnsafeBufferPointer { all in
-            UnsafeBufferPointer(rebasing: all[span.range]).elementsEqual(other)
+            UnsafeBufferPointer(rebasing: all[span.range]).hasSameBytes(as: other)
         }
     }
 
