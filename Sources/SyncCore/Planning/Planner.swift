@@ -67,22 +67,26 @@ struct Planner {
         primary.reserveCapacity(remote.items.count)
         // Keys listed more than once (rare): every candidate index, in listing order.
         var repeated: [ItemKey: [Int]] = [:]
-        // By index: `enumerated()` copied every item out (a retain of each of its strings).
-        for index in remote.items.indices where isCandidate(remote.items[index]) {
-            let key = ItemKey(remote.items[index].key)
-            if let first = primary[key] {
-                repeated[key, default: [first]].append(index)
-            } else {
-                primary[key] = index
+        // Items are read through a buffer pointer: an array's subscript copied each one out (a
+        // retain and a release of every one of its strings) for each question asked of it.
+        let remote = self.remote
+        remote.items.withUnsafeBufferPointer { items in
+            for index in items.indices where isCandidate(items[index]) {
+                let key = ItemKey(items[index].key)
+                if let first = primary[key] {
+                    repeated[key, default: [first]].append(index)
+                } else {
+                    primary[key] = index
+                }
             }
-        }
-        settledItems = [Bool](repeating: false, count: remote.items.count)
-        for (key, index) in primary where repeated[key] == nil {
-            // One lookup of the key in the state: whether the scan settled its row, and (for an
-            // item without a marker) its record, read without its path.
-            let row = state.entries.rowNumber(of: key)
-            if let row, local.settled.contains(row) { settledItems[index] = true }
-            if isOurs(remote.items[index], record: row.flatMap { state.entries.remote(atRow: $0) }) { ownedCount += 1 }
+            settledItems = [Bool](repeating: false, count: items.count)
+            for (key, index) in primary where repeated[key] == nil {
+                // One lookup of the key in the state: whether the scan settled its row, and (for
+                // an item without a marker) its record, read without its path.
+                let row = state.entries.rowNumber(of: key)
+                if let row, local.settled.contains(row) { settledItems[index] = true }
+                if isOurs(items[index], record: row.flatMap { state.entries.remote(atRow: $0) }) { ownedCount += 1 }
+            }
         }
         for (key, indices) in repeated {
             let entry = state.entries[key]

@@ -114,10 +114,14 @@ enum CompactItemID: Hashable, Sendable {
               bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return nil }
         var words: (high: UInt64, low: UInt64) = (0, 0)
         var invalid: UInt8 = 0
-        for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
-            let value = lowercaseHexValues[Int(bytes[index])]
-            invalid |= value
-            if index < 19 { words.high = words.high << 4 | UInt64(value & 0xF) } else { words.low = words.low << 4 | UInt64(value & 0xF) }
+        // The table is fetched once: read through its global accessor per digit, it was a lazy
+        // initialisation check and an array bounds check per byte.
+        lowercaseHexValues.withUnsafeBufferPointer { table in
+            for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+                let value = table[Int(bytes[index])]
+                invalid |= value
+                if index < 19 { words.high = words.high << 4 | UInt64(value & 0xF) } else { words.low = words.low << 4 | UInt64(value & 0xF) }
+            }
         }
         return invalid & 0x80 == 0 ? .uuid(words.high, words.low) : nil
     }
