@@ -116,4 +116,50 @@ import Hashing
             #expect(fast == nil || Self.same(fast, Self.decodedByFoundation(cut)), "cut at \(length)")
         }
     }
+
+    // MARK: - A listing read to be compared
+
+    static let compared = ItemListQuery.ComparedFields(metadata: ["aisearch_owner", "aisearch_sha256"])
+
+    /// What the compared reading must give: the whole item, less `last_seen_at` and the metadata
+    /// members it was not asked for (an object keeps its kept members, possibly none).
+    static func comparedView(_ item: Item) -> Item {
+        var item = item
+        item.lastSeenAt = ""
+        item.metadata = item.metadata.map { $0.filter { compared.metadata.contains($0.key) } }
+        return item
+    }
+
+    @Test(arguments: 0..<20)
+    func aComparedReadingKeepsEveryFieldButTheTimestampAndOtherMetadata(seed: Int) throws {
+        var generator = Generator(seed: UInt64(seed) + 1000)
+        var items = (0..<Int.random(in: 1..<60, using: &generator)).map { Self.randomItem(&generator, index: $0) }
+        for index in items.indices where Bool.random(using: &generator) {
+            items[index].metadata = ["aisearch_sha256": .string(String(repeating: "c", count: 64)), "filename": .string("a/b.md"),
+                                     "timestamp": .int(1_796_277_647_771), "aisearch_owner": Self.randomValue(&generator)]
+        }
+        let envelope = Envelope(success: true, result: items, resultInfo: ResultInfo(count: items.count, page: 1, perPage: 50, totalCount: 99))
+        let bytes = Array(try JSONEncoder().encode(envelope))
+        let whole = try #require(ItemPageReader.envelope(bytes))
+        let read = try #require(ItemPageReader.envelope(bytes, comparedFields: Self.compared), "declined a page JSONEncoder wrote")
+        #expect(read.result == whole.result?.map(Self.comparedView))
+        #expect(read.resultInfo == whole.resultInfo && read.success == whole.success)
+    }
+
+    @Test func aComparedReadingNamesMembersAsJSONDoesAndSkipsTheRestUnread() throws {
+        // An escaped member name is the same name; a near miss is another member; members not
+        // kept are skipped whatever they hold; null metadata stays null.
+        let page = #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","last_seen_at":"2026-12-01T00:00:00Z","#
+            + #""metadata":{"aisearch_owner":"host:/a","aisearch_owne":"no","folder":{"deep":[1,{"x":null}]},"aisearch_sha256":null}},"#
+            + #"{"id":"j","key":"l","status":"completed","metadata":null},{"id":"m","key":"n","status":"completed","metadata":{"filename":"x"}}]}"#
+        let read = try #require(ItemPageReader.envelope(Array(page.utf8), comparedFields: Self.compared))
+        let items = try #require(read.result)
+        #expect(items.map(\.lastSeenAt) == ["", "", ""])
+        #expect(items[0].metadata == ["aisearch_owner": .string("host:/a"), "aisearch_sha256": .null])
+        #expect(items[1].metadata == nil)
+        #expect(items[2].metadata == [:])
+        // A metadata value that is no object still declines the page.
+        let odd = #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","metadata":"text"}]}"#
+        #expect(ItemPageReader.envelope(Array(odd.utf8), comparedFields: Self.compared) == nil)
+    }
 }

@@ -2,7 +2,9 @@
 extension AISearchClient {
     /// One page of items.
     public func listItems(in instance: String, query: ItemListQuery = ItemListQuery()) async throws -> Page<Item> {
-        try await page(Call(.get, paths.items(instance), query: query.parameters))
+        var call = Call(.get, paths.items(instance), query: query.parameters)
+        call.comparedFields = query.comparedFields
+        return try await page(call)
     }
 
     /// The pages of a listing, fetched one at a time as they are iterated, from `query.page`

@@ -87,6 +87,8 @@ struct Call: Sendable {
     var contentType: String?
     var accept = "application/json"
     var waitsForCompletion = false
+    /// How much of each listed item to read (`ItemListQuery.comparedFields`); nil: all of it.
+    var comparedFields: ItemListQuery.ComparedFields?
     /// The largest answer accepted (see `TransportRequest.maxResponseBytes`).
     var maxResponseBytes = TransportRequest.defaultMaxResponseBytes
 
@@ -146,7 +148,7 @@ extension AISearchClient {
         do {
             // Item pages (2,000 of them in a full comparison at 100,000 items) take the narrow
             // reader; it declines anything unusual, which JSONDecoder then reads or explains.
-            if T.self == [Item].self, let page = ItemPageReader.envelope(response.body) as? Envelope<T> {
+            if T.self == [Item].self, let page = ItemPageReader.envelope(response.body, comparedFields: call.comparedFields) as? Envelope<T> {
                 envelope = page
             } else {
                 envelope = try JSONDecoder().decode(Envelope<T>.self, from: Data(response.body))

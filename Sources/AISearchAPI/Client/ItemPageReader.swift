@@ -6,16 +6,17 @@
 /// unexpected (a type it does not read, a required field missing, an unknown enum word) it answers
 /// nil and the caller decodes with `JSONDecoder`, which then says what is wrong.
 enum ItemPageReader {
-    static func envelope(_ body: [UInt8]) -> Envelope<[Item]>? {
+    /// With `comparedFields`, each item keeps only those fields (`ItemListQuery.ComparedFields`).
+    static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields? = nil) -> Envelope<[Item]>? {
         body.withUnsafeBufferPointer { buffer in
             var reader = JSONByteReader(buffer)
-            return try? read(&reader)
+            return try? read(&reader, comparedFields: comparedFields)
         }
     }
 
     private struct Unexpected: Error {}
 
-    private static func read(_ reader: inout JSONByteReader) throws -> Envelope<[Item]> {
+    private static func read(_ reader: inout JSONByteReader, comparedFields: ItemListQuery.ComparedFields?) throws -> Envelope<[Item]> {
         var success: Bool?
         var errors: [APIMessage] = [], messages: [APIMessage] = []
         var result: [Item]?
@@ -35,7 +36,7 @@ enum ItemPageReader {
                 var firstItem = true
                 while try reader.nextElement(first: firstItem) {
                     firstItem = false
-                    items.append(try readItem(&reader))
+                    items.append(try readItem(&reader, comparedFields: comparedFields))
                 }
                 result = items
             case "result_info": resultInfo = reader.null() ? nil : try readResultInfo(&reader)
@@ -91,7 +92,7 @@ enum ItemPageReader {
         return exact
     }
 
-    private static func readItem(_ reader: inout JSONByteReader) throws -> Item {
+    private static func readItem(_ reader: inout JSONByteReader, comparedFields: ItemListQuery.ComparedFields?) throws -> Item {
         var id: String?, key: String?, status: Item.Status?
         var item = Item(id: "", key: "", checksum: "", createdAt: "", lastSeenAt: "", namespace: "", sourceID: nil, status: .queued)
         try reader.beginObject()
@@ -107,9 +108,15 @@ enum ItemPageReader {
             }
             else if name.is("chunks_count") { item.chunksCount = try optionalInt(&reader) }
             else if name.is("created_at") { item.createdAt = try reader.optionalString() ?? "" }
-            else if name.is("last_seen_at") { item.lastSeenAt = try reader.optionalString() ?? "" }
+            else if name.is("last_seen_at") {
+                if comparedFields != nil { try reader.skipValue() } else { item.lastSeenAt = try reader.optionalString() ?? "" }
+            }
             else if name.is("file_size") { item.fileSize = try reader.value().intValue }  // any value, as Item.init(from:) reads it
             else if name.is("metadata") {
+                if let comparedFields {
+                    item.metadata = try readMetadata(&reader, keeping: comparedFields.metadata)
+                    continue
+                }
                 switch try reader.value() {
                 case .null: item.metadata = nil
                 case .object(let members): item.metadata = members
@@ -131,5 +138,24 @@ enum ItemPageReader {
         item.key = key
         item.status = status
         return item
+    }
+
+    /// An item's `metadata` (an object or null) with only the members named in `kept`; the
+    /// others are skipped unread. An object without any of them is an empty one.
+    private static func readMetadata(_ reader: inout JSONByteReader, keeping kept: [String]) throws -> [String: JSONValue]? {
+        if reader.null() { return nil }
+        var members: [String: JSONValue] = [:]
+        try reader.beginObject()
+        var first = true
+        while let name = try reader.nextRawKey(first: first) {
+            first = false
+            if let keptName = kept.first(where: { name.is(text: $0) }) {
+                // A repeated member: the later one wins, as `value()` reads an object.
+                members[keptName] = try reader.value()
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return members
     }
 }

@@ -246,6 +246,13 @@ public struct JSONByteReader {
             for index in 0..<raw.count where raw[index] != expected[index] { return false }
             return true
         }
+
+        /// `is(_:)` for a name known only at run time.
+        public func `is`(text name: String) -> Bool {
+            guard let raw else { return String(decoding: unescaped, as: UTF8.self) == name }
+            var name = name
+            return name.withUTF8 { raw.elementsEqual($0) }
+        }
     }
 
     /// A JSON string, escapes resolved; its bytes must be valid UTF-8.

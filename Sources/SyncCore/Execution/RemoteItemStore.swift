@@ -73,8 +73,13 @@ public struct ClientItemStore: RemoteItemStore {
         try await listing().items
     }
 
+    /// Every page, 50 items each (the most the API gives), each item read for what a plan
+    /// compares: its metadata only for our owner and digest fields.
+    static let comparedListing = ItemListQuery(
+        perPage: 50, comparedFields: ItemListQuery.ComparedFields(metadata: [SyncMetadata.ownerField, SyncMetadata.sha256Field]))
+
     public func listing() async throws -> ItemListing {
-        let listed = try await client.listAllItemsWithTotal(in: instance, query: ItemListQuery(perPage: 50))
+        let listed = try await client.listAllItemsWithTotal(in: instance, query: Self.comparedListing)
         return ItemListing(items: listed.items, reportedTotal: listed.totalCount)
     }
 
