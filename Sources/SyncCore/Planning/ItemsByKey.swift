@@ -61,7 +61,7 @@ public struct ItemsByKey: Sendable {
     /// The item is what `record` says, ours, and nothing else needs doing for it: a candidate
     /// (our source, under the prefix, not being deleted), the recorded id and status, no content
     /// digest of its own, no other agent's marker, and the recorded checksum.
-    static func isListedAsRecorded(_ item: Item, record: RemoteRecord, rules: TreeScanner.Settling) -> Bool {
+    static func isListedAsRecorded(_ item: borrowing Item, record: RemoteRecord, rules: TreeScanner.Settling) -> Bool {
         guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
               record.hasItemID(item.id), item.status == record.status,
               item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }

@@ -141,6 +141,38 @@ import Testing
         #expect(scan.snapshot.files.map(\.key) == [ItemKey("edited.md")])
         #expect(scan.filesHashed == 1)
     }
+
+    /// The delete limit is a share of every item we own, the settled files' items included: six
+    /// of ten files unchanged (settled against the listing) and four deleted is 40%, under a 50%
+    /// limit. Counting only the items the planner looked at would make it 4 of 4, refused.
+    @Test func theDeleteLimitCountsTheItemsOfSettledFiles() throws {
+        let directory = TemporaryDirectory()
+        let scanner = TreeScanner(root: directory.path, keyMapper: try KeyMapper(), policy: EligibilityPolicy())
+        var state = SyncState(scope: testScope, checksumKind: .sha256, lastWriteNanoseconds: Int64.max / 2)
+        var items: [Item] = []
+        for index in 0..<10 {
+            let name = "f\(index).md"
+            let content = Array("content \(index)".utf8)
+            let sha256 = SHA256.hash(content)
+            try directory.write(content, to: name)
+            let status = try FileStatus.of(directory.path.appending(FilePathBytes(name)))
+            let id = "0474ef3e-27aa-4aac-a054-875ba7c2ac0\(index)"
+            state.entries[ItemKey(name)] = StateEntry(path: FilePathBytes(name), identity: FileIdentity(status), sha256: sha256,
+                                                      remote: RemoteRecord(itemID: id, checksum: sha256.hex, status: .completed, contentSHA256: sha256))
+            items.append(Item(id: id, key: name, checksum: sha256.hex, createdAt: "", lastSeenAt: "", namespace: "default",
+                              sourceID: "builtin", status: .completed))
+        }
+        for index in 6..<10 { try removeFile(directory.path.appending(FilePathBytes("f\(index).md"))) }
+        let remote = RemoteListing(items: items)
+        let scan = scanner.scanAll(state: state, remoteItems: ItemsByKey(remote, state: state),
+                                   settling: TreeScanner.Settling(keyPrefix: "", itemSource: "builtin", owner: "me"))
+        #expect(scan.snapshot.settled.count == 6)
+        var options = PlanOptions(keyPrefix: "", nowNanoseconds: 0, maxDelete: .percent(50), owner: "me")
+        options.itemSource = "builtin"
+        let planned = plan(local: scan.snapshot, remote: remote, state: state, options: options)
+        #expect(planned.deleteRefusal == nil)
+        #expect(planned.deletes.map(\.key).sorted() == (6..<10).map { ItemKey("f\($0).md") })
+    }
 }
 
 private extension FileStatus {
