@@ -46,7 +46,9 @@ func compareContent(of item: Item, sha256: SHA256Digest, digests: [ChecksumAlgor
 /// A checksum as compared: trimmed, surrounding quotes (ETag style) removed, lowercase.
 func normalizedChecksum(_ checksum: String) -> String {
     // Nearly every checksum is already plain lowercase hex: nothing to trim, unquote or lower.
-    if checksum.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }) {
+    // Read as a buffer: through `String.UTF8View` the check cost more than the comparison it guards.
+    let isPlain = { (byte: UInt8) in (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) }
+    if checksum.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlain) }) ?? checksum.utf8.allSatisfy(isPlain) {
         return checksum
     }
     var text = Substring(checksum).drop { $0 == " " }

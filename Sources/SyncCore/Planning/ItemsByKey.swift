@@ -12,6 +12,8 @@ public struct ItemsByKey: Sendable {
     private let listing: RemoteListing
     private let state: SyncState
     private var firstByKey = RowSlots()
+    /// By position: the first item listed under its key.
+    private var isFirstOfKey: [Bool] = []
 
     /// `state` is read only when `listing` is `.recorded`.
     public init(_ listing: RemoteListing, state: SyncState) {
@@ -21,11 +23,13 @@ public struct ItemsByKey: Sendable {
         listing.items.withUnsafeBufferPointer { items in
             let hashOfPosition = { (position: Int) in ItemsByKey.hash(items[position].key) }
             firstByKey.reserveCapacity(items.count, hashOfRow: hashOfPosition)
+            isFirstOfKey = [Bool](repeating: false, count: items.count)
             for position in items.indices {
                 // The first item listed under a key stays.
                 let hash = Self.hash(items[position].key)
                 if firstByKey.first(hash: hash, where: { ItemKey(items[$0].key) == ItemKey(items[position].key) }) == nil {
                     firstByKey.insert(row: position, hash: hash, hashOfRow: hashOfPosition)
+                    isFirstOfKey[position] = true
                 }
             }
         }
@@ -47,10 +51,8 @@ public struct ItemsByKey: Sendable {
         var rows = SettledRows()
         guard listing.recorded == nil else { return rows }
         listing.items.withUnsafeBufferPointer { items in
-            for position in items.indices {
-                let key = items[position].key
-                guard let row = state.entries.rowNumber(of: ItemKey(key)), let record = state.entries.remote(atRow: row),
-                      firstPosition(of: key) == position,
+            for position in items.indices where isFirstOfKey[position] {
+                guard let row = state.entries.rowNumber(of: ItemKey(items[position].key)), let record = state.entries.remote(atRow: row),
                       Self.isListedAsRecorded(items[position], record: record, rules: rules) else { continue }
                 rows.insert(row)
             }
@@ -64,7 +66,7 @@ public struct ItemsByKey: Sendable {
     static func isListedAsRecorded(_ item: borrowing Item, record: RemoteRecord, rules: TreeScanner.Settling) -> Bool {
         guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
               record.hasItemID(item.id), item.status == record.status,
-              item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return false }
+              item.metadata.map({ $0.isEmpty || $0[SyncMetadata.sha256Field]?.stringValue == nil }) ?? true else { return false }
         if let marker = item.ownerMarker, marker != rules.owner { return false }
         let checksum = normalizedChecksum(item.checksum)
         return !checksum.isEmpty && record.hasNormalizedChecksum(checksum)

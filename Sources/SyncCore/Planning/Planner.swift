@@ -449,7 +449,9 @@ extension Item {
 
     /// The owner marker the item carries, if a non-empty one.
     var ownerMarker: String? {
-        guard let text = metadata?[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
+        // Most items carry no metadata a listing keeps (`ItemListQuery.ComparedFields`): asked
+        // of every listed item, so an empty table is not hashed into.
+        guard let metadata, !metadata.isEmpty, let text = metadata[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
         return text
     }
 }
