@@ -24,16 +24,22 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     /// Parses 64 hex digits (either case) in place; nil otherwise.
     public init?(hexBytes digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 64 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for index in 0..<64 {
-            guard let value = hexValue(digits[index]) else { return nil }
-            switch index >> 4 {
-            case 0: words.0 = words.0 << 4 | UInt64(value)
-            case 1: words.1 = words.1 << 4 | UInt64(value)
-            case 2: words.2 = words.2 << 4 | UInt64(value)
-            default: words.3 = words.3 << 4 | UInt64(value)
+        // Every state row holds a digest or two: read a word at a time through a table, with one
+        // test for a bad digit at the end, instead of a branch and an optional per digit.
+        var invalid: UInt8 = 0
+        let words = hexDigitValues.withUnsafeBufferPointer { table in
+            func word(from start: Int) -> UInt64 {
+                var word: UInt64 = 0
+                for index in start..<start + 16 {
+                    let value = table[Int(digits[index])]
+                    invalid |= value
+                    word = word << 4 | UInt64(value & 0xF)
+                }
+                return word
             }
+            return (word(from: 0), word(from: 16), word(from: 32), word(from: 48))
         }
+        guard invalid & 0x80 == 0 else { return nil }
         (word0, word1, word2, word3) = words
     }
 
@@ -90,6 +96,9 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         try container.encode(hex)
     }
 }
+
+/// `hexValue` of every byte, 0x80 for a byte that is no hex digit.
+private let hexDigitValues: [UInt8] = (0...255).map { hexValue(UInt8($0)) ?? 0x80 }
 
 public func hexValue(_ digit: UInt8) -> UInt8? {
     switch digit {

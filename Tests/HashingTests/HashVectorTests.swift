@@ -98,4 +98,22 @@ import Testing
         #expect(!digest.isHex(String(hex.dropLast()) + "e"))
         #expect(!SHA256.hash([]).isHex(hex))
     }
+
+    /// Any byte that is no hex digit, at any of the 64 places, is refused; digits of either case
+    /// read back to the digest, whatever word they fall in.
+    @Test func hexWithABadDigitAnywhereIsRefused() throws {
+        let digest = SHA256.hash(Array("place".utf8))
+        let hex = Array(digest.hex.utf8)
+        let digits = Set(Array("0123456789abcdefABCDEF".utf8))
+        for position in 0..<64 {
+            for byte in UInt8.min...UInt8.max where !digits.contains(byte) {
+                var bad = hex
+                bad[position] = byte
+                #expect(bad.withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == nil, "byte \(byte) at \(position)")
+            }
+            var mixed = hex
+            mixed[position] = Array(String(UnicodeScalar(hex[position])).uppercased().utf8)[0]
+            #expect(mixed.withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == digest)
+        }
+    }
 }
