@@ -76,6 +76,13 @@ public struct KeyMapper: Hashable, Sendable {
         return KeyMapping(key: ItemKey(String(decoding: short, as: UTF8.self)), fullKey: fullKey)
     }
 
+    /// The key of `relativePath` as bytes when it needs no shortening, else nil (also for a path
+    /// that has no key): what the walk looks a file's row up by, with no `String` made per file.
+    func unshortenedKeyBytes(for relativePath: FilePathBytes) -> [UInt8]? {
+        guard let full = try? fullKeyBytes(for: relativePath), full.count <= Self.maximumKeyLength else { return nil }
+        return full
+    }
+
     /// The metadata that records `fullKey` with an upload under a shortened key.
     public static func metadataForLongKey(fullKey: String) -> [String: String] {
         [pathMetadataField: fullKey]

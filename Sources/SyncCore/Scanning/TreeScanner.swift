@@ -181,9 +181,10 @@ public struct TreeScanner: Sendable {
     /// item), decided here so that no record of the file is kept.
     private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, rules: Settling,
                             listedAsRecorded: SettledRows?) -> Int? {
+        // The key as bytes (no `String`, no `KeyMapping` per file): unshortened, under the prefix.
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
-              let mapping = try? keyMapper.mapping(for: path), !mapping.isShortened, mapping.key.hasPrefix(rules.keyPrefix),
-              let row = state.entries.rowNumber(of: mapping.key) else { return nil }
+              let key = keyMapper.unshortenedKeyBytes(for: path), key.starts(with: rules.keyPrefix.utf8),
+              let row = key.withUnsafeBufferPointer({ state.entries.rowNumber(ofKeyBytes: $0) }) else { return nil }
         guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
               let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }

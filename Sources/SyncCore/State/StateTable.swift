@@ -60,9 +60,12 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The row number of `key`: stable while no row is removed (a removal moves the last row).
     public func rowNumber(of key: ItemKey) -> Int? {
-        Self.withBytes(of: key) { wanted in
-            byKey.first(hash: Self.hash(wanted)) { bytesEqual(rows[$0].key, wanted) }
-        }
+        Self.withBytes(of: key) { rowNumber(ofKeyBytes: $0) }
+    }
+
+    /// The row number of the key spelled by `keyBytes`.
+    public func rowNumber(ofKeyBytes keyBytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        byKey.first(hash: Self.hash(keyBytes)) { bytesEqual(rows[$0].key, keyBytes) }
     }
 
     /// The keys whose entries record `path`.
