@@ -21,7 +21,7 @@ enum ContentComparison: Hashable {
 /// 6. otherwise undetermined (verify by download).
 func compareContent(of item: Item, sha256: SHA256Digest, digests: [ChecksumAlgorithm: String], size: Int64,
                     record: RemoteRecord?, kind: InstanceChecksumKind) -> ContentComparison {
-    if let text = item.metadata?[SyncMetadata.sha256Field]?.stringValue, let declared = SHA256Digest(hex: normalizedChecksum(text)) {
+    if let text = item.declaredSHA256Text, let declared = SHA256Digest(hex: normalizedChecksum(text)) {
         return declared == sha256 ? .equal(.metadataDigest) : .different
     }
     let checksum = normalizedChecksum(item.checksum)
@@ -76,7 +76,7 @@ extension InstanceChecksumKind {
 /// by it; all three while the kind is unknown; none extra when the item carries our metadata
 /// digest or our record already vouches for its checksum.
 public func checksumAlgorithmsToCompute(item: Item?, record: RemoteRecord?, kind: InstanceChecksumKind) -> Set<ChecksumAlgorithm> {
-    guard let item, item.metadata?[SyncMetadata.sha256Field]?.stringValue == nil else { return [.sha256] }
+    guard let item, item.declaredSHA256Text == nil else { return [.sha256] }
     if let record, record.hasItemID(item.id), normalizedChecksum(record.checksum) == normalizedChecksum(item.checksum) {
         return [.sha256]
     }

@@ -66,7 +66,7 @@ public struct ItemsByKey: Sendable {
     static func isListedAsRecorded(_ item: borrowing Item, record: RemoteRecord, rules: TreeScanner.Settling) -> Bool {
         guard item.isCandidate(itemSource: rules.itemSource, keyPrefix: rules.keyPrefix),
               record.hasItemID(item.id), item.status == record.status,
-              item.metadata.map({ $0.isEmpty || $0[SyncMetadata.sha256Field]?.stringValue == nil }) ?? true else { return false }
+              item.declaredSHA256Text == nil else { return false }
         if let marker = item.ownerMarker, marker != rules.owner { return false }
         let checksum = normalizedChecksum(item.checksum)
         return !checksum.isEmpty && record.hasNormalizedChecksum(checksum)

@@ -449,10 +449,19 @@ extension Item {
 
     /// The owner marker the item carries, if a non-empty one.
     var ownerMarker: String? {
-        // Most items carry no metadata a listing keeps (`ItemListQuery.ComparedFields`): asked
-        // of every listed item, so an empty table is not hashed into.
-        guard let metadata, !metadata.isEmpty, let text = metadata[SyncMetadata.ownerField]?.stringValue, !text.isEmpty else { return nil }
+        guard let text = metadataText(SyncMetadata.ownerField), !text.isEmpty else { return nil }
         return text
+    }
+
+    /// The SHA-256 the item's metadata declares for its content, as written (`SyncMetadata.sha256Field`).
+    var declaredSHA256Text: String? { metadataText(SyncMetadata.sha256Field) }
+
+    /// A metadata member that is text. Most items carry no metadata a listing keeps
+    /// (`ItemListQuery.ComparedFields`), and this is asked of every listed item: an empty table
+    /// is not hashed into.
+    private func metadataText(_ field: String) -> String? {
+        guard let metadata, !metadata.isEmpty else { return nil }
+        return metadata[field]?.stringValue
     }
 }
 
