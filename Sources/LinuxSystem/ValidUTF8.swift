@@ -11,10 +11,7 @@ extension String {
         // Decoding repairs an ill-formed sequence with U+FFFD, which changes the bytes: a result
         // whose UTF-8 is the input byte for byte had nothing to repair.
         guard text.utf8.count == bytes.count else { return nil }
-        let same = text.withUTF8 { decoded in
-            decoded.count == 0 || memcmp(decoded.baseAddress!, bytes.baseAddress!, decoded.count) == 0
-        }
-        guard same else { return nil }
+        guard text.withUTF8({ $0.hasSameBytes(as: bytes) }) else { return nil }
         self = text
     }
 

@@ -1,3 +1,5 @@
+import LinuxSystem
+
 /// Reads JSON straight from bytes, one value at a time, for the few documents that are too large
 /// or too frequent for `JSONDecoder` (a state file's table, 2,000 pages of items): Foundation's
 /// decoder first builds a tree of the whole document, then the values.
@@ -240,18 +242,19 @@ public struct JSONByteReader {
         /// Whether the string is `name`: compared as bytes when written without escapes, as a
         /// `String` (as `JSONDecoder` compares keys) when resolved from them.
         public func `is`(_ name: StaticString) -> Bool {
-            guard let raw else { return String(decoding: unescaped, as: UTF8.self) == name.description }
-            guard raw.count == name.utf8CodeUnitCount else { return false }
-            let expected = name.utf8Start
-            for index in 0..<raw.count where raw[index] != expected[index] { return false }
-            return true
+            isSpelled(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), text: name.description)
         }
 
         /// `is(_:)` for a name known only at run time.
         public func `is`(text name: String) -> Bool {
-            guard let raw else { return String(decoding: unescaped, as: UTF8.self) == name }
-            var name = name
-            return name.withUTF8 { raw.elementsEqual($0) }
+            var bytes = name
+            return bytes.withUTF8 { isSpelled($0, text: name) }
+        }
+
+        /// `expected`: the name's UTF-8; `text`: the name, for a string resolved from escapes.
+        private func isSpelled(_ expected: UnsafeBufferPointer<UInt8>, text: @autoclosure () -> String) -> Bool {
+            guard let raw else { return String(decoding: unescaped, as: UTF8.self) == text() }
+            return raw.hasSameBytes(as: expected)
         }
     }
 
