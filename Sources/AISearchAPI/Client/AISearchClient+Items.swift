@@ -23,14 +23,27 @@ extension AISearchClient {
     /// the last page that gave one: fewer distinct items than that total means pages shifted.
     public func listAllItemsWithTotal(in instance: String, query: ItemListQuery = ItemListQuery()) async throws
         -> (items: [Item], totalCount: Int?) {
+        var keepEveryItem = KeepEveryItem()
+        let listed = try await listAllItems(in: instance, query: query, folding: &keepEveryItem)
+        return (listed.items, listed.totalCount)
+    }
+
+    /// `listAllItemsWithTotal`, each item shown to `fold` first (`ListedItemFold`): `items` are
+    /// the ones it left, merged by id; `listed` counts every item of every page.
+    public func listAllItems(in instance: String, query: ItemListQuery = ItemListQuery(), folding fold: inout some ListedItemFold) async throws
+        -> (items: [Item], listed: Int, totalCount: Int?) {
         var items: [Item] = []
         var positions: [String: Int] = [:]
         var total: Int?
-        for try await page in itemPages(in: instance, query: query) {
+        var listed = 0
+        var pages = itemPages(in: instance, query: query).makeAsyncIterator()
+        while let (page, pageListed) = try await pages.next(folding: &fold) {
+            listed += pageListed
             total = page.totalCount ?? total
-            if items.isEmpty, let total {
+            if items.isEmpty, !fold.showsItems, let total {
                 // Sized once from the first page's total: an [Item] doubling through 100,000 items
-                // held the old and the new buffer at once (about 35 MB more at the peak).
+                // held the old and the new buffer at once (about 35 MB more at the peak). Not
+                // through a fold, which usually leaves few.
                 items.reserveCapacity(min(total, 1_000_000))
                 positions.reserveCapacity(min(total, 1_000_000))
             }
@@ -41,7 +54,7 @@ extension AISearchClient {
                 }
             }
         }
-        return (items, total)
+        return (items, listed, total)
     }
 
     /// Uploads `contents` as the item `key` (multipart/form-data, at most 4 MB and a 128-character

@@ -10,13 +10,36 @@ enum ItemPageReader {
     static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields? = nil) -> Envelope<[Item]>? {
         body.withUnsafeBufferPointer { buffer in
             var reader = JSONByteReader(buffer)
-            return try? read(&reader, comparedFields: comparedFields)
+            var keepEveryItem = KeepEveryItem()
+            return try? read(&reader, comparedFields: comparedFields, folding: &keepEveryItem).envelope
+        }
+    }
+
+    /// A page read through a fold: the envelope holds the items the fold left; `listed` counts
+    /// every item of the page and `ids` stands for all their ids, in order.
+    struct FoldedEnvelope {
+        var envelope: Envelope<[Item]>
+        var listed: Int
+        var ids: ItemIDsDigest
+    }
+
+    /// `envelope`, showing each item to `fold` first (`ListedItemFold`). An item the fold consumed
+    /// stays consumed if the page then turns out unreadable here (the caller decodes it with
+    /// `JSONDecoder` and shows its items again): a fold takes the same item twice alike.
+    static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields?,
+                         folding fold: inout some ListedItemFold) -> FoldedEnvelope? {
+        body.withUnsafeBufferPointer { buffer in
+            var reader = JSONByteReader(buffer)
+            return try? read(&reader, comparedFields: comparedFields, folding: &fold)
         }
     }
 
     private struct Unexpected: Error {}
 
-    private static func read(_ reader: inout JSONByteReader, comparedFields: ItemListQuery.ComparedFields?) throws -> Envelope<[Item]> {
+    private static func read(_ reader: inout JSONByteReader, comparedFields: ItemListQuery.ComparedFields?,
+                             folding fold: inout some ListedItemFold) throws -> FoldedEnvelope {
+        var listed = 0
+        var ids = ItemIDsDigest()
         var success: Bool?
         var errors: [APIMessage] = [], messages: [APIMessage] = []
         var result: [Item]?
@@ -36,7 +59,28 @@ enum ItemPageReader {
                 var firstItem = true
                 while try reader.nextElement(first: firstItem) {
                     firstItem = false
-                    items.append(try readItem(&reader, comparedFields: comparedFields))
+                    listed += 1
+                    if fold.showsItems {
+                        reader.skipWhitespace()
+                        let start = reader.position
+                        let view = try? ListedItemView.read(&reader)
+                        if let view {
+                            ids.add(view.id)
+                            if fold.consumes(view) { continue }
+                        }
+                        reader.move(to: start)
+                        let item = try readItem(&reader, comparedFields: comparedFields)
+                        // An item the view could not show is shown decoded.
+                        if view == nil {
+                            ids.add(item.id)
+                            if fold.consumes(item) { continue }
+                        }
+                        items.append(item)
+                        continue
+                    }
+                    let item = try readItem(&reader, comparedFields: comparedFields)
+                    ids.add(item.id)
+                    items.append(item)
                 }
                 result = items
             case "result_info": resultInfo = reader.null() ? nil : try readResultInfo(&reader)
@@ -45,7 +89,8 @@ enum ItemPageReader {
         }
         try reader.expectEnd()
         guard let success else { throw Unexpected() }
-        return Envelope(success: success, errors: errors, messages: messages, result: result, resultInfo: resultInfo)
+        return FoldedEnvelope(envelope: Envelope(success: success, errors: errors, messages: messages, result: result, resultInfo: resultInfo),
+                              listed: listed, ids: ids)
     }
 
     private static func readMessages(_ reader: inout JSONByteReader) throws -> [APIMessage] {

@@ -23,7 +23,7 @@ public struct ItemPages: AsyncSequence, Sendable {
         let perPage: Int
         var seen = 0
         var fetched = 0
-        var previousIDs: [String] = []
+        var previousIDs: ItemIDsDigest?
         var finished = false
 
         init(pages: ItemPages) {
@@ -33,28 +33,36 @@ public struct ItemPages: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> Page<Item>? {
+            var keepEveryItem = KeepEveryItem()
+            return try await next(folding: &keepEveryItem)?.page
+        }
+
+        /// The next page, its items shown to `fold` first (`ListedItemFold`): `page.items` are
+        /// the ones it left, `listed` counts them all (the stop rules count every item).
+        public mutating func next(folding fold: inout some ListedItemFold) async throws -> (page: Page<Item>, listed: Int)? {
             guard !finished else { return nil }
             var query = pages.query
             query.page = nextPage
             query.perPage = perPage
-            let page = try await pages.client.listItems(in: pages.instance, query: query)
+            var call = Call(.get, pages.client.paths.items(pages.instance), query: query.parameters)
+            call.comparedFields = query.comparedFields
+            let (page, listed, ids) = try await pages.client.itemPage(call, folding: &fold)
             fetched += 1
             nextPage += 1
-            let ids = page.items.map(\.id)
-            if page.items.isEmpty || ids == previousIDs {
+            if listed == 0 || ids == previousIDs {
                 // Nothing more; a repeated page means the server ignores `page`. Only a first,
                 // empty page is worth yielding (it carries `result_info`).
                 finished = true
-                return fetched == 1 ? page : nil
+                return fetched == 1 ? (page, listed) : nil
             }
             previousIDs = ids
-            seen += page.items.count
+            seen += listed
             let pageSize = page.resultInfo?.perPage.flatMap { $0 > 0 ? $0 : nil } ?? perPage
-            if page.items.count < pageSize || page.totalCount.map({ seen >= $0 }) == true
+            if listed < pageSize || page.totalCount.map({ seen >= $0 }) == true
                 || fetched >= ItemPages.maximumPages {
                 finished = true
             }
-            return page
+            return (page, listed)
         }
     }
 }

@@ -28,6 +28,31 @@ public struct JSONByteReader {
     /// The bytes from `start` to the current position, as they are in the document.
     public func text(from start: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[start..<position]) }
 
+    /// Goes back (or on) to `position`, a value of `position` read earlier: to read a value again
+    /// another way.
+    public mutating func move(to position: Int) { self.position = position }
+
+    /// A value as a reader that uses strings as written takes it: `.text` for a string without
+    /// escapes (its bytes in the document), anything else consumed and named.
+    public enum PlainValue {
+        case text(UnsafeBufferPointer<UInt8>)
+        case null
+        /// A string with escapes (its bytes are not its text).
+        case escapedText
+        /// A number, boolean, object or array.
+        case other
+    }
+
+    public mutating func plainValue() throws(Failure) -> PlainValue {
+        if null() { return .null }
+        guard peek() == UInt8(ascii: "\"") else {
+            try skipValue()
+            return .other
+        }
+        let (raw, escaped) = try stringBytes()
+        return escaped ? .escapedText : .text(raw)
+    }
+
     /// How many times `byte` occurs from the current position on.
     public func occurrences(of byte: UInt8) -> Int {
         var found = 0

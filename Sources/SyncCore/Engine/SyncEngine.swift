@@ -121,11 +121,10 @@ public actor SyncEngine {
             }
             return round
         }
-        let listed = try await completeListing()
-        var round = await runRound(kind: .full, remote: RemoteListing(items: listed.items, isComplete: listed.isComplete), scope: nil,
-                                   dryRun: dryRun)
+        let (listing, extraRequests) = try await foldedListing()
+        var round = await runRound(kind: .full, remote: listing, scope: nil, dryRun: dryRun)
         round.remoteComparison = .fullListing
-        round.report.requests += listed.extraRequests
+        round.report.requests += extraRequests
         // The evidence recorded after the round is one more request: the plan says so too (an R2
         // bucket's listing is the S3 API's, and it records no evidence).
         if settings.bulkIndexThreshold == nil {
@@ -141,9 +140,30 @@ public actor SyncEngine {
     /// the reported total, the listing is read once more and merged; items our state recorded that
     /// are still missing are then asked for by id (`GET items/{id}`), so none is uploaded again
     /// only because a page left it out. Complete when nothing is unaccounted for.
-    private func completeListing() async throws -> (items: [Item], isComplete: Bool, extraRequests: Int) {
-        var listing = try await store.listing()
+    /// The whole listing, folded into the state as it is read (`ListingFold`): the items exactly as
+    /// their rows record them are those rows, not `Item`s.
+    private func foldedListing() async throws -> (listing: RemoteListing, extraRequests: Int) {
+        let (table, revision) = await state.snapshotWithRevision
+        var fold = ListingFold(state: table, rules: TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource,
+                                                                         owner: settings.owner))
+        let listed = try await completeListing(folding: &fold)
+        var listing = RemoteListing(items: listed.items, isComplete: listed.isComplete)
+        if !fold.rows.isEmpty { listing.folded = fold.folded(revision: revision, instance: recordedInstance) }
+        return (listing, listed.extraRequests)
+    }
+
+    private func completeListing(folding fold: inout ListingFold) async throws -> (items: [Item], isComplete: Bool, extraRequests: Int) {
+        var listing = try await store.listing(folding: &fold)
+        if !fold.takenBack.isEmpty {
+            // Unless a later copy of the same item is listed (and stands).
+            let listedIDs = Set(listing.items.map(\.id))
+            listing.items += fold.itemsTakenBack(instance: recordedInstance).filter { !listedIDs.contains($0.id) }
+        }
+        listing.folded = fold.rows.count
         guard listing.isShort else { return (listing.items, true, 0) }
+        // Short (rare): merged with a second reading by id, which needs every item as an `Item`.
+        listing.items += fold.takeAllBack(instance: recordedInstance)
+        listing.folded = 0
         var extraRequests = 0
         let again = try await store.listing()
         extraRequests += 1
@@ -254,10 +274,10 @@ public actor SyncEngine {
 
     // MARK: - Rounds
 
-    private func runRound(kind: Round.Kind, remote listing: RemoteListing,
+    private func runRound(kind: Round.Kind, remote listing: consuming RemoteListing,
                           scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
                           dryRun: Bool) async -> Round {
-        let scan = await scanTree(listing: listing, scope: scope, dryRun: dryRun)
+        let (scan, listing) = await scanTree(listing: listing, scope: scope, dryRun: dryRun)
         // The state planned against: the scanned one plus what the scan learned. A round that
         // acts applies that to the store first and plans on the store's table, so no copy of it is
         // made (the scanned table held on while the store changed copied all of it: 12 MB at
@@ -307,19 +327,24 @@ public actor SyncEngine {
 
     /// Scans the tree for a round (the whole tree, or the batch's paths against the batch's view).
     /// Its own function, so that the table it scanned is let go before the store changes.
-    private func scanTree(listing: RemoteListing, scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
-                          dryRun: Bool) async -> TreeScanner.Result {
+    /// The listing comes back with its folded items (`FoldedItems`) as items when the table they
+    /// were folded into is not the one scanned (the store changed since), and without that table.
+    private func scanTree(listing: consuming RemoteListing, scope: (paths: Set<FilePathBytes>, keys: Set<ItemKey>, owned: Int, view: SyncState)?,
+                          dryRun: Bool) async -> (TreeScanner.Result, RemoteListing) {
         // A scoped round reads only its rows (no copy of the table is held while the store changes).
-        let before = if let scope { scope.view } else { await state.snapshot }
-        let remoteByKey = ItemsByKey(listing, state: before)
+        let (before, revision) = if let scope { (scope.view, nil as Int?) } else { await state.snapshotWithRevision }
+        if let folded = listing.folded, folded.revision != revision { listing = listing.unfolded() }
+        listing.folded?.foldedFrom = nil
+        let remoteByKey = ItemsByKey(copy listing, state: before)
         let scanner = self.scanner
         // A round that acts lets the walk settle unchanged files (no record of them kept); a dry
         // run keeps every file, for `plan` and `status` to show.
         let settling = dryRun ? nil : TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource, owner: settings.owner)
-        return await Task.detached {
+        let result = await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
             else { scanner.scanAll(state: before, remoteItems: remoteByKey, settling: settling) }
         }.value
+        return (result, listing)
     }
 
     /// The instance as the state last saw it: enough to plan without a listing request.

@@ -6,6 +6,9 @@ public protocol RemoteItemStore: Sendable {
     func listAll() async throws -> [Item]
     /// The whole listing with the total the server reported (a default reports none).
     func listing() async throws -> ItemListing
+    /// `listing()`, each item shown to `fold` first: the items it takes are left out of `items`
+    /// (the default decodes the listing, then folds it).
+    func listing(folding fold: inout ListingFold) async throws -> ItemListing
     func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item
     func reindex(itemID: String, waitForCompletion: Bool) async throws -> Item
     func delete(itemID: String) async throws
@@ -39,6 +42,9 @@ public struct ItemListing: Sendable {
     /// `result_info.total_count` of the last page; nil when the server gave none.
     public var reportedTotal: Int?
 
+    /// Distinct items a fold took (`ListingFold.rows`): listed, not in `items`.
+    public var folded = 0
+
     public init(items: [Item], reportedTotal: Int?) {
         self.items = items
         self.reportedTotal = reportedTotal
@@ -46,7 +52,7 @@ public struct ItemListing: Sendable {
 
     /// Distinct items seen fall short of the total: offset paging shifted under us (items changed
     /// status or were deleted while we paged), so some items were skipped.
-    public var isShort: Bool { reportedTotal.map { items.count < $0 } ?? false }
+    public var isShort: Bool { reportedTotal.map { items.count + folded < $0 } ?? false }
 }
 
 extension RemoteItemStore {
@@ -54,6 +60,14 @@ extension RemoteItemStore {
 
     /// The listing with its reported total; stores that cannot tell the total report nil.
     public func listing() async throws -> ItemListing { ItemListing(items: try await listAll(), reportedTotal: nil) }
+
+    public func listing(folding fold: inout ListingFold) async throws -> ItemListing {
+        var listing = try await listing()
+        var left: [Item] = []
+        for item in listing.items where !fold.consumes(item) { left.append(item) }  // in listing order
+        listing.items = left
+        return listing
+    }
 
     public func roundWillStart(uploads: Int, deletes: Int) async {}
     public func roundDidEnd(waitForCompletion: Bool) async -> RoundCompletion { RoundCompletion() }
@@ -80,6 +94,12 @@ public struct ClientItemStore: RemoteItemStore {
 
     public func listing() async throws -> ItemListing {
         let listed = try await client.listAllItemsWithTotal(in: instance, query: Self.comparedListing)
+        return ItemListing(items: listed.items, reportedTotal: listed.totalCount)
+    }
+
+    /// Folded page by page, each item compared where it lies in its page (`ListingFold`).
+    public func listing(folding fold: inout ListingFold) async throws -> ItemListing {
+        let listed = try await client.listAllItems(in: instance, query: Self.comparedListing, folding: &fold)
         return ItemListing(items: listed.items, reportedTotal: listed.totalCount)
     }
 

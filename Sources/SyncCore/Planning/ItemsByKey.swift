@@ -40,7 +40,10 @@ public struct ItemsByKey: Sendable {
 
     public subscript(key: ItemKey) -> Item? {
         if let recorded = listing.recorded { return state.entries[key].flatMap { recorded.item(key, $0) } }
-        return firstPosition(of: key.rawValue).map { listing.items[$0] }
+        if let position = firstPosition(of: key.rawValue) { return listing.items[position] }
+        // A folded item is its row's record (a folded key has no other listed item).
+        guard let folded = listing.folded, let row = state.entries.rowNumber(of: key), folded.rows.contains(row) else { return nil }
+        return folded.item(atRow: row, in: state)
     }
 
     /// The state rows of `state` whose key's first listed item is the very item the row records,
@@ -48,7 +51,8 @@ public struct ItemsByKey: Sendable {
     /// the walk settle a file): found in one pass over the listing, so the walk asks a bit per
     /// file instead of looking up and copying an item. Empty when the state stands for the instance.
     func rowsListedAsRecorded(in state: SyncState, rules: TreeScanner.Settling) -> SettledRows {
-        var rows = SettledRows()
+        // Folded rows are such rows by definition (`ListingFold`, under the same rules).
+        var rows = listing.folded?.rows ?? SettledRows()
         guard listing.recorded == nil else { return rows }
         listing.items.withUnsafeBufferPointer { items in
             for position in items.indices where isFirstOfKey[position] {

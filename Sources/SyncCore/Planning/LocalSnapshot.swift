@@ -46,6 +46,25 @@ public struct SettledRows: Hashable, Sendable {
         return word < words.count && words[word] & (1 << UInt64(row & 63)) != 0
     }
 
+    public mutating func remove(_ row: Int) {
+        let word = row >> 6
+        let bit: UInt64 = 1 << UInt64(row & 63)
+        guard word < words.count, words[word] & bit != 0 else { return }
+        words[word] &= ~bit
+        count -= 1
+    }
+
+    /// Each row in the set, in increasing order.
+    public func forEach(_ body: (Int) throws -> Void) rethrows {
+        for (index, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                try body(index << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+
     public mutating func insert(_ row: Int) {
         let word = row >> 6
         if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
@@ -112,6 +131,8 @@ public struct RemoteListing: Hashable, Sendable {
     public var isComplete: Bool
     /// Set when the state's records stand for the instance; `items` is then empty.
     public var recorded: RecordedInstance?
+    /// The listed items a `ListingFold` took as their rows record them: not in `items`.
+    public var folded: FoldedItems?
 
     public init(items: [Item], isComplete: Bool = true) {
         self.items = items
@@ -122,6 +143,46 @@ public struct RemoteListing: Hashable, Sendable {
     public static func recorded(_ instance: RecordedInstance) -> RemoteListing {
         var listing = RemoteListing(items: [])
         listing.recorded = instance
+        return listing
+    }
+}
+
+/// Listed items that are exactly what their state rows record (`ListingFold`), kept as those rows:
+/// the item of a row is `instance.item(key, entry)` of that row.
+///
+/// Valid for the table the fold read (`revision`), and for that table with a scan's changes
+/// applied: a scan only hashes files, which adds rows and changes no row's remote record.
+public struct FoldedItems: Hashable, Sendable {
+    public var rows: SettledRows
+    /// Rows whose item carries `owner` as its marker.
+    public var marked: SettledRows
+    public var owner: String
+    /// `StateStore.revision` of the table the fold read.
+    public var revision: Int
+    public var instance: RecordedInstance
+    /// That table, until the round has seen it is the one it scans (then nil: a table kept while
+    /// the store changes is a copy of all of it).
+    public var foldedFrom: SyncState?
+
+    /// The item of a folded row, read from `state` (the table folded into, or it after a scan).
+    public func item(atRow row: Int, in state: SyncState) -> Item {
+        let (key, entry) = state.entries[row: row]
+        // A folded row records an item: the fold took it for being that item.
+        var item = instance.item(key, entry)!
+        if marked.contains(row) { item.metadata = [SyncMetadata.ownerField: .string(owner)] }
+        return item
+    }
+}
+
+extension RemoteListing {
+    /// The same listing with its folded items as items (`FoldedItems.foldedFrom` must be there).
+    public func unfolded() -> RemoteListing {
+        guard let folded else { return self }
+        guard let table = folded.foldedFrom else { preconditionFailure("a folded listing unfolded after its table was let go") }
+        var listing = self
+        listing.items.reserveCapacity(items.count + folded.rows.count)
+        folded.rows.forEach { listing.items.append(folded.item(atRow: $0, in: table)) }
+        listing.folded = nil
         return listing
     }
 }

@@ -45,6 +45,9 @@ struct Planner {
     private var extraForeign: [Int] = []
     /// By index into `remote.items`: a primary item whose key's row the scan settled.
     private var settledItems: [Bool] = []
+    /// The items of folded rows the scan did not settle (`FoldedItems`), made from their rows:
+    /// index `remote.items.count + n` is the n-th.
+    private var foldedItems: [Item] = []
     private var ownedCount = 0
     private var kind: InstanceChecksumKind
 
@@ -65,7 +68,7 @@ struct Planner {
             }
             return
         }
-        primary.reserveCapacity(max(0, remote.items.count - local.settled.count))
+        primary.reserveCapacity(max(0, remote.items.count + (remote.folded?.rows.count ?? 0) - local.settled.count))
         // Keys listed more than once (rare): every candidate index, in listing order.
         var repeated: [ItemKey: [Int]] = [:]
         // The item of each settled row, found by the row: a settled file's item needs no entry in
@@ -110,6 +113,19 @@ struct Planner {
                 if isOurs(items[index], record: row.flatMap { state.entries.remote(atRow: $0) }) { ownedCount += 1 }
             }
         }
+        // Folded items: ours, candidates, each the only listed candidate of its key (the fold takes
+        // a row back at any other), so none is in `primary` yet. A settled row's needs nothing;
+        // the others are made from their rows, for their keys to be planned.
+        if let folded = remote.folded {
+            folded.rows.forEach { row in
+                ownedCount += 1
+                guard !local.settled.contains(row) else { return }
+                let item = folded.item(atRow: row, in: state)
+                primary[ItemKey(item.key)] = remote.items.count + foldedItems.count
+                foldedItems.append(item)
+                settledItems.append(false)
+            }
+        }
         for (key, indices) in repeated {
             let entry = state.entries[key]
             let recordedID = entry?.remote?.itemID
@@ -126,8 +142,13 @@ struct Planner {
     }
 
     private func item(for key: ItemKey) -> Item? {
-        guard let recorded = remote.recorded else { return primary[key].map { remote.items[$0] } }
+        guard let recorded = remote.recorded else { return primary[key].map { listedItem($0) } }
         return state.entries[key].flatMap { recorded.item(key, $0) }.flatMap { isCandidate($0) ? $0 : nil }
+    }
+
+    /// The item at `index` of `primary`, `duplicates` or `extraForeign`.
+    private func listedItem(_ index: Int) -> Item {
+        index < remote.items.count ? remote.items[index] : foldedItems[index - remote.items.count]
     }
 
     /// The keys that have an item (see `item(for:)`), without listing them. Settled rows are
@@ -200,7 +221,7 @@ struct Planner {
             // The listing's keys by their primary item, settled ones passed over by index (no
             // lookup of the key in the state again, no type-erased sequence).
             for (key, index) in primary where !settledItems[index] && eligible[key] == nil {
-                planWithoutEligibleFile(key, item: remote.items[index], deletes: &deletes)
+                planWithoutEligibleFile(key, item: listedItem(index), deletes: &deletes)
             }
         } else {
             for key in keysWithItems where eligible[key] == nil {

@@ -81,6 +81,16 @@ public struct RemoteRecord: Hashable, Sendable {
         return normalizedChecksum(storedChecksum) == checksum
     }
 
+    /// `hasNormalizedChecksum` of a checksum's bytes that need no normalizing.
+    func hasNormalizedChecksum(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let storedChecksum else { return contentSHA256.isHex(bytes: bytes) }
+        let recorded = normalizedChecksum(storedChecksum).utf8
+        return recorded.withContiguousStorageIfAvailable { $0.hasSameBytes(as: bytes) } ?? recorded.elementsEqual(bytes)
+    }
+
+    /// `hasItemID` of an id's UTF-8.
+    func hasItemID(bytes: UnsafeBufferPointer<UInt8>) -> Bool { CompactItemID(utf8: bytes) == storedID }
+
     /// Whether the recorded id is `id`, without spelling the recorded one out.
     public func hasItemID(_ id: String) -> Bool { storedID == CompactItemID(id) }
 }

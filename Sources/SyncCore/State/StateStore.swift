@@ -119,6 +119,7 @@ public actor StateStore {
         needsSnapshot = true
         journalNeedsReset = true
         index = StateIndex()
+        revision += 1
         guard let file else {
             state = SyncState(scope: scope)
             return StateLoadResult(state: state, origin: .created, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
@@ -162,6 +163,13 @@ public actor StateStore {
     /// The current state, including changes not yet written. A copy that is kept while the store
     /// changes costs a copy of the whole table: take `view(keys:)` for a few rows.
     public var snapshot: SyncState { state }
+
+    /// Counts the changes made to the state's rows: two reads of `snapshot` with the same
+    /// revision hold the same table, row for row (a listing folded into one is valid for the other).
+    public private(set) var revision = 0
+
+    /// `snapshot` with its `revision`, read at once.
+    public var snapshotWithRevision: (state: SyncState, revision: Int) { (state, revision) }
 
     /// The state with only the entries of `keys` (and the whole operation journal): what a round
     /// about a few paths plans against, without copying the table.
@@ -216,6 +224,7 @@ public actor StateStore {
             if before[key] == nil { before[key] = .some(state.entries[key]) }
         }
         state.apply(changes)
+        revision += 1
         for (key, old) in before { index.update(key, from: old, to: state.entries[key]) }
         if state.remoteFingerprint != fingerprintBefore { fingerprintDirty = true }
         isDirty = true
@@ -226,6 +235,7 @@ public actor StateStore {
     public func replace(with newState: SyncState) {
         state = newState
         state.scope = scope
+        revision += 1
         index = StateIndex(state)
         needsSnapshot = true
         isDirty = true

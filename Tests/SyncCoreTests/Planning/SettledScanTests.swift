@@ -4,6 +4,7 @@ import Foundation
 import Hashing
 import LinuxSystem
 import Testing
+@testable import AISearchAPI
 @testable import SyncCore
 
 /// A full scan that settles unchanged files against the state's records (keeping no record of
@@ -44,8 +45,40 @@ import Testing
         return RemoteListing(items: items.shuffled(using: &random))
     }
 
-    @Test(arguments: 0..<24, [false, true])
-    func settlingUnchangedFilesPlansExactlyAsKeepingThem(seed: Int, againstAListing: Bool) throws {
+    /// What a round plans against.
+    enum Against: CaseIterable {
+        /// The state's records (`RemoteListing.recorded`).
+        case records
+        /// A listing of `Item`s.
+        case listing
+        /// That listing folded into the state (`ListingFold`), shown as decoded items.
+        case foldedItems
+        /// That listing folded into the state as a page's bytes.
+        case foldedPage
+    }
+
+    /// `listing` folded into `state` as a full comparison folds it.
+    static func folded(_ listing: RemoteListing, into state: SyncState, rules: TreeScanner.Settling, asPage: Bool) throws -> RemoteListing {
+        var fold = ListingFold(state: state, rules: rules)
+        var left: [Item] = []
+        if asPage {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let page = Array(try encoder.encode(Envelope(success: true, result: listing.items)))
+            let read = try #require(ItemPageReader.envelope(page, comparedFields: ClientItemStore.comparedListing.comparedFields, folding: &fold))
+            left = read.envelope.result ?? []
+        } else {
+            for item in listing.items where !fold.consumes(item) { left.append(item) }
+        }
+        var folded = RemoteListing(items: left + fold.itemsTakenBack(instance: instance))
+        folded.folded = fold.folded(revision: 0, instance: instance)
+        folded.folded?.foldedFrom = nil  // as a round lets it go before planning
+        return folded
+    }
+
+    @Test(arguments: 0..<24, Against.allCases)
+    func settlingUnchangedFilesPlansExactlyAsKeepingThem(seed: Int, against: Against) throws {
+        let againstAListing = against != .records
         var random = SeededGenerator(seed: UInt64(seed))
         let directory = TemporaryDirectory()
         let keyPrefix = Bool.random(using: &random) ? "docs/" : ""
@@ -96,12 +129,16 @@ import Testing
             sha256: anchor, remote: RemoteRecord(itemID: "id-anchor", checksum: anchor.hex, status: .completed, contentSHA256: anchor))
         var options = PlanOptions(keyPrefix: keyPrefix, nowNanoseconds: now, owner: "me")
         options.itemSource = "builtin"
-        let remote = againstAListing ? Self.perturbedListing(of: state, using: &random) : RemoteListing.recorded(Self.instance)
-        let items = ItemsByKey(remote, state: state)
+        let listed = againstAListing ? Self.perturbedListing(of: state, using: &random) : RemoteListing.recorded(Self.instance)
         let settling = TreeScanner.Settling(keyPrefix: keyPrefix, itemSource: "builtin", owner: "me")
+        // Kept: every file, against the listing as listed. Settled: against it folded, if folded.
+        let remote = switch against {
+        case .records, .listing: listed
+        case .foldedItems, .foldedPage: try Self.folded(listed, into: state, rules: settling, asPage: against == .foldedPage)
+        }
 
-        let kept = scanner.scanAll(state: state, remoteItems: items)
-        let settled = scanner.scanAll(state: state, remoteItems: items, settling: settling)
+        let kept = scanner.scanAll(state: state, remoteItems: ItemsByKey(listed, state: state))
+        let settled = scanner.scanAll(state: state, remoteItems: ItemsByKey(remote, state: state), settling: settling)
         #expect(kept.snapshot.settled.isEmpty)
         #expect(settled.snapshot.fileCount == kept.snapshot.fileCount)
         #expect(settled.snapshot.files.count + settled.snapshot.settled.count == kept.snapshot.files.count)
@@ -111,15 +148,23 @@ import Testing
         keptState.apply(kept.stateChanges)
         settledState.apply(settled.stateChanges)
         #expect(keptState == settledState)
-        let planKept = plan(local: kept.snapshot, remote: remote, state: keptState, options: options)
+        let planKept = plan(local: kept.snapshot, remote: listed, state: keptState, options: options)
         let planSettled = plan(local: settled.snapshot, remote: remote, state: settledState, options: options)
         #expect(planKept == planSettled, "\(PlanSummary(planKept)) vs \(PlanSummary(planSettled))")
         // The comparison proves nothing unless something was settled: the anchor always is,
         // unless the listing changed its item.
-        let anchorItems = remote.items.filter { $0.key == keyPrefix + "anchor.md" }
+        let anchorItems = listed.items.filter { $0.key == keyPrefix + "anchor.md" }
         let anchorListedAsRecorded = anchorItems.count == 1 && anchorItems[0].status == .completed && anchorItems[0].checksum == anchor.hex
             && anchorItems[0].metadata == nil && anchorItems[0].sourceID == "builtin" && anchorItems[0].nextAction == nil
-        if !racy && (!againstAListing || anchorListedAsRecorded) { #expect(settled.snapshot.settled.contains(try #require(state.entries.rowNumber(of: ItemKey(keyPrefix + "anchor.md"))))) }
+        let anchorRow = try #require(state.entries.rowNumber(of: ItemKey(keyPrefix + "anchor.md")))
+        if !racy && (!againstAListing || anchorListedAsRecorded) { #expect(settled.snapshot.settled.contains(anchorRow)) }
+        // The fold took the anchor's item when it was listed as recorded (the state racy or not),
+        // and never when its key was listed more than once.
+        if against == .foldedItems || against == .foldedPage {
+            let folded = remote.folded?.rows.contains(anchorRow) == true
+            if anchorListedAsRecorded { #expect(folded) }
+            if anchorItems.count != 1 { #expect(!folded) }
+        }
     }
 
     @Test func aHealthyUnchangedFileIsSettledAndAChangedOneIsNot() throws {
