@@ -99,6 +99,24 @@ import Hashing
         #expect(ItemPageReader.envelope(Array(page.utf8)) == nil)
     }
 
+    /// A member the reader passes over is held to JSON's rules as strictly as one it reads.
+    @Test func aSkippedValueIsCheckedAsStrictlyAsARead() {
+        let item = #"{"success":true,"result":[{"id":"i","key":"k","status":"queued","extra":VALUE}]}"#
+        for value in ["01", "1.", "-", "1e", "{\"a\":+1}", "[\"\\x\"]", "{\"a\" 1}", "\"tab\there\""] {
+            let page = item.replacingOccurrences(of: "VALUE", with: value)
+            // Declined: JSONDecoder decides (it takes some of these).
+            #expect(ItemPageReader.envelope(Array(page.utf8)) == nil, "\(page)")
+        }
+        for value in ["-0.5e+3", "{\"a\":[1,{\"b\":\"\\u00e9\"}]}", "\"caf\u{e9}\""] {
+            let page = item.replacingOccurrences(of: "VALUE", with: value)
+            #expect(ItemPageReader.envelope(Array(page.utf8)) != nil, "\(page)")
+        }
+        var page = Array(item.replacingOccurrences(of: "VALUE", with: "[\"Xx\"]").utf8)
+        #expect(ItemPageReader.envelope(page) != nil)
+        page[page.firstIndex(of: UInt8(ascii: "X"))!] = 0xFF
+        #expect(ItemPageReader.envelope(page) == nil)
+    }
+
     @Test func aKeyThatIsNotUTF8DeclinesThePage() {
         var page = Array(#"{"success":true,"result":[{"id":"i","key":"k","status":"queued","Xx":1}]}"#.utf8)
         #expect(ItemPageReader.envelope(page) != nil)

@@ -43,27 +43,35 @@ public struct ListedItemView {
     }
 
     public func metadataText(_ name: String) -> MetadataText {
-        guard let metadata else { return .absent }
+        metadataTexts(name, name).0
+    }
+
+    /// `metadataText` of two members, read in one pass over the object.
+    public func metadataTexts(_ first: String, _ second: String) -> (MetadataText, MetadataText) {
+        guard let metadata else { return (.absent, .absent) }
         var reader = JSONByteReader(metadata)
-        var found = MetadataText.absent
+        var found = (MetadataText.absent, MetadataText.absent)
         do throws(JSONByteReader.Failure) {
             try reader.beginObject()
-            var first = true
-            while let member = try reader.nextRawKey(first: first) {
-                first = false
-                guard member.is(text: name) else {
+            var isFirst = true
+            while let member = try reader.nextRawKey(first: isFirst) {
+                isFirst = false
+                let isFirstName = member.is(text: first), isSecondName = member.is(text: second)
+                guard isFirstName || isSecondName else {
                     try reader.skipValue()
                     continue
                 }
                 // A repeated member: the later one wins, as the decoder reads an object.
-                switch try reader.plainValue() {
-                case .text(let text): found = .text(text)
-                case .escapedText: found = .unusual
-                case .null, .other: found = .absent
+                let text: MetadataText = switch try reader.plainValue() {
+                case .text(let text): .text(text)
+                case .escapedText: .unusual
+                case .null, .other: .absent
                 }
+                if isFirstName { found.0 = text }
+                if isSecondName { found.1 = text }
             }
         } catch {
-            return .unusual
+            return (.unusual, .unusual)
         }
         return found
     }

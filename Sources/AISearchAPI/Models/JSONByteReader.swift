@@ -217,7 +217,7 @@ public struct JSONByteReader {
 
     /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` (Double() alone
     /// would take `inf`, `+1`, `.5`, `0x10`).
-    private static func isJSONNumber(_ text: String.UTF8View) -> Bool {
+    private static func isJSONNumber<Text: Collection<UInt8>>(_ text: Text) -> Bool {
         var index = text.startIndex
         func digits() -> Int {
             var count = 0
@@ -425,12 +425,16 @@ public struct JSONByteReader {
     /// Passes over any well-formed JSON value.
     public mutating func skipValue() throws(Failure) {
         guard let next = peek() else { throw failure("expected a value") }
+        // As strict as reading each value, without making a `String` or number of any: a page of
+        // items skips several strings an item.
         switch next {
-        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "\""):
+            let (raw, escaped) = try stringBytes()
+            if escaped { _ = try unescape(raw) } else if !raw.isValidUTF8 { throw failure("a string that is not UTF-8") }
         case UInt8(ascii: "{"):
             try beginObject()
             var first = true
-            while try nextKey(first: first) != nil {
+            while try nextRawKey(first: first) != nil {
                 try skipValue()
                 first = false
             }
@@ -443,7 +447,11 @@ public struct JSONByteReader {
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): guard null() else { throw failure("expected null") }
-        default: _ = try number()
+        default:
+            // What `number()` accepts: its grammar (any number in it parses, if only to infinity).
+            let start = position
+            while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
+            guard Self.isJSONNumber(UnsafeBufferPointer(rebasing: bytes[start..<position])) else { throw failure("not a number") }
         }
     }
 }

@@ -74,10 +74,11 @@ public struct ListingFold: ListedItemFold {
     /// checked), and healthy: whether it carries our marker, or nil when it is not as recorded or
     /// this cannot be decided from its bytes (the item is then decoded).
     private func isListedAsRecorded(_ item: ListedItemView, record: RemoteRecord) -> Bool? {
-        guard item.status == record.status, Self.isHealthy(item.status),
-              case .absent = item.metadataText(SyncMetadata.sha256Field) else { return nil }
+        guard item.status == record.status, Self.isHealthy(item.status) else { return nil }
+        let (declared, owner) = item.metadataTexts(SyncMetadata.sha256Field, SyncMetadata.ownerField)
+        guard case .absent = declared else { return nil }
         var marked = false
-        switch item.metadataText(SyncMetadata.ownerField) {
+        switch owner {
         case .absent: break
         case .text(let marker):
             guard marker.isEmpty || rules.owner.hasSameUTF8(as: marker) else { return nil }
