@@ -69,6 +69,11 @@ struct PackedEntry: Sendable {
         }
     }
 
+    /// The entry records its file's content (identity and SHA-256).
+    var recordsContent: Bool { flags.contains(.identity) && flags.contains(.sha256) }
+    /// The entry records an item.
+    var recordsItem: Bool { flags.contains(.remote) }
+
     /// What `entry` needs kept outside the fixed fields, or nil.
     static func extra(of entry: StateEntry) -> Extra? {
         guard let remote = entry.remote else { return nil }

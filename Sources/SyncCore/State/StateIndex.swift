@@ -12,7 +12,7 @@ struct StateIndex: Sendable {
     init() {}
 
     init(_ state: SyncState) {
-        for (key, entry) in state.entries { update(key, from: nil, to: entry) }
+        (filesTracked, itemsOwned) = state.entries.trackedAndOwnedCounts
     }
 
     mutating func update(_ key: ItemKey, from old: StateEntry?, to new: StateEntry?) {

@@ -125,19 +125,51 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
                 if newValue.path.bytes.withUnsafeBufferPointer({ bytesEqual(rows[row].path, $0) }) { return }
                 byPath.remove(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
                 if !isInsideKey(rows[row].path, of: rows[row]) { garbage += Int(rows[row].path.count) }
-                rows[row].path = store(path: newValue.path, key: rows[row].key)
+                rows[row].path = newValue.path.bytes.withUnsafeBufferPointer { store(pathBytes: $0, key: rows[row].key) }
                 byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
                 compactIfWasteful()
             } else if let newValue {
-                var packed = PackedEntry(newValue)
-                packed.setExtra(position: storeExtra(PackedEntry.extra(of: newValue), replacing: 0))
-                let keySpan = append(Self.withBytes(of: key) { Array($0) })
-                let row = rows.count
-                rows.append(Row(key: keySpan, path: store(path: newValue.path, key: keySpan), entry: packed))
-                byKey.insert(row: row, hash: Self.hash(bytes, keySpan)) { Self.hash(bytes, rows[$0].key) }
-                byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
+                Self.withBytes(of: key) { keyBytes in
+                    newValue.path.bytes.withUnsafeBufferPointer { appendRow(keyBytes: keyBytes, keyHash: Self.hash(keyBytes), pathBytes: $0, entry: newValue) }
+                }
             }
         }
+    }
+
+    /// Sets the row of the key spelled `keyBytes` to `entry` at the path spelled `pathBytes`
+    /// (`entry.path` is not read): for a loader reading keys and paths as bytes, without a
+    /// `String` or an array made of each.
+    public mutating func set(keyBytes: UnsafeBufferPointer<UInt8>, pathBytes: UnsafeBufferPointer<UInt8>, entry: StateEntry) {
+        let keyHash = Self.hash(keyBytes)
+        guard byKey.first(hash: keyHash, where: { bytesEqual(rows[$0].key, keyBytes) }) == nil else {
+            // A key set again: the usual way.
+            var entry = entry
+            entry.path = FilePathBytes(Array(pathBytes))
+            self[ItemKey(String(decoding: keyBytes, as: UTF8.self))] = entry
+            return
+        }
+        appendRow(keyBytes: keyBytes, keyHash: keyHash, pathBytes: pathBytes, entry: entry)
+    }
+
+    private mutating func appendRow(keyBytes: UnsafeBufferPointer<UInt8>, keyHash: Int, pathBytes: UnsafeBufferPointer<UInt8>, entry: StateEntry) {
+        var packed = PackedEntry(entry)
+        packed.setExtra(position: storeExtra(PackedEntry.extra(of: entry), replacing: 0))
+        let keySpan = append(keyBytes)
+        let row = rows.count
+        rows.append(Row(key: keySpan, path: store(pathBytes: pathBytes, key: keySpan), entry: packed))
+        byKey.insert(row: row, hash: keyHash) { Self.hash(bytes, rows[$0].key) }
+        byPath.insert(row: row, hash: Self.hash(bytes, rows[row].path)) { Self.hash(bytes, rows[$0].path) }
+    }
+
+    /// How many rows record their file's content (identity and SHA-256), and how many an item:
+    /// read from the packed rows, no entry made.
+    public var trackedAndOwnedCounts: (tracked: Int, owned: Int) {
+        var counts = (tracked: 0, owned: 0)
+        for row in rows {
+            if row.entry.recordsContent { counts.tracked += 1 }
+            if row.entry.recordsItem { counts.owned += 1 }
+        }
+        return counts
     }
 
     /// Puts `extra` where the row's old one was (`old`: 1 + its position, or 0), or in a free
@@ -239,16 +271,16 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         path.start >= row.key.start && path.start + path.count <= row.key.start + row.key.count
     }
 
-    /// The span of `path`: inside the key's bytes when it is their tail, appended otherwise.
-    private mutating func store(path: FilePathBytes, key: Span) -> Span {
-        let keyBytes = bytes[key.range]
-        if path.bytes.count <= keyBytes.count, keyBytes.suffix(path.bytes.count).elementsEqual(path.bytes) {
-            return Span(start: key.start + key.count - UInt32(path.bytes.count), count: UInt32(path.bytes.count))
+    /// The span of a path: inside the key's bytes when it is their tail, appended otherwise.
+    private mutating func store(pathBytes path: UnsafeBufferPointer<UInt8>, key: Span) -> Span {
+        if path.count <= key.count {
+            let tail = Span(start: key.start + key.count - UInt32(path.count), count: UInt32(path.count))
+            if bytesEqual(tail, path) { return tail }
         }
-        return append(path.bytes)
+        return append(path)
     }
 
-    private mutating func append(_ new: [UInt8]) -> Span {
+    private mutating func append(_ new: UnsafeBufferPointer<UInt8>) -> Span {
         let span = Span(start: UInt32(bytes.count), count: UInt32(new.count))
         bytes.append(contentsOf: new)
         return span

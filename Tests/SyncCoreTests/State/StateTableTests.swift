@@ -27,7 +27,17 @@ import Testing
                 model[key] = nil
             } else {
                 let entry = Self.randomEntry(path: paths.randomElement(using: &random)!, step: step, using: &random)
-                table[key] = entry
+                if Bool.random(using: &random) {
+                    table[key] = entry
+                } else {
+                    // As the loader sets rows: by bytes, the entry's own path not read.
+                    var pathless = entry
+                    pathless.path = FilePathBytes("ignored")
+                    var keyText = key.rawValue
+                    keyText.withUTF8 { keyBytes in
+                        entry.path.bytes.withUnsafeBufferPointer { table.set(keyBytes: keyBytes, pathBytes: $0, entry: pathless) }
+                    }
+                }
                 model[key] = entry
             }
         }
@@ -42,6 +52,9 @@ import Testing
             #expect(table.keys(atPath: path).count == expected.count, "no row twice")
         }
         #expect(Set(table.keys) == Set(model.keys))
+        let counts = table.trackedAndOwnedCounts
+        #expect(counts.tracked == model.values.count { $0.identity != nil && $0.sha256 != nil })
+        #expect(counts.owned == model.values.count { $0.remote != nil })
     }
 
     /// Every shape a row is packed in: each part present or not, UUID and text ids, checksums
