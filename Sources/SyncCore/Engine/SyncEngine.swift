@@ -135,11 +135,6 @@ public actor SyncEngine {
         return round
     }
 
-    /// The instance's items, defended against a listing that shifts under us (offset paging while
-    /// items change status or are deleted skips some): when the distinct items seen fall short of
-    /// the reported total, the listing is read once more and merged; items our state recorded that
-    /// are still missing are then asked for by id (`GET items/{id}`), so none is uploaded again
-    /// only because a page left it out. Complete when nothing is unaccounted for.
     /// The whole listing, folded into the state as it is read (`ListingFold`): the items exactly as
     /// their rows record them are those rows, not `Item`s.
     private func foldedListing() async throws -> (listing: RemoteListing, extraRequests: Int) {
@@ -152,6 +147,11 @@ public actor SyncEngine {
         return (listing, listed.extraRequests)
     }
 
+    /// The instance's items, defended against a listing that shifts under us (offset paging while
+    /// items change status or are deleted skips some): when the distinct items seen fall short of
+    /// the reported total, the listing is read once more and merged; items our state recorded that
+    /// are still missing are then asked for by id (`GET items/{id}`), so none is uploaded again
+    /// only because a page left it out. Complete when nothing is unaccounted for.
     private func completeListing(folding fold: inout ListingFold) async throws -> (items: [Item], isComplete: Bool, extraRequests: Int) {
         var listing = try await store.listing(folding: &fold)
         if !fold.takenBack.isEmpty {
