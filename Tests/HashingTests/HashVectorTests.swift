@@ -97,6 +97,16 @@ import Testing
         #expect(!digest.isHex(hex + "0"))
         #expect(!digest.isHex(String(hex.dropLast()) + "e"))
         #expect(!SHA256.hash([]).isHex(hex))
+        // One capital anywhere is not `hex`; nor is a digit that is no hex digit.
+        let digits = Array(hex)
+        for position in digits.indices {
+            var changed = digits
+            changed[position] = "g"
+            #expect(!digest.isHex(String(changed)))
+            guard digits[position].isLetter else { continue }
+            changed[position] = Character(digits[position].uppercased())
+            #expect(!digest.isHex(String(changed)))
+        }
     }
 
     /// Any byte that is no hex digit, at any of the 64 places, is refused; digits of either case

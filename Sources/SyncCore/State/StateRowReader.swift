@@ -83,12 +83,12 @@ enum StateRowReader {
     /// made of each: a third of the load's CPU at 100,000 rows), unless the path has escapes.
     private static func entryRow(_ reader: inout JSONByteReader, into table: inout StateTable) throws(JSONByteReader.Failure) {
         try reader.beginArray()
-        guard let keyText = try reader.optionalStringBytes(), keyText.withBytes(\.isValidUTF8) else {
+        guard let keyText = try reader.optionalStringBytes(), keyText.withBytes({ $0.isValidUTF8 }) else {
             throw reader.failure("a key that is not a UTF-8 string")
         }
         let key = { ItemKey(keyText.withBytes { String(decoding: $0, as: UTF8.self) }) }
         try comma(&reader)
-        guard let pathText = try reader.optionalStringBytes(), pathText.withBytes(\.isValidUTF8) else {
+        guard let pathText = try reader.optionalStringBytes(), pathText.withBytes({ $0.isValidUTF8 }) else {
             throw reader.failure("bad path escape in \(key())")
         }
         // A path with an escape (`PathEscaping`) or a NUL is read the slow way.
