@@ -12,7 +12,18 @@ actor FakeItemStore: RemoteItemStore {
     var calls: [String] = []
     private var nextID = 1
 
-    func listAll() async throws -> [Item] { calls.append("list"); return items.values.map(\.item).sorted { ItemKey($0.key) < ItemKey($1.key) } }
+    /// Run once, the next time the instance is listed (before the items are read).
+    private var onNextListing: (@Sendable () async -> Void)?
+    func setOnNextListing(_ action: @escaping @Sendable () async -> Void) { onNextListing = action }
+
+    func listAll() async throws -> [Item] {
+        if let action = onNextListing {
+            onNextListing = nil
+            await action()
+        }
+        calls.append("list")
+        return items.values.map(\.item).sorted { ItemKey($0.key) < ItemKey($1.key) }
+    }
 
     func upload(key: ItemKey, contents: [UInt8], metadata: [String: JSONValue]?, waitForCompletion: Bool) async throws -> Item {
         calls.append("upload \(key)")
@@ -94,6 +105,25 @@ struct EngineFixture {
         let round = try await restarted.reconcile()
         #expect(round.filesHashed == 0)
         #expect(await fixture.store.takeCalls() == ["list"])
+    }
+
+    /// A listing is folded into the table as it was when the listing began (`ListingFold`); a
+    /// round that finds the table changed since plans against the folded items as items, not
+    /// against row numbers that moved (a removed row moves the last one into its place).
+    @Test func aTableChangedWhileTheListingIsReadIsNotPlannedByStaleRows() async throws {
+        let fixture = try EngineFixture()
+        for name in ["a", "b", "c"] { try fixture.write("\(name).md", name) }
+        let engine = try await fixture.makeEngine(stateWrittenLater: .seconds(5))
+        _ = try await engine.reconcile()
+        #expect(await engine.state.snapshot.entries.rowNumber(of: ItemKey("a.md")) == 0)
+        _ = await fixture.store.takeCalls()
+        await fixture.store.setOnNextListing { await engine.state.apply([.forget(ItemKey("a.md"))]) }
+        let round = try await engine.reconcile()
+        // a.md's item is listed: the file is not uploaded again, nothing is deleted.
+        #expect(round.plan.uploads.isEmpty)
+        #expect(round.plan.deletes.isEmpty)
+        #expect(await fixture.store.contentsByKey() == ["a.md": "a", "b.md": "b", "c.md": "c"])
+        #expect(await fixture.store.takeCalls().filter { $0.hasPrefix("upload") || $0.hasPrefix("delete") }.isEmpty)
     }
 
     @Test func editAndDeleteAreMirrored() async throws {
