@@ -111,6 +111,41 @@ import Hashing
         #expect(box.texts == ["o": "y", "n": "absent", "e": "unusual", "z": "absent", "missing": "absent"])
     }
 
+    /// The same answers whether the object is read or passed over for not holding the names.
+    @Test(arguments: [
+        (#"{"filename":"a.md","timestamp":1}"#, "absent", "absent"),
+        (#"{"xownerx":"v","sha":1}"#, "absent", "absent"),
+        (#"{"f":"owner","g":"sha"}"#, "absent", "absent"),
+        (#"{"owner":"me"}"#, "me", "absent"),
+        (#"{"sha":"ab","owner":null}"#, "absent", "ab"),
+        (#"{"owner":"me"}"#, "me", "absent"),
+        (#"{}"#, "absent", "absent"),
+    ])
+    func metadataTextsAgreeWithTheDecodedObject(object: String, owner: String, sha: String) throws {
+        let page = #"{"success":true,"result":[{"id":"a","key":"a.md","status":"completed","metadata":OBJECT}]}"#
+            .replacingOccurrences(of: "OBJECT", with: object)
+        final class Box: @unchecked Sendable { var texts: [String] = [] }
+        struct Probe: ListedItemFold {
+            let box: Box
+            func consumes(_ item: ListedItemView) -> Bool {
+                let (first, second) = item.metadataTexts("owner", "sha")
+                box.texts = [first, second].map { text in
+                    switch text {
+                    case .absent: "absent"
+                    case .text(let bytes): String(decoding: bytes, as: UTF8.self)
+                    case .unusual: "unusual"
+                    }
+                }
+                return true
+            }
+            func consumes(_ item: Item) -> Bool { false }
+        }
+        let box = Box()
+        var fold = Probe(box: box)
+        _ = try #require(ItemPageReader.envelope(Array(page.utf8), comparedFields: nil, folding: &fold))
+        #expect(box.texts == [owner, sha])
+    }
+
     @Test func theListingCountsTakenItemsForItsStopRules() async throws {
         struct TakeEvenItems: ListedItemFold {
             func consumes(_ item: ListedItemView) -> Bool { Int(String(decoding: item.id.dropFirst(3), as: UTF8.self))! % 2 == 0 }

@@ -49,6 +49,11 @@ public struct ListedItemView {
     /// `metadataText` of two members, read in one pass over the object.
     public func metadataTexts(_ first: String, _ second: String) -> (MetadataText, MetadataText) {
         guard let metadata else { return (.absent, .absent) }
+        // Most items carry neither member: a name that is nowhere in the object's bytes (and no
+        // escape that could spell it) is not a member of it, and the object need not be read.
+        if !metadata.contains(UInt8(ascii: "\\")), !Self.contains(metadata, first), !Self.contains(metadata, second) {
+            return (.absent, .absent)
+        }
         var reader = JSONByteReader(metadata)
         var found = (MetadataText.absent, MetadataText.absent)
         do throws(JSONByteReader.Failure) {
@@ -74,6 +79,20 @@ public struct ListedItemView {
             return (.unusual, .unusual)
         }
         return found
+    }
+
+    /// Whether `name`'s UTF-8 occurs in `bytes`.
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { name in
+            guard let first = name.first, name.count <= bytes.count else { return name.isEmpty }
+            var start = 0
+            while start + name.count <= bytes.count, let found = bytes[start...(bytes.count - name.count)].firstIndex(of: first) {
+                if UnsafeBufferPointer(rebasing: bytes[found..<found + name.count]).hasSameBytes(as: name) { return true }
+                start = found + 1
+            }
+            return false
+        }
     }
 
     /// The item's fields from the reader's position (the item's `{`), or nil (the reader then

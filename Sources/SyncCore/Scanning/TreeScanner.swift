@@ -184,12 +184,12 @@ public struct TreeScanner: Sendable {
         // The key as bytes (no `String`, no `KeyMapping` per file): unshortened, under the prefix.
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
               let key = keyMapper.unshortenedKeyBytes(for: path), key.starts(with: rules.keyPrefix.utf8),
-              let row = key.withUnsafeBufferPointer({ state.entries.rowNumber(ofKeyBytes: $0) }) else { return nil }
+              let row = key.withUnsafeBufferPointer({ state.entries.rowNumber(ofKeyBytes: $0) }),
+              listedAsRecorded?.contains(row) != false else { return nil }
         guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
               let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }
-        guard let listedAsRecorded else { return row }
-        return listedAsRecorded.contains(row) ? row : nil
+        return row
     }
 
     private func ignoredRule(_ path: FilePathBytes, rules: IgnoreRules) -> String? {

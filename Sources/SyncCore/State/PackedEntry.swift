@@ -88,6 +88,15 @@ struct PackedEntry: Sendable {
         extra = position.map { UInt32($0 + 1) } ?? 0
     }
 
+    /// The entry's remote record alone (what `unpacked(extra:).remote` is), for the questions
+    /// asked of every listed item.
+    func remote(extra: Extra?) -> RemoteRecord? {
+        guard flags.contains(.remote) else { return nil }
+        let id: CompactItemID = extra?.textID.map { .text($0) } ?? .uuid(idHigh, idLow)
+        return RemoteRecord(storedID: id, storedChecksum: extra?.checksum, status: Self.statuses[Int(status)],
+                            contentSHA256: extra?.contentSHA256 ?? sha256, storedAttempts: attempts)
+    }
+
     /// The entry back, with an empty path; `extra` is the row's `Extra`, if it has one.
     func unpacked(extra: Extra?) -> StateEntry {
         var entry = StateEntry(path: FilePathBytes([]))
@@ -96,14 +105,9 @@ struct PackedEntry: Sendable {
                                           modificationTimeNanoseconds: modified, changeTimeNanoseconds: changed)
         }
         if flags.contains(.sha256) { entry.sha256 = sha256 }
-        if flags.contains(.remote) {
-            let id: CompactItemID = extra?.textID.map { .text($0) } ?? .uuid(idHigh, idLow)
-            // Without an extra content digest the item holds the file's own SHA-256, which a
-            // record always has then (`extra(of:)` keeps it otherwise).
-            let content = extra?.contentSHA256 ?? sha256
-            entry.remote = RemoteRecord(storedID: id, storedChecksum: extra?.checksum, status: Self.statuses[Int(status)],
-                                        contentSHA256: content, storedAttempts: attempts)
-        }
+        // Without an extra content digest the item holds the file's own SHA-256, which a record
+        // always has then (`extra(of:)` keeps it otherwise).
+        entry.remote = remote(extra: extra)
         return entry
     }
 }

@@ -91,7 +91,8 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The remote record of the row at `rowNumber`, without the rest of its entry.
     public func remote(atRow rowNumber: Int) -> RemoteRecord? {
-        unpackedEntry(ofRow: rowNumber).remote
+        let packed = rows[rowNumber].entry
+        return packed.remote(extra: packed.extra == 0 ? nil : extras[Int(packed.extra) - 1])
     }
 
     /// The key of the row at `rowNumber`, without its entry.
