@@ -14,16 +14,25 @@ public struct RateLimitStatus: Sendable, Hashable {
     }
 
     /// The status the headers state, or nil when they state none (or nothing readable).
+    /// The separate fields' names, remaining then reset (spelled once: every answer is read).
+    private static let separateFields = [("ratelimit-remaining", "ratelimit-reset"), ("x-ratelimit-remaining", "x-ratelimit-reset")]
+
     public static func parse(_ headers: TransportHeaders) -> RateLimitStatus? {
-        var found: [RateLimitStatus] = []
-        for value in headers.values(for: "ratelimit") { found += parseField(value) }
-        for prefix in ["ratelimit", "x-ratelimit"] {
-            if let remaining = headers["\(prefix)-remaining"].flatMap({ Int($0.trimmed) }),
-               let reset = headers["\(prefix)-reset"].flatMap({ Double($0.trimmed) }) {
-                found.append(RateLimitStatus(remaining: max(0, remaining), reset: .seconds(max(0, reset))))
+        // The tightest status stated (the first of equals), found as they are read.
+        var tightest: RateLimitStatus?
+        func consider(_ status: RateLimitStatus) {
+            if tightest.map({ (status.remaining, status.reset) < ($0.remaining, $0.reset) }) ?? true { tightest = status }
+        }
+        for field in headers.fields where TransportHeaders.sameName(field.name, "ratelimit") {
+            parseField(field.value).forEach(consider)
+        }
+        for (remainingName, resetName) in separateFields {
+            if let remaining = headers[remainingName].flatMap({ Int($0.trimmed) }),
+               let reset = headers[resetName].flatMap({ Double($0.trimmed) }) {
+                consider(RateLimitStatus(remaining: max(0, remaining), reset: .seconds(max(0, reset))))
             }
         }
-        return found.min { ($0.remaining, $0.reset) < ($1.remaining, $1.reset) }
+        return tightest
     }
 
     /// One `RateLimit` field value in either syntax.
@@ -32,20 +41,23 @@ public struct RateLimitStatus: Sendable, Hashable {
         // Older dictionary form: the members are `key=value` and together make one status.
         let pairs = members.compactMap(keyValue)
         if !pairs.isEmpty, pairs.count == members.count {
-            let dictionary = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
-            if let remaining = dictionary["remaining"].flatMap({ Int($0) }),
-               let reset = dictionary["reset"].flatMap({ Double($0) }) {
+            if let remaining = first("remaining", in: pairs).flatMap({ Int($0) }),
+               let reset = first("reset", in: pairs).flatMap({ Double($0) }) {
                 return [RateLimitStatus(remaining: max(0, remaining), reset: .seconds(max(0, reset)))]
             }
         }
         // Structured form: each member is `"policy";r=..;t=..`.
         return members.compactMap { member in
             let parameters = member.split(separator: ";").dropFirst().compactMap { keyValue($0.trimmed) }
-            let dictionary = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-            guard let remaining = dictionary["r"].flatMap({ Int($0) }) else { return nil }
-            let reset = dictionary["t"].flatMap { Double($0) } ?? 0
+            guard let remaining = first("r", in: parameters).flatMap({ Int($0) }) else { return nil }
+            let reset = first("t", in: parameters).flatMap { Double($0) } ?? 0
             return RateLimitStatus(remaining: max(0, remaining), reset: .seconds(max(0, reset)))
         }
+    }
+
+    /// The value of the first pair named `key` (a repeated key: the first one counts).
+    private static func first(_ key: String, in pairs: [(String, String)]) -> String? {
+        pairs.first { $0.0 == key }?.1
     }
 
     private static func keyValue(_ text: String) -> (String, String)? {
@@ -71,6 +83,6 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
 
 extension String {
     var trimmingQuotes: String {
-        count >= 2 && hasPrefix("\"") && hasSuffix("\"") ? String(dropFirst().dropLast()) : self
+        utf8.count >= 2 && utf8.first == UInt8(ascii: "\"") && utf8.last == UInt8(ascii: "\"") ? String(dropFirst().dropLast()) : self
     }
 }
