@@ -87,49 +87,16 @@ import Hashing
         #expect(folded.listed == 30)
     }
 
-    @Test func metadataTextIsTheLaterOfRepeatedMembersAndOnlyAString() throws {
-        let page = #"{"success":true,"result":[{"id":"a","key":"a.md","status":"completed","metadata":{"o":"x","o":"y","n":1,"e":"q\"","z":null}}]}"#
-        final class Box: @unchecked Sendable { var texts: [String: String] = [:] }
-        struct Probe: ListedItemFold {
-            let box: Box
-            func consumes(_ item: ListedItemView) -> Bool {
-                for name in ["o", "n", "e", "z", "missing"] {
-                    box.texts[name] = switch item.metadataText(name) {
-                    case .absent: "absent"
-                    case .text(let bytes): String(decoding: bytes, as: UTF8.self)
-                    case .unusual: "unusual"
-                    }
-                }
-                return true
-            }
-            func consumes(_ item: Item) -> Bool { false }
-        }
-        let box = Box()
-        var fold = Probe(box: box)
-        let folded = try #require(ItemPageReader.envelope(Array(page.utf8), comparedFields: nil, folding: &fold))
-        #expect(folded.envelope.result == [])
-        #expect(box.texts == ["o": "y", "n": "absent", "e": "unusual", "z": "absent", "missing": "absent"])
-    }
-
-    /// The same answers whether the object is read or passed over for not holding the names.
-    @Test(arguments: [
-        (#"{"filename":"a.md","timestamp":1}"#, "absent", "absent"),
-        (#"{"xownerx":"v","sha":1}"#, "absent", "absent"),
-        (#"{"f":"owner","g":"sha"}"#, "absent", "absent"),
-        (#"{"owner":"me"}"#, "me", "absent"),
-        (#"{"sha":"ab","owner":null}"#, "absent", "ab"),
-        (#"{"owner":"me"}"#, "me", "absent"),
-        (#"{}"#, "absent", "absent"),
-    ])
-    func metadataTextsAgreeWithTheDecodedObject(object: String, owner: String, sha: String) throws {
+    /// What `read` says of the view of a one-item page whose item has `metadata` as written.
+    static func metadataAnswers(_ metadata: String, read: @escaping @Sendable (ListedItemView) -> [ListedItemView.MetadataText]) throws -> [String] {
         let page = #"{"success":true,"result":[{"id":"a","key":"a.md","status":"completed","metadata":OBJECT}]}"#
-            .replacingOccurrences(of: "OBJECT", with: object)
-        final class Box: @unchecked Sendable { var texts: [String] = [] }
+            .replacingOccurrences(of: "OBJECT", with: metadata)
+        final class Box: @unchecked Sendable { var answers: [String] = [] }
         struct Probe: ListedItemFold {
             let box: Box
+            let read: @Sendable (ListedItemView) -> [ListedItemView.MetadataText]
             func consumes(_ item: ListedItemView) -> Bool {
-                let (first, second) = item.metadataTexts("owner", "sha")
-                box.texts = [first, second].map { text in
+                box.answers = read(item).map { text in
                     switch text {
                     case .absent: "absent"
                     case .text(let bytes): String(decoding: bytes, as: UTF8.self)
@@ -141,9 +108,35 @@ import Hashing
             func consumes(_ item: Item) -> Bool { false }
         }
         let box = Box()
-        var fold = Probe(box: box)
-        _ = try #require(ItemPageReader.envelope(Array(page.utf8), comparedFields: nil, folding: &fold))
-        #expect(box.texts == [owner, sha])
+        var fold = Probe(box: box, read: read)
+        let folded = try #require(ItemPageReader.envelope(Array(page.utf8), comparedFields: nil, folding: &fold))
+        #expect(folded.envelope.result == [])
+        return box.answers
+    }
+
+    @Test func metadataTextIsTheLaterOfRepeatedMembersAndOnlyAString() throws {
+        let answers = try Self.metadataAnswers(#"{"o":"x","o":"y","n":1,"e":"q\"","z":null}"#) { item in
+            ["o", "n", "e", "z", "missing"].map { item.metadataText($0) }
+        }
+        #expect(answers == ["y", "absent", "unusual", "absent", "absent"])
+    }
+
+    /// The same answers whether the object is read or passed over for not holding the names.
+    @Test(arguments: [
+        (#"{"filename":"a.md","timestamp":1}"#, "absent", "absent"),
+        (#"{"xownerx":"v","sha":1}"#, "absent", "absent"),
+        (#"{"f":"owner","g":"sha"}"#, "absent", "absent"),
+        (#"{"owner":"me"}"#, "me", "absent"),
+        (#"{"sha":"ab","owner":null}"#, "absent", "ab"),
+        (#"{"\u006fwner":"me"}"#, "me", "absent"),
+        (#"{}"#, "absent", "absent"),
+    ])
+    func metadataTextsAgreeWithTheDecodedObject(object: String, owner: String, sha: String) throws {
+        let answers = try Self.metadataAnswers(object) { item in
+            let (first, second) = item.metadataTexts("owner", "sha")
+            return [first, second]
+        }
+        #expect(answers == [owner, sha])
     }
 
     @Test func theListingCountsTakenItemsForItsStopRules() async throws {
