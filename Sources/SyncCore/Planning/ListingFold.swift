@@ -6,7 +6,7 @@ import AISearchAPI
 /// At 100,000 unchanged items a full comparison decoded 100,000 `Item`s (four heap strings each),
 /// found them by key in a hash table and compared each with its record: two fifths of its CPU.
 /// Here an item is compared where it lies in the page, and the plan later makes an `Item` only of
-/// a folded row whose file changed or went (`FoldedItems.item(atRow:)`).
+/// a folded row whose file changed or went (`FoldedItems.item(atRow:in:)`).
 ///
 /// "Exactly as recorded" is `ItemsByKey.isListedAsRecorded`: a candidate under the settling rules,
 /// the recorded id and status, no declared digest, no other agent's marker, the recorded checksum.
@@ -15,8 +15,10 @@ import AISearchAPI
 /// folded again in this listing. A taken-back row whose folded item differs from what came after
 /// it by id is in `takenBack`: that item is still listed, and the caller adds it as an `Item`.
 public struct ListingFold: ListedItemFold {
+    /// The table folded into (its row numbers are the fold's).
     public let state: SyncState
     let rules: TreeScanner.Settling
+    /// Rows whose key's listed item is exactly what they record: the folded items.
     public private(set) var rows = SettledRows()
     /// Folded rows whose item carries our owner marker (the plan tells an upload over such an
     /// item apart: `UploadReason.remoteChanged`).
