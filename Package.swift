@@ -12,7 +12,7 @@ let package = Package(
         // Wraps the C system calls we use (errno, descriptors, poll, stat) once.
         .target(name: "LinuxSystem"),
         // The Cloudflare AI Search REST client.
-        .target(name: "AISearchAPI", dependencies: ["LinuxSystem"]),
+        .target(name: "AISearchAPI", dependencies: ["Hashing", "LinuxSystem"]),
         // A small HTTP/1.1 server on Glibc sockets (emulator, health/metrics endpoint).
         .target(name: "HTTPServer", dependencies: ["LinuxSystem"]),
         // The emulated AI Search API, served by HTTPServer.

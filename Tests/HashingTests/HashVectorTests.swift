@@ -126,4 +126,16 @@ import Testing
             #expect(mixed.withUnsafeBufferPointer { SHA256Digest(hexBytes: $0) } == digest)
         }
     }
+
+    /// FNV-1a 64 against the published vectors (Fowler, Noll, Vo: "FNV test vectors").
+    @Test func fnv1a64MatchesThePublishedVectors() {
+        #expect(FNV1a64.of([UInt8]()) == 0xcbf2_9ce4_8422_2325)
+        #expect(FNV1a64.of(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
+        #expect(FNV1a64.of(Array("foobar".utf8)) == 0x8594_4171_f739_67e8)
+        var hash = FNV1a64()
+        Array("foo".utf8).withUnsafeBufferPointer { hash.fold($0) }
+        for byte in "bar".utf8 { hash.fold(byte) }
+        #expect(hash.value == 0x8594_4171_f739_67e8)
+        #expect(hash.hex == "85944171f73967e8")
+    }
 }

@@ -1,3 +1,5 @@
+import Hashing
+
 /// Takes items out of a listing as its pages are read, so that the ones the caller already knows
 /// are never made into `Item`s.
 ///
@@ -162,17 +164,15 @@ public struct KeepEveryItem: ListedItemFold {
 /// The ids of a page's items, in order, as one 64-bit FNV-1a hash: what `ItemPages` compares
 /// to see a server repeat a page, without keeping the ids of items a fold consumed.
 struct ItemIDsDigest: Equatable {
-    private var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var hash = FNV1a64()
 
     mutating func add(_ id: UnsafeBufferPointer<UInt8>) {
-        for byte in id { fold(byte) }
-        fold(0xFF)  // never in UTF-8 text: ids cannot run into each other
+        hash.fold(id)
+        hash.fold(0xFF)  // never in UTF-8 text: ids cannot run into each other
     }
 
     mutating func add(_ id: String) {
         var id = id
         id.withUTF8 { add($0) }
     }
-
-    private mutating func fold(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
 }

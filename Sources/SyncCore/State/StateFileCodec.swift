@@ -132,16 +132,8 @@ enum StateFileCodec {
     /// FNV-1a, 64 bits, as 16 lowercase hex digits.
     static func fnv1a64Hex(_ bytes: some Collection<UInt8>) -> String {
         var hash = FNV1a64()
-        let fold = { (buffer: UnsafeBufferPointer<UInt8>) in for byte in buffer { hash.fold(byte) } }
-        if bytes.withContiguousStorageIfAvailable(fold) == nil { Array(bytes).withUnsafeBufferPointer(fold) }
+        hash.fold(bytes)
         return hash.hex
-    }
-
-    /// FNV-1a, 64 bits, folded a byte at a time.
-    struct FNV1a64 {
-        private var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        mutating func fold(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var hex: String { hexString(withUnsafeBytes(of: value.bigEndian) { Array($0) }) }
     }
 
     private static func oneLine(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// The state's append-only journal (`state.journal` beside `state.json`): each save appends the
 /// rows its changes touched as one record, so an edit costs a few hundred bytes, not the table.
@@ -26,7 +27,7 @@ enum StateJournal {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(recordHeaderBytes + payload.count)
         withUnsafeBytes(of: UInt32(payload.count).littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: fnv1a64(payload).littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: FNV1a64.of(payload).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: payload)
         return bytes
     }
@@ -56,7 +57,7 @@ enum StateJournal {
             let start = offset + recordHeaderBytes
             guard bytes.count - start >= length else { break }
             let payload = bytes[start..<(start + length)]
-            guard fnv1a64(payload) == checksum else { break }
+            guard FNV1a64.of(payload) == checksum else { break }
             payloads.append(payload)
             offset = start + length
             valid = offset
@@ -68,11 +69,5 @@ enum StateJournal {
         var value: T = 0
         for index in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + index]) << (8 * index) }
         return value
-    }
-
-    static func fnv1a64(_ bytes: some Collection<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
     }
 }
