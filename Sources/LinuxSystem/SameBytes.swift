@@ -21,4 +21,10 @@ extension String {
         }
         return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
+
+    /// Whether the string's UTF-8 is exactly `bytes`.
+    @inlinable
+    public func hasSameUTF8(as bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.hasSameBytes(as: bytes) } ?? utf8.elementsEqual(bytes)
+    }
 }

@@ -43,12 +43,17 @@ func compareContent(of item: Item, sha256: SHA256Digest, digests: [ChecksumAlgor
     return .undetermined
 }
 
+/// A byte `normalizedChecksum` leaves as it is, with nothing around it to trim or unquote: a digit
+/// or a lowercase letter.
+func isPlainChecksumByte(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+}
+
 /// A checksum as compared: trimmed, surrounding quotes (ETag style) removed, lowercase.
 func normalizedChecksum(_ checksum: String) -> String {
     // Nearly every checksum is already plain lowercase hex: nothing to trim, unquote or lower.
     // Read as a buffer: through `String.UTF8View` the check cost more than the comparison it guards.
-    let isPlain = { (byte: UInt8) in (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) }
-    if checksum.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlain) }) ?? checksum.utf8.allSatisfy(isPlain) {
+    if checksum.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlainChecksumByte) }) ?? checksum.utf8.allSatisfy(isPlainChecksumByte) {
         return checksum
     }
     var text = Substring(checksum).drop { $0 == " " }

@@ -1,4 +1,5 @@
 import AISearchAPI
+import LinuxSystem
 
 /// Folds a listing into the state as its pages are read: an item that is exactly what its key's
 /// row records, and ours, is taken as that row (one bit) and never made into an `Item`.
@@ -88,8 +89,8 @@ public struct ListingFold: ListedItemFold {
         case .unusual: return nil
         }
         // A checksum that needs normalizing (blanks, quotes, capitals) is compared decoded.
-        let isPlain = { (byte: UInt8) in (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) }
-        guard !item.checksum.isEmpty, item.checksum.allSatisfy(isPlain), record.hasNormalizedChecksum(bytes: item.checksum) else { return nil }
+        guard !item.checksum.isEmpty, item.checksum.allSatisfy(isPlainChecksumByte),
+              record.hasNormalizedChecksum(bytes: item.checksum) else { return nil }
         return marked
     }
 
@@ -110,12 +111,5 @@ public struct ListingFold: ListedItemFold {
         listing.folded = folded(revision: 0, instance: instance)
         rows = SettledRows()
         return listing.unfolded().items
-    }
-}
-
-extension String {
-    /// Whether the string's UTF-8 is `bytes`.
-    func hasSameUTF8(as bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        utf8.withContiguousStorageIfAvailable { $0.hasSameBytes(as: bytes) } ?? utf8.elementsEqual(bytes)
     }
 }

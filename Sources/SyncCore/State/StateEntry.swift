@@ -84,8 +84,7 @@ public struct RemoteRecord: Hashable, Sendable {
     /// `hasNormalizedChecksum` of a checksum's bytes that need no normalizing.
     func hasNormalizedChecksum(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let storedChecksum else { return contentSHA256.isHex(bytes: bytes) }
-        let recorded = normalizedChecksum(storedChecksum).utf8
-        return recorded.withContiguousStorageIfAvailable { $0.hasSameBytes(as: bytes) } ?? recorded.elementsEqual(bytes)
+        return normalizedChecksum(storedChecksum).hasSameUTF8(as: bytes)
     }
 
     /// `hasItemID` of an id's UTF-8.
