@@ -3,6 +3,14 @@ import Testing
 import Hashing
 @testable import AISearchAPI
 
+extension ItemPageReader {
+    /// The page as read with every item kept (what a listing that folds nothing reads).
+    static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields? = nil) -> Envelope<[Item]>? {
+        var keepEveryItem = KeepEveryItem()
+        return envelope(body, comparedFields: comparedFields, folding: &keepEveryItem)?.envelope
+    }
+}
+
 /// The narrow item page reader must give exactly what JSONDecoder gives for every page it reads,
 /// and decline (so JSONDecoder decides) every page it does not.
 @Suite struct ItemPageReaderTests {

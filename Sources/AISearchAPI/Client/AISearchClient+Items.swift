@@ -2,9 +2,15 @@
 extension AISearchClient {
     /// One page of items.
     public func listItems(in instance: String, query: ItemListQuery = ItemListQuery()) async throws -> Page<Item> {
+        var keepEveryItem = KeepEveryItem()
+        return try await itemPage(itemsCall(in: instance, query: query), folding: &keepEveryItem).page
+    }
+
+    /// The request for one page of `query`.
+    func itemsCall(in instance: String, query: ItemListQuery) -> Call {
         var call = Call(.get, paths.items(instance), query: query.parameters)
         call.comparedFields = query.comparedFields
-        return try await page(call)
+        return call
     }
 
     /// The pages of a listing, fetched one at a time as they are iterated, from `query.page`

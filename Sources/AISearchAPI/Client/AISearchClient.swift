@@ -140,37 +140,27 @@ extension AISearchClient {
 
     func envelope<T: Codable & Sendable>(_ call: Call, as type: T.Type) async throws
         -> (Envelope<T>, TransportResponse, Int) {
-        try await envelope(call) { body in
-            // Item pages (2,000 of them in a full comparison at 100,000 items) take the narrow
-            // reader; it declines anything unusual, which JSONDecoder then reads or explains.
-            if T.self == [Item].self, let page = ItemPageReader.envelope(body, comparedFields: call.comparedFields) as? Envelope<T> {
-                return page
-            }
-            return try JSONDecoder().decode(Envelope<T>.self, from: Data(body))
-        }
+        try await envelope(call) { body in try JSONDecoder().decode(Envelope<T>.self, from: Data(body)) }
     }
 
     /// A page of items, each shown to `fold` first (`ListedItemFold`): the page holds the items
-    /// it left, `listed` counts all of them.
+    /// it left, `listed` counts all of them. Every item page is read here.
     func itemPage(_ call: Call, folding fold: inout some ListedItemFold) async throws -> (page: Page<Item>, listed: Int, ids: ItemIDsDigest) {
         var listed = 0
         var ids = ItemIDsDigest()
         let (envelope, _, _) = try await envelope(call) { body -> Envelope<[Item]> in
-            if fold.showsItems, let page = ItemPageReader.envelope(body, comparedFields: call.comparedFields, folding: &fold) {
+            // Item pages (2,000 of them in a full comparison at 100,000 items) take the narrow
+            // reader; it declines anything unusual, which JSONDecoder then reads or explains.
+            if let page = ItemPageReader.envelope(body, comparedFields: call.comparedFields, folding: &fold) {
                 listed = page.listed
                 ids = page.ids
                 return page.envelope
             }
-            var envelope: Envelope<[Item]>
-            if !fold.showsItems, let page = ItemPageReader.envelope(body, comparedFields: call.comparedFields) {
-                envelope = page
-            } else {
-                envelope = try JSONDecoder().decode(Envelope<[Item]>.self, from: Data(body))
-            }
+            var envelope = try JSONDecoder().decode(Envelope<[Item]>.self, from: Data(body))
             let items = envelope.result ?? []
             listed = items.count
             for item in items { ids.add(item.id) }
-            if fold.showsItems { envelope.result = envelope.result.map { $0.filter { !fold.consumes($0) } } }
+            envelope.result = envelope.result.map { $0.filter { !fold.consumes($0) } }
             return envelope
         }
         return (Page(items: envelope.result ?? [], resultInfo: envelope.resultInfo), listed, ids)

@@ -6,15 +6,6 @@
 /// unexpected (a type it does not read, a required field missing, an unknown enum word) it answers
 /// nil and the caller decodes with `JSONDecoder`, which then says what is wrong.
 enum ItemPageReader {
-    /// With `comparedFields`, each item keeps only those fields (`ItemListQuery.ComparedFields`).
-    static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields? = nil) -> Envelope<[Item]>? {
-        body.withUnsafeBufferPointer { buffer in
-            var reader = JSONByteReader(buffer)
-            var keepEveryItem = KeepEveryItem()
-            return try? read(&reader, comparedFields: comparedFields, folding: &keepEveryItem).envelope
-        }
-    }
-
     /// A page read through a fold: the envelope holds the items the fold left; `listed` counts
     /// every item of the page and `ids` stands for all their ids, in order.
     struct FoldedEnvelope {
@@ -23,7 +14,9 @@ enum ItemPageReader {
         var ids: ItemIDsDigest
     }
 
-    /// `envelope`, showing each item to `fold` first (`ListedItemFold`). An item the fold consumed
+    /// The page, each item shown to `fold` first (`ListedItemFold`; `KeepEveryItem` shows none),
+    /// and with `comparedFields` keeping only those fields of each (`ItemListQuery.ComparedFields`);
+    /// nil for anything this reader does not read. An item the fold consumed
     /// stays consumed if the page then turns out unreadable here (the caller decodes it with
     /// `JSONDecoder` and shows its items again): a fold takes the same item twice alike.
     static func envelope(_ body: [UInt8], comparedFields: ItemListQuery.ComparedFields?,

@@ -44,9 +44,7 @@ public struct ItemPages: AsyncSequence, Sendable {
             var query = pages.query
             query.page = nextPage
             query.perPage = perPage
-            var call = Call(.get, pages.client.paths.items(pages.instance), query: query.parameters)
-            call.comparedFields = query.comparedFields
-            let (page, listed, ids) = try await pages.client.itemPage(call, folding: &fold)
+            let (page, listed, ids) = try await pages.client.itemPage(pages.client.itemsCall(in: pages.instance, query: query), folding: &fold)
             fetched += 1
             nextPage += 1
             if listed == 0 || ids == previousIDs {
