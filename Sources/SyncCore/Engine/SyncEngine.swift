@@ -139,11 +139,10 @@ public actor SyncEngine {
     /// their rows record them are those rows, not `Item`s.
     private func foldedListing() async throws -> (listing: RemoteListing, extraRequests: Int) {
         let (table, revision) = await state.snapshotWithRevision
-        var fold = ListingFold(state: table, rules: TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource,
-                                                                         owner: settings.owner))
+        var fold = ListingFold(state: table, rules: settlingRules, instance: recordedInstance)
         let listed = try await completeListing(folding: &fold)
         var listing = RemoteListing(items: listed.items, isComplete: listed.isComplete)
-        if !fold.rows.isEmpty { listing.folded = fold.folded(revision: revision, instance: recordedInstance) }
+        if !fold.rows.isEmpty { listing.folded = fold.folded(revision: revision) }
         return (listing, listed.extraRequests)
     }
 
@@ -157,12 +156,12 @@ public actor SyncEngine {
         if !fold.takenBack.isEmpty {
             // Unless a later copy of the same item is listed (and stands).
             let listedIDs = Set(listing.items.map(\.id))
-            listing.items += fold.itemsTakenBack(instance: recordedInstance).filter { !listedIDs.contains($0.id) }
+            listing.items += fold.itemsTakenBack.filter { !listedIDs.contains($0.id) }
         }
         listing.folded = fold.rows.count
         guard listing.isShort else { return (listing.items, true, 0) }
         // Short (rare): merged with a second reading by id, which needs every item as an `Item`.
-        listing.items += fold.takeAllBack(instance: recordedInstance)
+        listing.items += fold.takeAllBack()
         listing.folded = 0
         var extraRequests = 0
         let again = try await store.listing()
@@ -339,12 +338,17 @@ public actor SyncEngine {
         let scanner = self.scanner
         // A round that acts lets the walk settle unchanged files (no record of them kept); a dry
         // run keeps every file, for `plan` and `status` to show.
-        let settling = dryRun ? nil : TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource, owner: settings.owner)
+        let settling = dryRun ? nil : settlingRules
         let result = await Task.detached {
             if let scope { scanner.scan(paths: scope.paths, state: before, remoteItems: remoteByKey) }
             else { scanner.scanAll(state: before, remoteItems: remoteByKey, settling: settling) }
         }.value
         return (result, listing)
+    }
+
+    /// Which recorded rows an unchanged file or a listed item may be settled by: ours, under the prefix.
+    private var settlingRules: TreeScanner.Settling {
+        TreeScanner.Settling(keyPrefix: settings.keyPrefix, itemSource: settings.itemSource, owner: settings.owner)
     }
 
     /// The instance as the state last saw it: enough to plan without a listing request.

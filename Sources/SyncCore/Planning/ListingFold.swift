@@ -19,6 +19,8 @@ public struct ListingFold: ListedItemFold {
     /// The table folded into (its row numbers are the fold's).
     public let state: SyncState
     let rules: TreeScanner.Settling
+    /// How a folded row's item looks, made again from the row.
+    let instance: RecordedInstance
     /// Rows whose key's listed item is exactly what they record: the folded items.
     public private(set) var rows = SettledRows()
     /// Folded rows whose item carries our owner marker (the plan tells an upload over such an
@@ -29,9 +31,10 @@ public struct ListingFold: ListedItemFold {
     /// Rows taken back whose folded item is still an item of the listing (another id came after it).
     public private(set) var takenBack: [Int] = []
 
-    public init(state: SyncState, rules: TreeScanner.Settling) {
+    public init(state: SyncState, rules: TreeScanner.Settling, instance: RecordedInstance) {
         self.state = state
         self.rules = rules
+        self.instance = instance
     }
 
     public mutating func consumes(_ item: ListedItemView) -> Bool {
@@ -95,21 +98,19 @@ public struct ListingFold: ListedItemFold {
     }
 
     /// The folded items of the listing, for the round (`revision`: `StateStore.revision` of `state`).
-    public func folded(revision: Int, instance: RecordedInstance) -> FoldedItems {
+    public func folded(revision: Int) -> FoldedItems {
         FoldedItems(rows: rows, marked: marked, owner: rules.owner, revision: revision, instance: instance, foldedFrom: state)
     }
 
     /// The items of the rows taken back that are still listed (see `takenBack`).
-    public func itemsTakenBack(instance: RecordedInstance) -> [Item] {
-        let folded = folded(revision: 0, instance: instance)
+    public var itemsTakenBack: [Item] {
+        let folded = folded(revision: 0)
         return takenBack.map { folded.item(atRow: $0, in: state) }
     }
 
     /// Takes every folded row back: their items, and no row folded.
-    public mutating func takeAllBack(instance: RecordedInstance) -> [Item] {
-        var listing = RemoteListing(items: [])
-        listing.folded = folded(revision: 0, instance: instance)
-        rows = SettledRows()
-        return listing.unfolded().items
+    public mutating func takeAllBack() -> [Item] {
+        defer { (rows, marked) = (SettledRows(), SettledRows()) }
+        return folded(revision: 0).items(in: state)
     }
 }

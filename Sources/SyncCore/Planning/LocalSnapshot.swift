@@ -172,6 +172,14 @@ public struct FoldedItems: Hashable, Sendable {
         if marked.contains(row) { item.metadata = [SyncMetadata.ownerField: .string(owner)] }
         return item
     }
+
+    /// Every folded item, in row order, read from `state` (as `item(atRow:in:)`).
+    public func items(in state: SyncState) -> [Item] {
+        var items: [Item] = []
+        items.reserveCapacity(rows.count)
+        rows.forEach { items.append(item(atRow: $0, in: state)) }
+        return items
+    }
 }
 
 extension RemoteListing {
@@ -180,8 +188,7 @@ extension RemoteListing {
         guard let folded else { return self }
         guard let table = folded.foldedFrom else { preconditionFailure("a folded listing unfolded after its table was let go") }
         var listing = self
-        listing.items.reserveCapacity(items.count + folded.rows.count)
-        folded.rows.forEach { listing.items.append(folded.item(atRow: $0, in: table)) }
+        listing.items += folded.items(in: table)
         listing.folded = nil
         return listing
     }

@@ -48,7 +48,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func itemsAsRecordedAreTakenAndTheOthersLeft(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         var changed = Self.listed("b")
         changed.checksum = String(repeating: "0", count: 64)
         let foreign = Item(id: "f", key: "c.md", checksum: "x", createdAt: "", lastSeenAt: "", namespace: "default", sourceID: "builtin", status: .completed)
@@ -75,7 +75,7 @@ import Testing
     @Test(arguments: [false, true])
     func anItemNotAsRecordedIsLeft(asPage: Bool) throws {
         for (name, change) in Self.notAsRecorded {
-            var fold = ListingFold(state: Self.state(), rules: Self.rules)
+            var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
             var item = Self.listed("a")
             change(&item)
             #expect(try Self.show([item], to: &fold, asPage: asPage).count == 1, "\(name)")
@@ -86,7 +86,7 @@ import Testing
     @Test(arguments: [false, true])
     func ourMarkerOrAnEmptyOneIsStillOurs(asPage: Bool) throws {
         for marker in ["me", ""] {
-            var fold = ListingFold(state: Self.state(), rules: Self.rules)
+            var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
             var item = Self.listed("a")
             item.metadata = [SyncMetadata.ownerField: .string(marker), "filename": .string("a.md")]
             #expect(try Self.show([item], to: &fold, asPage: asPage).isEmpty)
@@ -95,7 +95,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func aSecondItemUnderAFoldedKeyTakesTheRowBackForGood(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         var duplicate = Self.listed("a")
         duplicate.id = "0474ef3e-27aa-4aac-a054-875ba7c2acdd"
         let left = try Self.show([Self.listed("a"), duplicate, Self.listed("a")], to: &fold, asPage: asPage)
@@ -104,12 +104,12 @@ import Testing
         #expect(left.map(\.id) == [duplicate.id, Self.listed("a").id])
         #expect(!fold.rows.contains(Self.row("a")))
         #expect(fold.takenBack == [Self.row("a")])
-        #expect(fold.itemsTakenBack(instance: Self.instance).map(\.id) == [Self.listed("a").id])
+        #expect(fold.itemsTakenBack.map(\.id) == [Self.listed("a").id])
     }
 
     @Test(arguments: [false, true])
     func theSameItemListedAgainStaysTakenUnlessItChanged(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         #expect(try Self.show([Self.listed("a"), Self.listed("a")], to: &fold, asPage: asPage).isEmpty)
         #expect(fold.rows.contains(Self.row("a")))
         // Listed again, changed (a shifting listing): the later copy stands, as an item.
@@ -122,7 +122,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func aKeyWithAnItemLeftIsNeverFolded(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         var duplicate = Self.listed("a")
         duplicate.id = "0474ef3e-27aa-4aac-a054-875ba7c2acdd"
         #expect(try Self.show([duplicate, Self.listed("a")], to: &fold, asPage: asPage).count == 2)
@@ -131,7 +131,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func anotherSourcesItemUnderAFoldedKeyLeavesItFolded(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         var other = Self.listed("a")
         other.id = "0474ef3e-27aa-4aac-a054-875ba7c2acee"
         other.sourceID = "r2:bucket"
@@ -144,7 +144,7 @@ import Testing
         var state = Self.state()
         let key = ItemKey("a.md")
         state.entries[key]?.remote?.status = status
-        var fold = ListingFold(state: state, rules: Self.rules)
+        var fold = ListingFold(state: state, rules: Self.rules, instance: Self.instance)
         var item = Self.listed("a")
         item.status = status
         item.error = "the parser gave up"
@@ -154,21 +154,21 @@ import Testing
 
     @Test(arguments: [false, true])
     func ourMarkerIsGivenBackWithTheItem(asPage: Bool) throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         var marked = Self.listed("a")
         marked.metadata = [SyncMetadata.ownerField: .string("me")]
         #expect(try Self.show([marked, Self.listed("b")], to: &fold, asPage: asPage).isEmpty)
         #expect(fold.marked.contains(Self.row("a")) && !fold.marked.contains(Self.row("b")))
-        let items = fold.takeAllBack(instance: Self.instance)
+        let items = fold.takeAllBack()
         #expect(items.first { $0.key == "a.md" }?.ownerMarker == "me")
         #expect(items.first { $0.key == "b.md" }?.ownerMarker == nil)
     }
 
     @Test func unfoldingGivesBackEveryTakenItemAsItsRowRecordsIt() throws {
-        var fold = ListingFold(state: Self.state(), rules: Self.rules)
+        var fold = ListingFold(state: Self.state(), rules: Self.rules, instance: Self.instance)
         #expect(try Self.show([Self.listed("b"), Self.listed("a")], to: &fold, asPage: true).isEmpty)
         var listing = RemoteListing(items: [])
-        listing.folded = fold.folded(revision: 3, instance: Self.instance)
+        listing.folded = fold.folded(revision: 3)
         let unfolded = listing.unfolded()
         #expect(unfolded.folded == nil)
         #expect(Set(unfolded.items.map(\.id)) == Set([Self.listed("a").id, Self.listed("b").id]))
@@ -176,7 +176,7 @@ import Testing
             let original = Self.listed(String(item.key.dropLast(3)))
             #expect(item.checksum == original.checksum && item.status == original.status && item.sourceID == original.sourceID)
         }
-        #expect(fold.takeAllBack(instance: Self.instance).count == 2)
+        #expect(fold.takeAllBack().count == 2)
         #expect(fold.rows.isEmpty)
     }
 }

@@ -59,7 +59,7 @@ import Testing
 
     /// `listing` folded into `state` as a full comparison folds it.
     static func folded(_ listing: RemoteListing, into state: SyncState, rules: TreeScanner.Settling, asPage: Bool) throws -> RemoteListing {
-        var fold = ListingFold(state: state, rules: rules)
+        var fold = ListingFold(state: state, rules: rules, instance: instance)
         var left: [Item] = []
         if asPage {
             let encoder = JSONEncoder()
@@ -70,8 +70,8 @@ import Testing
         } else {
             for item in listing.items where !fold.consumes(item) { left.append(item) }
         }
-        var folded = RemoteListing(items: left + fold.itemsTakenBack(instance: instance))
-        folded.folded = fold.folded(revision: 0, instance: instance)
+        var folded = RemoteListing(items: left + fold.itemsTakenBack)
+        folded.folded = fold.folded(revision: 0)
         folded.folded?.foldedFrom = nil  // as a round lets it go before planning
         return folded
     }
