@@ -13,10 +13,10 @@ public struct RateLimitStatus: Sendable, Hashable {
         self.reset = reset
     }
 
-    /// The status the headers state, or nil when they state none (or nothing readable).
     /// The separate fields' names, remaining then reset (spelled once: every answer is read).
     private static let separateFields = [("ratelimit-remaining", "ratelimit-reset"), ("x-ratelimit-remaining", "x-ratelimit-reset")]
 
+    /// The status the headers state, or nil when they state none (or nothing readable).
     public static func parse(_ headers: TransportHeaders) -> RateLimitStatus? {
         // The tightest status stated (the first of equals), found as they are read.
         var tightest: RateLimitStatus?

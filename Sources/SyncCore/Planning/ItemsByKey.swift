@@ -2,7 +2,7 @@ import AISearchAPI
 
 /// A round's items found by key without copying them: positions into the listing (the first item
 /// listed under a key is the one found; the planner resolves duplicates itself), or, when the
-/// state stands for the instance, the record of the key in that state.
+/// state stands for the instance or a folded item for its key, the record of the key in that state.
 ///
 /// The positions are found by the key's bytes through a table of 4-byte slots (`RowSlots`), not a
 /// `[ItemKey: Int]`: at 100,000 items that dictionary's inserts, and a copy of each item (a retain
@@ -15,7 +15,8 @@ public struct ItemsByKey: Sendable {
     /// By position: the first item listed under its key.
     private var isFirstOfKey: [Bool] = []
 
-    /// `state` is read only when `listing` is `.recorded`.
+    /// `state` is read only when `listing` is `.recorded` or has folded items (`FoldedItems`): the
+    /// table the round scans.
     public init(_ listing: RemoteListing, state: SyncState) {
         self.listing = listing
         self.state = state
