@@ -60,16 +60,7 @@ import Testing
     /// `listing` folded into `state` as a full comparison folds it.
     static func folded(_ listing: RemoteListing, into state: SyncState, rules: TreeScanner.Settling, asPage: Bool) throws -> RemoteListing {
         var fold = ListingFold(state: state, rules: rules, instance: instance)
-        var left: [Item] = []
-        if asPage {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
-            let page = Array(try encoder.encode(Envelope(success: true, result: listing.items)))
-            let read = try #require(ItemPageReader.envelope(page, comparedFields: ClientItemStore.comparedListing.comparedFields, folding: &fold))
-            left = read.envelope.result ?? []
-        } else {
-            for item in listing.items where !fold.consumes(item) { left.append(item) }
-        }
+        let left = try ListingFoldTests.show(listing.items, to: &fold, asPage: asPage)
         var folded = RemoteListing(items: left + fold.itemsTakenBack)
         folded.folded = fold.folded(revision: 0)
         folded.folded?.foldedFrom = nil  // as a round lets it go before planning
