@@ -31,3 +31,59 @@ public struct FNV1a64: Sendable, Equatable {
         return hash.value
     }
 }
+
+/// FNV-1a 64 in eight lanes: byte `i` of the input is folded into lane `i % 8`, each lane an
+/// `FNV1a64` of its own; the checksum is the `FNV1a64` of the eight lanes' values, each as 8
+/// little-endian bytes, lane 0 first. The lanes are independent chains of multiplies, which a
+/// CPU runs side by side: about eight times the speed of one chain, for a state snapshot read
+/// whole at every start. Not a cryptographic hash.
+public struct FNV1a64Lanes: Sendable {
+    private var lanes = [UInt64](repeating: FNV1a64().value, count: 8)
+    /// Bytes folded so far: where the next byte's lane is.
+    private var count = 0
+
+    public init() {}
+
+    public mutating func fold(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        // Byte by byte up to a lane boundary, then eight bytes (one per lane) at a time.
+        while index < bytes.count && count % 8 != 0 { foldOne(bytes[index]); index += 1 }
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        if index + 8 <= bytes.count, let base = bytes.baseAddress {
+            var l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3]
+            var l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7]
+            let raw = UnsafeRawPointer(base)
+            let start = index
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                l0 = (l0 ^ (word & 0xFF)) &* prime
+                l1 = (l1 ^ (word >> 8 & 0xFF)) &* prime
+                l2 = (l2 ^ (word >> 16 & 0xFF)) &* prime
+                l3 = (l3 ^ (word >> 24 & 0xFF)) &* prime
+                l4 = (l4 ^ (word >> 32 & 0xFF)) &* prime
+                l5 = (l5 ^ (word >> 40 & 0xFF)) &* prime
+                l6 = (l6 ^ (word >> 48 & 0xFF)) &* prime
+                l7 = (l7 ^ (word >> 56)) &* prime
+                index += 8
+            }
+            count += index - start
+            lanes = [l0, l1, l2, l3, l4, l5, l6, l7]
+        }
+        while index < bytes.count { foldOne(bytes[index]); index += 1 }
+    }
+
+    private mutating func foldOne(_ byte: UInt8) {
+        lanes[count % 8] = (lanes[count % 8] ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        count += 1
+    }
+
+    /// The checksum of what was folded so far.
+    public var value: UInt64 {
+        var final = FNV1a64()
+        for lane in lanes { withUnsafeBytes(of: lane.littleEndian) { final.fold($0) } }
+        return final.value
+    }
+
+    /// As 16 lowercase hex digits, most significant first.
+    public var hex: String { hexString(withUnsafeBytes(of: value.bigEndian) { Array($0) }) }
+}

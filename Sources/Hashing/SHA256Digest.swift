@@ -21,6 +21,12 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         (word0, word1, word2, word3) = (word(0), word(1), word(2), word(3))
     }
 
+    /// The digest as four words, each of 8 of its bytes read big-endian, first bytes first: for
+    /// a binary file that stores it without making an array.
+    public var words: (UInt64, UInt64, UInt64, UInt64) { (word0, word1, word2, word3) }
+
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { (word0, word1, word2, word3) = words }
+
     /// Parses 64 hex digits (either case) in place; nil otherwise.
     public init?(hexBytes digits: UnsafeBufferPointer<UInt8>) {
         guard let words = Self.words(ofHex: digits, table: hexDigitValues) else { return nil }

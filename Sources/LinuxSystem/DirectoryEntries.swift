@@ -51,8 +51,10 @@ public final class OpenDirectory {
             // past the end of readdir's buffer into an unmapped page (found by the torture suite).
             let record = UnsafeRawPointer(entry)
             let namePointer = (record + DirentLayout.nameOffset).assumingMemoryBound(to: CChar.self)
-            let name = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(namePointer), count: strlen(namePointer)))
-            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            let length = strlen(namePointer)
+            let dot = CChar(UInt8(ascii: "."))
+            if namePointer[0] == dot && (length == 1 || (length == 2 && namePointer[1] == dot)) { continue }
+            let name = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(namePointer), count: length))
             let type = record.load(fromByteOffset: DirentLayout.typeOffset, as: UInt8.self)
             let kind: DirectoryEntry.Kind = switch Int32(type) {
             case Int32(DT_REG): .regular
@@ -61,7 +63,7 @@ public final class OpenDirectory {
             case Int32(DT_UNKNOWN): .unknown
             default: .other
             }
-            entries.append(DirectoryEntry(name: FilePathBytes(name), kind: kind))
+            entries.append(DirectoryEntry(name: FilePathBytes(checkedBytes: name), kind: kind))
         }
     }
 

@@ -19,11 +19,19 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     public var isEmpty: Bool { bytes.isEmpty }
 
     /// `self` and `component` joined by one `/`.
+    /// One array made, sized once (a walk joins every file's name to its directory's path).
     public func appending(_ component: FilePathBytes) -> FilePathBytes {
         if bytes.isEmpty { return component }
-        if bytes.last == UInt8(ascii: "/") { return FilePathBytes(bytes + component.bytes) }
-        return FilePathBytes(bytes + [UInt8(ascii: "/")] + component.bytes)
+        var joined: [UInt8] = []
+        joined.reserveCapacity(bytes.count + 1 + component.bytes.count)
+        joined.append(contentsOf: bytes)
+        if bytes.last != UInt8(ascii: "/") { joined.append(UInt8(ascii: "/")) }
+        joined.append(contentsOf: component.bytes)
+        return FilePathBytes(checkedBytes: joined)
     }
+
+    /// Bytes already known to hold no NUL (joined from two paths, or read up to a C string's end).
+    init(checkedBytes: [UInt8]) { bytes = checkedBytes }
 
     /// The last component (everything after the final `/`).
     public var lastComponent: FilePathBytes { FilePathBytes(lastComponentBytes) }
@@ -95,11 +103,14 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// Calls `body` with a NUL-terminated C string of the path.
+    /// The copy is a temporary allocation (on the stack for any path up to a page or so), not a
+    /// heap block per system call: a walk makes one call per file.
     public func withCString<R, E: Error>(_ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
-        var terminated = bytes
-        terminated.append(0)
-        return try terminated.withUnsafeBufferPointer { (buffer) throws(E) -> R in
-            try buffer.withMemoryRebound(to: CChar.self) { (chars) throws(E) -> R in try body(chars.baseAddress!) }
+        let count = bytes.count
+        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { (buffer) throws(E) -> R in
+            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+            buffer[count] = 0
+            return try body(UnsafePointer(buffer.baseAddress!))
         }
     }
 

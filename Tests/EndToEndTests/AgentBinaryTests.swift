@@ -36,7 +36,7 @@ import Emulator
 
         agent.signal(SIGTERM)
         #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
-        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
+        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.snapshot").path))
     }
 
     /// Idle is idle: Dispatch's worker pool, whose monitor wakes the process every second for good

@@ -71,7 +71,7 @@ import TestSupport
         #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         let uploadedBeforeExit = await harness.remoteContents().count
         #expect(uploadedBeforeExit < 200, "the signal came too late to test anything")
-        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.json").path))
+        #expect(FileManager.default.fileExists(atPath: harness.stateDirectory.appendingPathComponent("state.snapshot").path))
 
         let again = try AgentProcess(["sync", harness.root.path, "--instance", "docs", "--json", "--rate-limit", "100000/300"], harness: harness)
         #expect(await again.exitStatus(within: .seconds(120)) == 0, "\(again.errors)")
@@ -139,7 +139,7 @@ import TestSupport
         #expect(await agent.exitStatus(within: .seconds(120)) == 0, "\(agent.errors)")
         // One state per folder under --state-dir.
         for instance in ["docs", "notes"] {
-            let state = harness.stateDirectory.appendingPathComponent("default/\(instance)/state.json")
+            let state = harness.stateDirectory.appendingPathComponent("default/\(instance)/state.snapshot")
             #expect(FileManager.default.fileExists(atPath: state.path), "no state at \(state.path)")
         }
     }

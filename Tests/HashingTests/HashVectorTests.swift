@@ -138,4 +138,36 @@ import Testing
         #expect(hash.value == 0x8594_4171_f739_67e8)
         #expect(hash.hex == "85944171f73967e8")
     }
+
+    /// The eight-lane checksum is what its definition says, from `FNV1a64` (held to the vectors
+    /// above), whatever the length and however the input is cut into folds.
+    @Test func fnv1a64LanesFoldsEachLaneAsFNV1a64() {
+        var generator = SeededGenerator(seed: 64)
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4099] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var laneValues: [UInt8] = []
+            for lane in 0..<8 {
+                let value = FNV1a64.of(stride(from: lane, to: length, by: 8).map { bytes[$0] })
+                withUnsafeBytes(of: value.littleEndian) { laneValues.append(contentsOf: $0) }
+            }
+            let expected = FNV1a64.of(laneValues)
+            var whole = FNV1a64Lanes()
+            bytes.withUnsafeBufferPointer { whole.fold($0) }
+            #expect(whole.value == expected, "length \(length)")
+            // The same bytes in uneven pieces.
+            var pieces = FNV1a64Lanes()
+            var start = 0
+            while start < length {
+                let end = min(length, start + Int.random(in: 1...20, using: &generator))
+                bytes[start..<end].withUnsafeBufferPointer { pieces.fold($0) }
+                start = end
+            }
+            #expect(pieces.value == expected, "length \(length) in pieces")
+            #expect(whole.hex == String(expected, radix: 16).leftPaddedWithZeros(16))
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPaddedWithZeros(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -98,7 +98,8 @@ enum KeyEncoding {
 
     // MARK: - Pieces
 
-    private static func needsEscape(_ component: ArraySlice<UInt8>, isLast: Bool) -> Bool {
+    /// Whether `component`'s key form differs from its bytes.
+    static func needsEscape(_ component: ArraySlice<UInt8>, isLast: Bool) -> Bool {
         if component.starts(with: marker) { return true }
         // Printable ASCII (nearly every name) is valid UTF-8 without a control: no need to
         // decode it scalar by scalar, which a walk did for every component of every file.

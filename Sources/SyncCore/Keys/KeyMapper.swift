@@ -176,10 +176,46 @@ public struct KeyMapper: Hashable, Sendable {
     }
 
     private func fullKeyBytes(for relativePath: FilePathBytes) throws(KeyMapperError) -> [UInt8] {
-        let path = relativePath.bytes
         var key = prefixBytes
-        key.reserveCapacity(prefixBytes.count + path.count)
-        // Component by component, without splitting the path into an array first.
+        key.reserveCapacity(prefixBytes.count + relativePath.bytes.count)
+        try forEachComponent(of: relativePath) { component, isFirst, isLast in
+            if !isFirst { key.append(KeyEncoding.slash) }
+            KeyEncoding.append(component: component, isLast: isLast, to: &key)
+        }
+        return key
+    }
+
+    /// Calls `body` with the unshortened key of `relativePath` as bytes (nil when the key would be
+    /// shortened or the path is not one the mapper takes). A path whose every component is its
+    /// own key form (nearly every path) is joined to the prefix in a stack buffer: a walk asks
+    /// this for every file, and an array per file was a tenth of its time.
+    func withUnshortenedKeyBytes<Result>(for relativePath: FilePathBytes,
+                                         _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        let path = relativePath.bytes
+        let length = prefixBytes.count + path.count
+        var plain = length <= Self.maximumKeyLength
+        if plain {
+            do {
+                try forEachComponent(of: relativePath) { component, _, isLast in
+                    if KeyEncoding.needsEscape(component, isLast: isLast) { plain = false }
+                }
+            } catch {
+                return nil
+            }
+        }
+        guard plain else { return unshortenedKeyBytes(for: relativePath)?.withUnsafeBufferPointer(body) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            _ = buffer.initialize(from: prefixBytes)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[prefixBytes.count...]).initialize(from: path)
+            return body(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    /// Each component of `relativePath`, without splitting it into an array first; a path with
+    /// an empty, `.` or `..` component is thrown back.
+    private func forEachComponent(of relativePath: FilePathBytes,
+                                  _ body: (ArraySlice<UInt8>, _ isFirst: Bool, _ isLast: Bool) -> Void) throws(KeyMapperError) {
+        let path = relativePath.bytes
         var start = path.startIndex
         while true {
             let end = path[start...].firstIndex(of: KeyEncoding.slash) ?? path.endIndex
@@ -187,9 +223,8 @@ public struct KeyMapper: Hashable, Sendable {
             if component.isEmpty || (component.count <= 2 && component.allSatisfy { $0 == KeyEncoding.dot }) {
                 throw .invalidRelativePath(relativePath)
             }
-            if start > path.startIndex { key.append(KeyEncoding.slash) }
-            KeyEncoding.append(component: component, isLast: end == path.endIndex, to: &key)
-            if end == path.endIndex { return key }
+            body(component, start == path.startIndex, end == path.endIndex)
+            if end == path.endIndex { return }
             start = end + 1
         }
     }

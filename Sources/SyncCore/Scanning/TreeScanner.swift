@@ -183,8 +183,9 @@ public struct TreeScanner: Sendable {
                             listedAsRecorded: SettledRows?) -> Int? {
         // The key as bytes (no `String`, no `KeyMapping` per file): unshortened, under the prefix.
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
-              let key = keyMapper.unshortenedKeyBytes(for: path), key.starts(with: rules.keyPrefix.utf8),
-              let row = key.withUnsafeBufferPointer({ state.entries.rowNumber(ofKeyBytes: $0) }),
+              let found = keyMapper.withUnshortenedKeyBytes(for: path, { key in
+                  key.starts(with: rules.keyPrefix.utf8) ? state.entries.rowNumber(ofKeyBytes: key) : nil
+              }), let row = found,
               listedAsRecorded?.contains(row) != false else { return nil }
         guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
               let record = entry.remote,

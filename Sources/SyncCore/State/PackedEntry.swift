@@ -111,3 +111,81 @@ struct PackedEntry: Sendable {
         return entry
     }
 }
+
+extension PackedEntry {
+    /// What a snapshot row holds besides its key and path (`StateSnapshotRows` writes the row).
+    struct RowFlags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let identity = RowFlags(rawValue: 1)
+        static let sha256 = RowFlags(rawValue: 2)
+        static let remote = RowFlags(rawValue: 4)
+        static let separatePath = RowFlags(rawValue: 8)
+        static let textID = RowFlags(rawValue: 16)
+        static let checksum = RowFlags(rawValue: 32)
+        static let contentSHA256 = RowFlags(rawValue: 64)
+    }
+
+    /// Item statuses by their code in a snapshot: the order is the format's, fixed for good
+    /// (`Item.Status.allCases` may grow in any place).
+    static let statusCodes: [Item.Status] = [.queued, .running, .completed, .error, .skipped, .outdated]
+
+    /// The flags of this entry's row (`separatePath` is the caller's).
+    func rowFlags(extra: Extra?) -> RowFlags {
+        var row: RowFlags = []
+        if flags.contains(.identity) { row.insert(.identity) }
+        if flags.contains(.sha256) { row.insert(.sha256) }
+        guard flags.contains(.remote) else { return row }
+        row.insert(.remote)
+        if extra?.textID != nil { row.insert(.textID) }
+        if extra?.checksum != nil { row.insert(.checksum) }
+        if extra?.contentSHA256 != nil { row.insert(.contentSHA256) }
+        return row
+    }
+
+    /// Appends the fields after a row's key and path, as `rowFlags(extra:)` announces them.
+    func writeFields(extra: Extra?, to output: inout SnapshotOutput) {
+        if flags.contains(.identity) {
+            output.word(device); output.word(inode)
+            output.word(UInt64(bitPattern: size)); output.word(UInt64(bitPattern: modified)); output.word(UInt64(bitPattern: changed))
+        }
+        if flags.contains(.sha256) { output.digest(sha256) }
+        guard flags.contains(.remote) else { return }
+        output.byte(UInt8(Self.statusCodes.firstIndex(of: Self.statuses[Int(status)])!))
+        output.length(Int(attempts))
+        if let textID = extra?.textID { output.text(textID) } else { output.word(idHigh); output.word(idLow) }
+        if let checksum = extra?.checksum { output.text(checksum) }
+        if let content = extra?.contentSHA256 { output.digest(content) }
+    }
+
+    /// Reads the fields `writeFields` wrote under `rowFlags`.
+    static func readFields(_ rowFlags: RowFlags, from input: inout SnapshotInput) throws(StateFileProblem) -> (PackedEntry, Extra?) {
+        var entry = PackedEntry(StateEntry(path: FilePathBytes([])))
+        if rowFlags.contains(.identity) {
+            entry.flags.insert(.identity)
+            entry.device = try input.word(); entry.inode = try input.word()
+            entry.size = Int64(bitPattern: try input.word())
+            entry.modified = Int64(bitPattern: try input.word())
+            entry.changed = Int64(bitPattern: try input.word())
+        }
+        if rowFlags.contains(.sha256) {
+            entry.flags.insert(.sha256)
+            entry.sha256 = try input.digest()
+        }
+        guard rowFlags.contains(.remote) else {
+            guard rowFlags.isDisjoint(with: [.textID, .checksum, .contentSHA256]) else { throw .corrupt("item fields in a row without an item") }
+            return (entry, nil)
+        }
+        entry.flags.insert(.remote)
+        let code = Int(try input.byte())
+        guard code < statusCodes.count else { throw .corrupt("unknown item status code \(code)") }
+        entry.status = UInt8(statuses.firstIndex(of: statusCodes[code])!)
+        entry.attempts = try input.length()
+        var extra = Extra()
+        if rowFlags.contains(.textID) { extra.textID = try input.text() } else { entry.idHigh = try input.word(); entry.idLow = try input.word() }
+        if rowFlags.contains(.checksum) { extra.checksum = try input.text() }
+        if rowFlags.contains(.contentSHA256) { extra.contentSHA256 = try input.digest() }
+        // An item holds the file's own content unless it says otherwise: then the row needs its digest.
+        guard extra.contentSHA256 != nil || rowFlags.contains(.sha256) else { throw .corrupt("an item row without its content digest") }
+        return (entry, extra.textID == nil && extra.checksum == nil && extra.contentSHA256 == nil ? nil : extra)
+    }
+}

@@ -1,5 +1,5 @@
 /// Why a state file was not used. Each case reads as one line naming what was found; the store
-/// moves such a file aside (`state.json.corrupt-<time>`) and the agent rebuilds from a rescan.
+/// moves such a file aside (`state.snapshot.corrupt-<time>`) and the agent rebuilds from a rescan.
 public enum StateFileProblem: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file does not start with our header: not a state file of this program.
     case notAStateFile

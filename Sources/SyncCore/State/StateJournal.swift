@@ -1,7 +1,7 @@
 import Foundation
 import Hashing
 
-/// The state's append-only journal (`state.journal` beside `state.json`): each save appends the
+/// The state's append-only journal (`state.journal` beside `state.snapshot`): each save appends the
 /// rows its changes touched as one record, so an edit costs a few hundred bytes, not the table.
 ///
 /// Layout: a header line `{"format":"aisearch-sync-journal","version":1,"generation":G}\n`, then

@@ -3,15 +3,19 @@ import LinuxSystem
 /// Where an instance's state lives: outside the watched tree, one directory per
 /// account/namespace/instance, so two agents for different instances never share a file.
 public struct StateLocation: Hashable, Sendable {
-    public static let fileName: FilePathBytes = "state.json"
+    /// The snapshot (format 3, partly binary: see `StateFileCodec`).
+    public static let fileName: FilePathBytes = "state.snapshot"
+    /// Where formats 1 and 2 (all JSON) kept the snapshot: read once, then replaced by `fileName`.
+    public static let legacyFileName: FilePathBytes = "state.json"
     public static let lockFileName: FilePathBytes = "lock"
 
-    /// The directory holding `state.json` (mode 0700 when the agent creates it).
+    /// The directory holding the state (mode 0700 when the agent creates it).
     public var directory: FilePathBytes
 
     public init(directory: FilePathBytes) { self.directory = directory }
 
     public var stateFile: FilePathBytes { directory.appending(Self.fileName) }
+    public var legacyStateFile: FilePathBytes { directory.appending(Self.legacyFileName) }
     public var lockFile: FilePathBytes { directory.appending(Self.lockFileName) }
     /// Exists while an agent has the state open (see `StateLoadResult.previousRunInterrupted`).
     /// The append-only journal of changes since `stateFile` was written (see `StateJournal`).

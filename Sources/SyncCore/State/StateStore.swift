@@ -7,8 +7,8 @@ import LinuxSystem
 /// snapshots, takes changes, and writes them back crash-safely, debounced so a burst of changes
 /// costs one write.
 ///
-/// On disk: a snapshot (`state.json`) and a journal of the changes since (`state.journal`, see
-/// `StateJournal`). A save appends the rows of the keys changed since the last save as one
+/// On disk: a snapshot (`state.snapshot`; earlier releases' `state.json` is read and replaced)
+/// and a journal of the changes since (`state.journal`, see `StateJournal`). A save appends the rows of the keys changed since the last save as one
 /// journal record and `fdatasync`s it, so an edit costs a few hundred bytes whatever the size of
 /// the table; when its record would take the journal past the snapshot (and 64 KiB), the save
 /// writes a new snapshot and starts an empty journal instead, so a start never replays more than
@@ -21,7 +21,7 @@ import LinuxSystem
 ///   save or of this one. A snapshot is replaced atomically (see `StateFiles.replaceAtomically`); a
 ///   torn journal record is cut off at the next load; a temporary file left behind is removed.
 /// - A file that is truncated, corrupt, of another instance or of a newer format is never used:
-///   it is renamed `state.json.corrupt-<UTC time>` and `load()` reports `.rebuilt`, telling the
+///   it is renamed `state.snapshot.corrupt-<UTC time>` and `load()` reports `.rebuilt`, telling the
 ///   caller to rescan (a rescan plus one remote listing rebuilds everything the state holds; the
 ///   planner's adoption rules keep that from re-uploading).
 public actor StateStore {
@@ -44,6 +44,8 @@ public actor StateStore {
     private var dirtyKeys = Set<ItemKey>()
     /// The generation of the snapshot on disk; the journal on disk applies to it.
     private var generation = 0
+    /// The snapshot on disk is an earlier release's `state.json`: removed once a new one is written.
+    private var legacySnapshotPresent = false
     /// The next save must write a snapshot (none on disk yet, the state was replaced, or the
     /// journal could not be trusted or repaired).
     private var needsSnapshot = true
@@ -81,7 +83,7 @@ public actor StateStore {
     }
 
     /// Creates the directory (0700), locks it, removes leftover temporary files and reads
-    /// `state.json`. I/O errors other than "no such file" are thrown, never mistaken for a
+    /// the snapshot. I/O errors other than "no such file" are thrown, never mistaken for a
     /// missing state (a rebuild on a transient EACCES would be wasteful, not wrong, but surprising).
     public func load() throws(StateStoreError) -> StateLoadResult {
         do {
@@ -108,11 +110,14 @@ public actor StateStore {
             throw .io(error)
         }
         let file: MappedFile?
+        let path: FilePathBytes
         do {
-            file = try MappedFile.open(location.stateFile)
+            path = try snapshotToRead()
+            file = try MappedFile.open(path)
         } catch {
             throw .io(error)
         }
+        legacySnapshotPresent = path == location.legacyStateFile
         isLoaded = true
         isDirty = false
         dirtyKeys = []
@@ -133,14 +138,35 @@ public actor StateStore {
             try replayJournal()
             index = StateIndex(state)
             keysWithUnknownOutcome = Set(state.journal.pending.keys)
+            if legacySnapshotPresent {
+                // Read from an earlier release's file: the next save writes the new format.
+                needsSnapshot = true
+                isDirty = true
+                scheduleSave()
+            }
             return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
-            let aside = try moveAside()
+            let aside = try moveAside(path)
             state = SyncState(scope: scope)
             needsSnapshot = true
             return StateLoadResult(state: state, origin: .rebuilt(problem: error, movedAsideTo: aside),
                                    removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         }
+    }
+
+    /// The snapshot file to read: `state.snapshot`, or an earlier release's `state.json`. When both
+    /// are there (a migration cut short, or an earlier release run again since), the newer is
+    /// read and the other removed: the journal beside them belongs to the one written last.
+    private func snapshotToRead() throws(SystemError) -> FilePathBytes {
+        let current = try? FileStatus.of(location.stateFile)
+        guard let legacy = try? FileStatus.of(location.legacyStateFile) else { return location.stateFile }
+        guard let current else { return location.legacyStateFile }
+        if legacy.modificationTimeNanoseconds > current.modificationTimeNanoseconds {
+            try StateFiles.remove(location.stateFile)
+            return location.legacyStateFile
+        }
+        try StateFiles.remove(location.legacyStateFile)
+        return location.stateFile
     }
 
     /// Applies the journal of the loaded snapshot's generation and cuts off a torn last record.
@@ -310,6 +336,10 @@ public actor StateStore {
             snapshotBytes = bytes.count
             needsSnapshot = false
             snapshotsWritten += 1
+            if legacySnapshotPresent {
+                try StateFiles.remove(location.legacyStateFile)
+                legacySnapshotPresent = false
+            }
             let header = StateJournal.header(generation: next)
             journalNeedsReset = true
             try StateFiles.replaceAtomically(location.journalFile, with: header, temporarySuffix: "\(getpid())-\(writeCount)-journal")
@@ -368,7 +398,8 @@ public actor StateStore {
     }
 
     private func removeTemporaryFiles() -> [FilePathBytes] {
-        let prefixes = [StateLocation.fileName.bytes + Array(".tmp-".utf8), Array("state.journal.tmp-".utf8)]
+        let prefixes = [StateLocation.fileName.bytes + Array(".tmp-".utf8), StateLocation.legacyFileName.bytes + Array(".tmp-".utf8),
+                        Array("state.journal.tmp-".utf8)]
         guard let entries = try? directoryEntries(of: location.directory) else { return [] }
         var removed: [FilePathBytes] = []
         for entry in entries where prefixes.contains(where: { entry.name.bytes.starts(with: $0) }) {
@@ -378,8 +409,9 @@ public actor StateStore {
         return removed
     }
 
-    private func moveAside() throws(StateStoreError) -> FilePathBytes {
-        let base = StateLocation.fileName.description + ".corrupt-" + StateFiles.compactUTCTimestamp(nanoseconds: wallClock())
+    /// Renames `file` (the snapshot that could not be read) and its journal out of the way.
+    private func moveAside(_ file: FilePathBytes) throws(StateStoreError) -> FilePathBytes {
+        let base = file.lastComponent.description + ".corrupt-" + StateFiles.compactUTCTimestamp(nanoseconds: wallClock())
         var candidate = location.directory.appending(FilePathBytes(base))
         var counter = 2
         while StateFiles.exists(candidate) {
@@ -387,7 +419,7 @@ public actor StateStore {
             counter += 1
         }
         do {
-            try StateFiles.rename(location.stateFile, to: candidate)
+            try StateFiles.rename(file, to: candidate)
             if StateFiles.exists(location.journalFile) {
                 try StateFiles.rename(location.journalFile, to: FilePathBytes(candidate.bytes + Array(".journal".utf8)))
             }

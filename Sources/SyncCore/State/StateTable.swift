@@ -152,9 +152,37 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         appendRow(keyBytes: keyBytes, keyHash: keyHash, pathBytes: pathBytes, entry: entry)
     }
 
+    /// Every row as its key's and path's bytes (in the arena) and its packed entry: what a
+    /// snapshot writes, without an entry, key or path made of any row.
+    func forEachPackedRow(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ path: UnsafeBufferPointer<UInt8>,
+                                   PackedEntry, PackedEntry.Extra?) -> Void) {
+        bytes.withUnsafeBufferPointer { arena in
+            for row in rows {
+                body(UnsafeBufferPointer(rebasing: arena[row.key.range]), UnsafeBufferPointer(rebasing: arena[row.path.range]),
+                     row.entry, row.entry.extra == 0 ? nil : extras[Int(row.entry.extra) - 1])
+            }
+        }
+    }
+
+    /// Appends a row read from a snapshot, as `forEachPackedRow` showed it; false (and nothing
+    /// changed) when the key already has a row.
+    mutating func appendPacked(keyBytes: UnsafeBufferPointer<UInt8>, pathBytes: UnsafeBufferPointer<UInt8>,
+                               entry: PackedEntry, extra: PackedEntry.Extra?) -> Bool {
+        let keyHash = Self.hash(keyBytes)
+        guard byKey.first(hash: keyHash, where: { bytesEqual(rows[$0].key, keyBytes) }) == nil else { return false }
+        appendNewRow(keyBytes: keyBytes, keyHash: keyHash, pathBytes: pathBytes, packed: entry, extra: extra)
+        return true
+    }
+
     private mutating func appendRow(keyBytes: UnsafeBufferPointer<UInt8>, keyHash: Int, pathBytes: UnsafeBufferPointer<UInt8>, entry: StateEntry) {
-        var packed = PackedEntry(entry)
-        packed.setExtra(position: storeExtra(PackedEntry.extra(of: entry), replacing: 0))
+        appendNewRow(keyBytes: keyBytes, keyHash: keyHash, pathBytes: pathBytes, packed: PackedEntry(entry), extra: PackedEntry.extra(of: entry))
+    }
+
+    /// Appends a row for a key that has none.
+    private mutating func appendNewRow(keyBytes: UnsafeBufferPointer<UInt8>, keyHash: Int, pathBytes: UnsafeBufferPointer<UInt8>,
+                                       packed: PackedEntry, extra: PackedEntry.Extra?) {
+        var packed = packed
+        packed.setExtra(position: storeExtra(extra, replacing: 0))
         let keySpan = append(keyBytes)
         let row = rows.count
         rows.append(Row(key: keySpan, path: store(pathBytes: pathBytes, key: keySpan), entry: packed))

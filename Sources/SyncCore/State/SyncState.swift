@@ -8,7 +8,8 @@ import LinuxSystem
 public struct SyncState: Hashable, Sendable {
     /// The current state file format version (see `StateFileCodec`).
     /// 2: a journal (`state.journal`) of the generation named in the file applies on top.
-    public static let formatVersion = 2
+    /// 3: the entries table is binary (`StateSnapshotRows`), after the JSON of the rest.
+    public static let formatVersion = 3
 
     /// How far before the state's write time a file's change stamps still count as racy: the
     /// kernel stamps files from a coarse clock that lags the real-time clock by up to a tick, and

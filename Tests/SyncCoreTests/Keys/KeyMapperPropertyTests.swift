@@ -1,6 +1,6 @@
 import Hashing
 import LinuxSystem
-import SyncCore
+@testable import SyncCore
 import Testing
 
 /// Round-trip and injectivity over random byte names, reproducible from fixed seeds.
@@ -58,6 +58,9 @@ import Testing
             } else {
                 #expect(mapper.path(for: mapping.key) == path, "\(path) → \(mapping.key)")
             }
+            // The walk's key bytes (a stack buffer for plain paths) are the mapping's unshortened key.
+            let walked = mapper.withUnshortenedKeyBytes(for: path) { Array($0) }
+            #expect(walked == (mapping.isShortened ? nil : keyBytes), "\(path)")
             // An ordinary name is unchanged.
             if let text = path.utf8String, !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
                !path.components.contains(where: { $0.bytes.starts(with: Array("%%".utf8)) }),

@@ -1,3 +1,4 @@
+import Foundation
 import AISearchAPI
 import Hashing
 import LinuxSystem
@@ -33,7 +34,13 @@ func sampleState(count: Int) -> SyncState {
         }
         if index % 4 != 0 {
             let content = index % 8 == 1 ? digest(index + 1) : (entry.sha256 ?? digest(-index))
-            entry.remote = RemoteRecord(itemID: "item-\(index)", checksum: "chk-\(index)", status: index % 5 == 0 ? .error : .completed,
+            // Most rows as the server writes them (a UUID id, the content's SHA-256 as checksum,
+            // which a row packs), the rest with a text id and a checksum of another kind.
+            let common = index % 6 != 5
+            let itemID = common ? String(format: "%08x-0000-4000-8000-%012x", index, index * 7) : "item-\(index)"
+            let statuses: [Item.Status] = [.queued, .running, .completed, .skipped, .outdated]
+            entry.remote = RemoteRecord(itemID: itemID, checksum: common ? content.hex : "chk-\(index)",
+                                        status: index % 5 == 0 ? .error : statuses[index % 7 % statuses.count],
                                         contentSHA256: content, reindexAttempts: index % 3)
         }
         state.entries[key] = entry

@@ -20,7 +20,7 @@ import Testing
         _ = try await writer.load()
         await writer.replace(with: sampleState(count: 100_000))
         try await writer.save()
-        let snapshot = try directory.read("state.json")
+        let snapshot = try directory.read("state.snapshot")
         #expect(await writer.snapshotsWritten == 1)
 
         let key = ItemKey("docs/dir5/file-5.md")
@@ -29,7 +29,7 @@ import Testing
         let appended = await writer.journalBytesAppended
         #expect(appended > 0 && appended < 1024, "one edit appended \(appended) bytes")
         #expect(await writer.snapshotsWritten == 1)
-        #expect(try directory.read("state.json") == snapshot, "the snapshot is not rewritten for an edit")
+        #expect(try directory.read("state.snapshot") == snapshot, "the snapshot is not rewritten for an edit")
         // The record holds that row (replaying records is the cut test's business).
         let record = try #require(StateJournal.read(try directory.read("state.journal")).payloads.last)
         var replayed = SyncState(scope: testScope)
@@ -59,7 +59,7 @@ import Testing
             expected.append(await writer.snapshot)
         }
         try await writer.close()
-        let snapshotBytes = try directory.read("state.json")
+        let snapshotBytes = try directory.read("state.snapshot")
         let journal = try directory.read("state.journal")
         let contents = StateJournal.read(journal)
         #expect(contents.payloads.count == 3)
@@ -73,7 +73,7 @@ import Testing
 
         for cut in 0...journal.count {
             let trial = TemporaryDirectory(base: FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : "/tmp")
-            try trial.write(snapshotBytes, to: "state.json")
+            try trial.write(snapshotBytes, to: "state.snapshot")
             try trial.write(Array(journal[..<cut]), to: "state.journal")
             let reader = store(trial)
             let loaded = try await reader.load()

@@ -7,7 +7,7 @@ import Testing
         let location = try StateLocation.resolve(environment: ["XDG_STATE_HOME": "/xdg", "HOME": "/home/u"],
                                                  account: "acc", namespace: "default", instance: "docs")
         #expect(location.directory == "/xdg/aisearch-sync/acc/default/docs")
-        #expect(location.stateFile == "/xdg/aisearch-sync/acc/default/docs/state.json")
+        #expect(location.stateFile == "/xdg/aisearch-sync/acc/default/docs/state.snapshot")
     }
 
     @Test(arguments: [["HOME": "/home/u"], ["HOME": "/home/u", "XDG_STATE_HOME": ""], ["HOME": "/home/u", "XDG_STATE_HOME": "rel/dir"]])

@@ -30,6 +30,50 @@ import Testing
         #expect(result.state == expected)
     }
 
+    /// A directory of an earlier release (`state.json`, all JSON, and its journal) loads whole;
+    /// closing it writes `state.snapshot` and removes `state.json`, and the next load reads that.
+    @Test func anEarlierReleasesStateIsReadAndReplaced() async throws {
+        let directory = TemporaryDirectory()
+        var state = sampleState(count: 30)
+        try directory.write(StateFileCodec.encodeVersion2(state, generation: 3), to: "state.json")
+        // A row changed after that snapshot, in the journal of its generation.
+        let key = ItemKey("docs/new.md")
+        state.entries[key] = StateEntry(path: "new.md", identity: FileIdentity(status(size: 3)), sha256: digest(5))
+        let record = StateJournal.frame(StateFileWriter.journalRecord(state, keys: [key], writtenAt: 42))
+        try directory.write(StateJournal.header(generation: 3) + record, to: "state.journal")
+
+        let loader = store(directory)
+        let result = try await loader.load()
+        #expect(result.origin == .loaded)
+        #expect(result.state.entries == state.entries)
+        try await loader.close()
+        let names = try directory.names()
+        #expect(names.contains("state.snapshot") && !names.contains("state.json"), "\(names)")
+
+        let again = try await store(directory).load()
+        #expect(again.origin == .loaded)
+        #expect(again.state.entries == state.entries)
+    }
+
+    /// Both files there (a migration cut short, or an earlier release run again since): the newer
+    /// is read and the other removed.
+    @Test(arguments: [true, false])
+    func ofBothSnapshotFilesTheNewerIsRead(legacyIsNewer: Bool) async throws {
+        let directory = TemporaryDirectory()
+        let older = sampleState(count: 5), newer = sampleState(count: 9)
+        try directory.write(StateFileCodec.encode(legacyIsNewer ? older : newer, generation: 2), to: "state.snapshot")
+        try directory.write(StateFileCodec.encodeVersion2(legacyIsNewer ? newer : older, generation: 2), to: "state.json")
+        let (newerName, olderName) = legacyIsNewer ? ("state.json", "state.snapshot") : ("state.snapshot", "state.json")
+        for (name, seconds) in [(olderName, 1_700_000_000.0), (newerName, 1_700_000_100.0)] {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: seconds)],
+                                                  ofItemAtPath: directory.path.appending(FilePathBytes(name)).description)
+        }
+        let result = try await store(directory).load()
+        #expect(result.origin == .loaded)
+        #expect(result.state.entries == newer.entries)
+        #expect(!(try directory.names()).contains(olderName))
+    }
+
     @Test func missingFileIsAFreshState() async throws {
         let directory = TemporaryDirectory()
         let result = try await store(directory).load()
@@ -45,13 +89,13 @@ import Testing
         await writer.replace(with: sampleState(count: 10))
         try await writer.close()
         // A write killed between open and rename leaves a partial temporary file.
-        try directory.write(Array("{\"format\":\"aisearch-sync-state\",\"vers".utf8), to: "state.json.tmp-4242-7")
+        try directory.write(Array("{\"format\":\"aisearch-sync-state\",\"vers".utf8), to: "state.snapshot.tmp-4242-7")
 
         let result = try await store(directory).load()
         #expect(result.origin == .loaded)
         #expect(result.state.entries.count == 10)
-        #expect(result.removedTemporaryFiles.map(\.lastComponent) == ["state.json.tmp-4242-7"])
-        #expect(try !directory.names().contains("state.json.tmp-4242-7"))
+        #expect(result.removedTemporaryFiles.map(\.lastComponent) == ["state.snapshot.tmp-4242-7"])
+        #expect(try !directory.names().contains("state.snapshot.tmp-4242-7"))
     }
 
     @Test(arguments: [
@@ -66,14 +110,14 @@ import Testing
         _ = try await writer.load()
         await writer.replace(with: sampleState(count: 50))
         try await writer.close()
-        var bytes = try directory.read("state.json")
+        var bytes = try directory.read("state.snapshot")
         switch damage.1 {
         case 0: bytes.removeLast(bytes.count / 3)
         case 1: bytes[bytes.count - 40] ^= 0x01
         case 2: bytes = Array("PK\u{3}\u{4} some zip file".utf8)
         default: bytes = Array(bytes.prefix(30))
         }
-        try directory.write(bytes, to: "state.json")
+        try directory.write(bytes, to: "state.snapshot")
 
         let result = try await store(directory).load()
         guard case .rebuilt(let problem, let aside) = result.origin else {
@@ -87,9 +131,9 @@ import Testing
         #expect(result.state.entries.isEmpty)
         #expect(result.warning?.contains("moved it to") == true)
         #expect(!problem.description.contains("\n"))
-        #expect(aside.lastComponent.description.hasPrefix("state.json.corrupt-20270115T"))
+        #expect(aside.lastComponent.description.hasPrefix("state.snapshot.corrupt-20270115T"))
         let names = try directory.names()
-        #expect(!names.contains("state.json"))
+        #expect(!names.contains("state.snapshot"))
         #expect(names.contains(aside.lastComponent.description))
         #expect(try directory.read(aside.lastComponent.description) == bytes)
     }
@@ -104,18 +148,18 @@ import Testing
 
         let result = try await store(directory).load()
         #expect(result.origin == .rebuilt(problem: .foreign(expected: testScope, found: other),
-                                          movedAsideTo: directory.path.appending("state.json.corrupt-20270115T080000Z")))
+                                          movedAsideTo: directory.path.appending("state.snapshot.corrupt-20270115T080000Z")))
         #expect(result.state.entries.isEmpty)
     }
 
     @Test func fileOfAFutureVersionIsNotUsed() async throws {
         let directory = TemporaryDirectory()
         let body = Array("{}".utf8)
-        let header = "{\"format\":\"aisearch-sync-state\",\"version\":3,\"body_bytes\":2,\"body_fnv1a64\":\"\(StateFileCodec.fnv1a64Hex(body))\"}\n"
-        try directory.write(Array(header.utf8) + body, to: "state.json")
+        let header = "{\"format\":\"aisearch-sync-state\",\"version\":4,\"body_bytes\":2,\"body_fnv1a64\":\"\(StateFileCodec.fnv1a64Hex(body))\"}\n"
+        try directory.write(Array(header.utf8) + body, to: "state.snapshot")
 
         let result = try await store(directory).load()
-        guard case .rebuilt(.futureVersion(found: 3, supported: 2), _) = result.origin else {
+        guard case .rebuilt(.futureVersion(found: 4, supported: 3), _) = result.origin else {
             Issue.record("expected futureVersion, got \(result.origin)")
             return
         }
@@ -124,12 +168,12 @@ import Testing
     @Test func secondMovedAsideFileGetsItsOwnName() async throws {
         let directory = TemporaryDirectory()
         for _ in 0..<2 {
-            try directory.write(Array("garbage".utf8), to: "state.json")
+            try directory.write(Array("garbage".utf8), to: "state.snapshot")
             let loader = store(directory)
             _ = try await loader.load()
             try await loader.close()
         }
-        let names = try directory.names().filter { $0.hasPrefix("state.json.corrupt-") }
+        let names = try directory.names().filter { $0.hasPrefix("state.snapshot.corrupt-") }
         #expect(names.count == 2)
     }
 
@@ -167,7 +211,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(1))
         }
         #expect(await !writer.hasUnsavedChanges)
-        let reader = StateFileCodecTests.decode(try directory.read("state.json"))
+        let reader = StateFileCodecTests.decode(try directory.read("state.snapshot"))
         #expect(reader?.checksumKind == .sha1)
     }
 
