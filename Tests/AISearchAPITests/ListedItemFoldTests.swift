@@ -77,6 +77,16 @@ import Hashing
         #expect(folded.envelope.resultInfo?.totalCount == 99)
     }
 
+    /// A status read from its bytes is the one its raw value names; nothing else is one.
+    @Test func aStatusIsReadFromItsBytes() {
+        for status in Item.Status.allCases {
+            #expect(Array(status.rawValue.utf8).withUnsafeBufferPointer { Item.Status(utf8: $0) } == status)
+        }
+        for word in ["", "Completed", "complete", "completed ", "queued\u{0}", "erro", "outdatedx"] {
+            #expect(Array(word.utf8).withUnsafeBufferPointer { Item.Status(utf8: $0) } == nil, "\(word)")
+        }
+    }
+
     @Test func aFoldThatTakesNothingLeavesThePageAsTheReaderReadsIt() throws {
         var generator = SeededGenerator(seed: 7)
         let items = (0..<30).map { ItemPageReaderTests.randomItem(&generator, index: $0) }

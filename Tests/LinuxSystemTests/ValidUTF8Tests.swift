@@ -39,4 +39,20 @@ import Testing
             }
         }
     }
+
+    /// ASCII is told eight bytes at a time: one high byte anywhere, in any length, is seen.
+    @Test func oneHighByteAnywhereIsNotASCII() {
+        for length in 0...40 {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(plain.withUnsafeBufferPointer { $0.isASCII }, "length \(length)")
+            for position in 0..<length {
+                var bytes = plain
+                bytes[position] = 0x80 | UInt8(position % 0x7F)
+                #expect(!bytes.withUnsafeBufferPointer { $0.isASCII }, "length \(length), at \(position)")
+                // Unaligned: the same bytes from one past the start.
+                let shifted = [UInt8(ascii: "b")] + bytes
+                #expect(!shifted.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[1...]).isASCII })
+            }
+        }
+    }
 }

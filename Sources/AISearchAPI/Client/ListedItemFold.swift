@@ -1,4 +1,5 @@
 import Hashing
+import LinuxSystem
 
 /// Takes items out of a listing as its pages are read, so that the ones the caller already knows
 /// are never made into `Item`s.
@@ -120,8 +121,7 @@ public struct ListedItemView {
                 case .escapedText, .other: return nil
                 }
             } else if name.is("status") {
-                guard case .text(let word) = try reader.plainValue(),
-                      let value = Item.Status(rawValue: String(decoding: word, as: UTF8.self)) else { return nil }
+                guard case .text(let word) = try reader.plainValue(), let value = Item.Status(utf8: word) else { return nil }
                 status = value
             } else if name.is("source_id") {
                 switch try reader.plainValue() {
@@ -174,5 +174,14 @@ struct ItemIDsDigest: Equatable {
     mutating func add(_ id: String) {
         var id = id
         id.withUTF8 { add($0) }
+    }
+}
+
+extension Item.Status {
+    /// The status spelled by `bytes`, without a `String` made of them: every listed item and
+    /// every state row has one.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let status = Self.allCases.first(where: { $0.rawValue.hasSameUTF8(as: bytes) }) else { return nil }
+        self = status
     }
 }

@@ -119,7 +119,7 @@ enum StateRowReader {
         var remote: RemoteRecord?
         if let itemID {
             guard let checksum, let statusText, let content = remoteDigest ?? sha256,
-                  let status = statusText.withBytes({ Item.Status(rawValue: String(decoding: $0, as: UTF8.self)) }),
+                  let status = statusText.withBytes({ Item.Status(utf8: $0) }),
                   let id = itemID.withBytes({ CompactItemID(utf8: $0) }) else {
                 throw reader.failure("incomplete remote record for \(key())")
             }
