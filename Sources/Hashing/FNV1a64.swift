@@ -38,20 +38,22 @@ public struct FNV1a64: Sendable, Equatable {
 /// CPU runs side by side: about eight times the speed of one chain, for a state snapshot read
 /// whole at every start. Not a cryptographic hash.
 public struct FNV1a64Lanes: Sendable {
-    private var lanes = [UInt64](repeating: FNV1a64().value, count: 8)
+    private var lanes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
     /// Bytes folded so far: where the next byte's lane is.
     private var count = 0
 
-    public init() {}
+    public init() {
+        let basis = FNV1a64().value
+        lanes = (basis, basis, basis, basis, basis, basis, basis, basis)
+    }
 
     public mutating func fold(_ bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         // Byte by byte up to a lane boundary, then eight bytes (one per lane) at a time.
-        while index < bytes.count && count % 8 != 0 { foldOne(bytes[index]); index += 1 }
+        while index < bytes.count && count % 8 != 0 { fold(bytes[index]); index += 1 }
         let prime: UInt64 = 0x0000_0100_0000_01B3
         if index + 8 <= bytes.count, let base = bytes.baseAddress {
-            var l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3]
-            var l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7]
+            var (l0, l1, l2, l3, l4, l5, l6, l7) = lanes
             let raw = UnsafeRawPointer(base)
             let start = index
             while index + 8 <= bytes.count {
@@ -67,20 +69,25 @@ public struct FNV1a64Lanes: Sendable {
                 index += 8
             }
             count += index - start
-            lanes = [l0, l1, l2, l3, l4, l5, l6, l7]
+            lanes = (l0, l1, l2, l3, l4, l5, l6, l7)
         }
-        while index < bytes.count { foldOne(bytes[index]); index += 1 }
+        while index < bytes.count { fold(bytes[index]); index += 1 }
     }
 
-    private mutating func foldOne(_ byte: UInt8) {
-        lanes[count % 8] = (lanes[count % 8] ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    public mutating func fold(_ byte: UInt8) {
+        let lane = count % 8
+        withUnsafeMutableBytes(of: &lanes) { raw in
+            let value = (raw.load(fromByteOffset: lane * 8, as: UInt64.self) ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            raw.storeBytes(of: value, toByteOffset: lane * 8, as: UInt64.self)
+        }
         count += 1
     }
 
     /// The checksum of what was folded so far.
     public var value: UInt64 {
         var final = FNV1a64()
-        for lane in lanes { withUnsafeBytes(of: lane.littleEndian) { final.fold($0) } }
+        let (l0, l1, l2, l3, l4, l5, l6, l7) = lanes
+        for lane in [l0, l1, l2, l3, l4, l5, l6, l7] { withUnsafeBytes(of: lane.littleEndian) { final.fold($0) } }
         return final.value
     }
 
