@@ -30,6 +30,8 @@ public struct ListingFold: ListedItemFold {
     private var closed = SettledRows()
     /// Rows taken back whose folded item is still an item of the listing (another id came after it).
     public private(set) var takenBack: [Int] = []
+    /// The row after the last one a listed item was found at: where the next is looked for first.
+    private var nextRow = 0
 
     public init(state: SyncState, rules: TreeScanner.Settling, instance: RecordedInstance) {
         self.state = state
@@ -40,7 +42,9 @@ public struct ListingFold: ListedItemFold {
     public mutating func consumes(_ item: ListedItemView) -> Bool {
         guard item.nextAction != .delete, let source = item.sourceID, rules.itemSource.hasSameUTF8(as: source),
               item.key.starts(with: rules.keyPrefix.utf8),
-              let row = state.entries.rowNumber(ofKeyBytes: item.key), let record = state.entries.remote(atRow: row) else { return false }
+              let row = state.entries.rowNumber(ofKeyBytes: item.key, hint: nextRow),
+              let record = state.entries.remote(atRow: row) else { return false }
+        nextRow = row + 1
         let sameID = record.hasItemID(bytes: item.id)
         guard sameID, let marked = isListedAsRecorded(item, record: record) else {
             return take(row: row, sameID: sameID, asRecorded: false, marked: false)

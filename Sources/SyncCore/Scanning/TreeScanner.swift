@@ -128,6 +128,9 @@ public struct TreeScanner: Sendable {
         let state: SyncState
         let rules: Settling
         let listedAsRecorded: SettledRows?
+        /// The row after the last file's: where the next file's key is looked for first (the
+        /// rows follow the listing's order, which is about the walk's).
+        var nextRow = 0
 
         init(state: SyncState, rules: Settling, listedAsRecorded: SettledRows?) {
             self.state = state
@@ -174,9 +177,7 @@ public struct TreeScanner: Sendable {
                 continue
             }
             let ignoredBy = ignoredRule(relative, rules: rules)
-            if ignoredBy == nil, let settling = walked.settling,
-               let row = settledRow(relative, status: status, state: settling.state, rules: settling.rules,
-                                    listedAsRecorded: settling.listedAsRecorded) {
+            if ignoredBy == nil, let settling = walked.settling, let row = settledRow(relative, status: status, settling: settling) {
                 walked.settled.insert(row)
             } else {
                 walked.found.append((relative, status, ignoredBy))
@@ -194,15 +195,15 @@ public struct TreeScanner: Sendable {
     /// That is what the planner concludes "unchanged" for, with nothing else to do
     /// (`Planner.isUnchangedByRecord`, `planEligible`'s `.equal(.ownRecord)` with a healthy
     /// item), decided here so that no record of the file is kept.
-    private func settledRow(_ path: FilePathBytes, status: FileStatus, state: SyncState, rules: Settling,
-                            listedAsRecorded: SettledRows?) -> Int? {
+    private func settledRow(_ path: FilePathBytes, status: FileStatus, settling: SettlingContext) -> Int? {
         // The key as bytes (no `String`, no `KeyMapping` per file): unshortened, under the prefix.
         guard case .eligible = policy.evaluate(relativePath: path, status: status),
               let found = keyMapper.withUnshortenedKeyBytes(for: path, { key in
-                  key.starts(with: rules.keyPrefix.utf8) ? state.entries.rowNumber(ofKeyBytes: key) : nil
-              }), let row = found,
-              listedAsRecorded?.contains(row) != false else { return nil }
-        guard let entry = state.entries.entry(atRow: row, ifPathIs: path), !state.needsRehash(entry, current: status),
+                  key.starts(with: settling.rules.keyPrefix.utf8) ? settling.state.entries.rowNumber(ofKeyBytes: key, hint: settling.nextRow) : nil
+              }), let row = found else { return nil }
+        settling.nextRow = row + 1
+        guard settling.listedAsRecorded?.contains(row) != false else { return nil }
+        guard let entry = settling.state.entries.entry(atRow: row, ifPathIs: path), !settling.state.needsRehash(entry, current: status),
               let record = entry.remote,
               record.needsNothing(holding: entry.sha256) else { return nil }
         return row

@@ -68,6 +68,16 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         byKey.first(hash: Self.hash(keyBytes)) { bytesEqual(rows[$0].key, keyBytes) }
     }
 
+    /// `rowNumber(ofKeyBytes:)`, trying row `hint` first. A reader that goes through keys in
+    /// about the order of the rows (a listing, a walk: the rows were made in listing order, and
+    /// the table is written and read back in row order) passes the row after the last one it
+    /// found: one comparison, in memory read in order, instead of a hash and a probe into a
+    /// table the size of the state (a third of the fold's time at 100,000 items).
+    public func rowNumber(ofKeyBytes keyBytes: UnsafeBufferPointer<UInt8>, hint: Int) -> Int? {
+        if hint >= 0 && hint < rows.count && bytesEqual(rows[hint].key, keyBytes) { return hint }
+        return rowNumber(ofKeyBytes: keyBytes)
+    }
+
     /// The keys whose entries record `path`.
     public func keys(atPath path: FilePathBytes) -> [ItemKey] {
         var keys: [ItemKey] = []

@@ -75,6 +75,22 @@ import Testing
         return StateEntry(path: path, identity: identity, sha256: sha256, remote: remote)
     }
 
+    /// A hint only says where to look first: right, wrong, past the end or negative, the answer
+    /// is the row of the key, or nil for a key the table lacks.
+    @Test func aRowHintNeverChangesTheAnswer() {
+        let table = sampleState(count: 300).entries
+        for row in 0..<table.count {
+            let key = Array(table.key(atRow: row).rawValue.utf8)
+            for hint in [row, row + 1, row - 1, 0, -5, table.count, table.count + 9] {
+                #expect(key.withUnsafeBufferPointer { table.rowNumber(ofKeyBytes: $0, hint: hint) } == row)
+            }
+        }
+        let missing = Array("docs/not/there.md".utf8)
+        for hint in [0, 5, table.count - 1, table.count] {
+            #expect(missing.withUnsafeBufferPointer { table.rowNumber(ofKeyBytes: $0, hint: hint) } == nil)
+        }
+    }
+
     @Test func keysAtOrAboveFindAFileReplacedByADirectory() {
         var table = StateTable()
         table[ItemKey("notes")] = StateEntry(path: "notes")
