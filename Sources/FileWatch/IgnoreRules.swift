@@ -194,8 +194,17 @@ public struct IgnoreRules: Hashable, Sendable {
         return nil
     }
 
+    /// By index, so no rule is copied to be tried (a copy retains its pattern's parts and its
+    /// text): a walk tries every rule on every file.
     private static func lastMatch(in rules: [Rule], path: [UInt8], isDirectory: Bool) -> Rule? {
-        path.withUnsafeBufferPointer { path in rules.last { $0.pattern.matches(path, isDirectory: isDirectory) } }
+        path.withUnsafeBufferPointer { path in
+            var index = rules.endIndex
+            while index > rules.startIndex {
+                index -= 1
+                if rules[index].pattern.matches(path, isDirectory: isDirectory) { return rules[index] }
+            }
+            return nil
+        }
     }
 
     private static func rule(_ line: some Collection<UInt8>, source: IgnoreMatch.Source) -> Rule? {
