@@ -144,12 +144,22 @@ public struct TreeScanner: Sendable {
         // Every entry's status is read relative to the open directory, then the directory is
         // closed before the walk goes down (one descriptor open at a time, whatever the depth).
         let entries: [DirectoryEntry]
-        var statuses: [Swift.Result<FileStatus, SystemError>] = []
+        // A status per entry, nil where it could not be read (`failures` says why): plain values,
+        // so going through them costs no reference counting (an array of `Result`s did, per file).
+        var statuses: [FileStatus?] = []
+        var failures: [Int: SystemError] = [:]
         do {
             let opened = try OpenDirectory(absolute)
             entries = try opened.entries().sorted(by: { $0.name < $1.name })
             statuses.reserveCapacity(entries.count)
-            for entry in entries { statuses.append(Swift.Result { () throws(SystemError) in try opened.status(of: entry.name) }) }
+            for index in entries.indices {
+                do {
+                    statuses.append(try opened.status(of: entries[index].name))
+                } catch {
+                    statuses.append(nil)
+                    failures[index] = error
+                }
+            }
         } catch {
             // A directory that vanished mid-scan is a removal, not an error; anything else withholds deletes.
             if error.errno != .noSuchFile { walked.errors.append(ScanError(path: directory, message: error.description)) }
@@ -161,13 +171,13 @@ public struct TreeScanner: Sendable {
         } else {
             rules.removeRuleFile(in: directory)
         }
-        for (entry, found) in zip(entries, statuses) {
-            let relative = directory.appending(entry.name)
-            let status: FileStatus
-            do {
-                status = try found.get()
-            } catch {
-                if error.errno != .noSuchFile { walked.errors.append(ScanError(path: relative, message: error.description)) }
+        let settling = walked.settling
+        for index in entries.indices {
+            let relative = directory.appending(entries[index].name)
+            guard let status = statuses[index] else {
+                if let error = failures[index], error.errno != .noSuchFile {
+                    walked.errors.append(ScanError(path: relative, message: error.description))
+                }
                 continue
             }
             if status.kind == .directory {
@@ -177,7 +187,7 @@ public struct TreeScanner: Sendable {
                 continue
             }
             let ignoredBy = ignoredRule(relative, rules: rules)
-            if ignoredBy == nil, let settling = walked.settling, let row = settledRow(relative, status: status, settling: settling) {
+            if ignoredBy == nil, let settling, let row = settledRow(relative, status: status, settling: settling) {
                 walked.settled.insert(row)
             } else {
                 walked.found.append((relative, status, ignoredBy))
