@@ -8,8 +8,9 @@ import LinuxSystem
 /// costs one write.
 ///
 /// On disk: a snapshot (`state.snapshot`; earlier releases' `state.json` is read and replaced)
-/// and a journal of the changes since (`state.journal`, see `StateJournal`). A save appends the rows of the keys changed since the last save as one
-/// journal record and `fdatasync`s it, so an edit costs a few hundred bytes whatever the size of
+/// and a journal of the changes since (`state.journal`, see `StateJournal`). A save appends the
+/// rows of the keys changed since the last save as one journal record and `fdatasync`s it, so an
+/// edit costs a few hundred bytes whatever the size of
 /// the table; when its record would take the journal past the snapshot (and 64 KiB), the save
 /// writes a new snapshot and starts an empty journal instead, so a start never replays more than
 /// a snapshot's worth of records.
@@ -147,6 +148,7 @@ public actor StateStore {
             return StateLoadResult(state: state, origin: .loaded, removedTemporaryFiles: leftovers, previousRunInterrupted: interrupted)
         } catch {
             let aside = try moveAside(path)
+            legacySnapshotPresent = false
             state = SyncState(scope: scope)
             needsSnapshot = true
             return StateLoadResult(state: state, origin: .rebuilt(problem: error, movedAsideTo: aside),
@@ -337,7 +339,7 @@ public actor StateStore {
             needsSnapshot = false
             snapshotsWritten += 1
             if legacySnapshotPresent {
-                try StateFiles.remove(location.legacyStateFile)
+                do { try StateFiles.remove(location.legacyStateFile) } catch where error.errno == .noSuchFile {}
                 legacySnapshotPresent = false
             }
             let header = StateJournal.header(generation: next)

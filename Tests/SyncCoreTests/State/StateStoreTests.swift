@@ -55,6 +55,27 @@ import Testing
         #expect(again.state.entries == state.entries)
     }
 
+    /// A damaged `state.json` of an earlier release is moved aside under its own name, and the
+    /// rebuilt state is saved as `state.snapshot`.
+    @Test func aDamagedEarlierReleasesStateIsMovedAsideAndReplaced() async throws {
+        let directory = TemporaryDirectory()
+        var bytes = StateFileCodec.encodeVersion2(sampleState(count: 10))
+        bytes[bytes.count - 20] ^= 0x01
+        try directory.write(bytes, to: "state.json")
+        let loader = store(directory)
+        let result = try await loader.load()
+        guard case .rebuilt(.corrupt, let aside) = result.origin else {
+            Issue.record("expected a rebuild, got \(result.origin)")
+            return
+        }
+        #expect(aside.lastComponent.description.hasPrefix("state.json.corrupt-"))
+        await loader.replace(with: sampleState(count: 3))
+        try await loader.close()
+        let names = try directory.names()
+        #expect(names.contains("state.snapshot") && !names.contains("state.json"), "\(names)")
+        #expect(try await store(directory).load().state.entries.count == 3)
+    }
+
     /// Both files there (a migration cut short, or an earlier release run again since): the newer
     /// is read and the other removed.
     @Test(arguments: [true, false])
