@@ -37,7 +37,9 @@ enum StateSnapshotRows {
     /// before `offset` again.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, rows: Int, release: (Int) -> Void) throws(StateFileProblem) -> StateTable {
         var table = StateTable()
-        table.reserveCapacity(rows)
+        // A row takes at least 9 bytes (flags and two lengths): a count the bytes cannot hold is
+        // found out by reading, not by reserving room for it first.
+        table.reserveCapacity(min(rows, bytes.count / 9))
         var input = SnapshotInput(bytes)
         for row in 0..<rows {
             let flags = PackedEntry.RowFlags(rawValue: try input.byte())

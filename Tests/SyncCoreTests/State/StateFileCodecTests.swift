@@ -67,6 +67,10 @@ import Testing
         #expect(throws: StateFileProblem.self) {
             try StateFileCodec.decode(Self.file(meta: meta, rows: rows, rowCount: count - 1), expectedScope: testScope)
         }
+        // A count no file could hold is a corrupt file, not an attempt to make room for it.
+        #expect(throws: StateFileProblem.self) {
+            try StateFileCodec.decode(Self.file(meta: meta, rows: rows, rowCount: 1 << 50), expectedScope: testScope)
+        }
     }
 
     /// Any single flipped byte in a version-3 body fails its checksum.
