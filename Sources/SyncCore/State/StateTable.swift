@@ -151,15 +151,13 @@ public struct StateTable: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// (`entry.path` is not read): for a loader reading keys and paths as bytes, without a
     /// `String` or an array made of each.
     public mutating func set(keyBytes: UnsafeBufferPointer<UInt8>, pathBytes: UnsafeBufferPointer<UInt8>, entry: StateEntry) {
-        let keyHash = Self.hash(keyBytes)
-        guard byKey.first(hash: keyHash, where: { bytesEqual(rows[$0].key, keyBytes) }) == nil else {
-            // A key set again: the usual way.
-            var entry = entry
-            entry.path = FilePathBytes(Array(pathBytes))
-            self[ItemKey(String(decoding: keyBytes, as: UTF8.self))] = entry
+        guard !appendPacked(keyBytes: keyBytes, pathBytes: pathBytes, entry: PackedEntry(entry), extra: PackedEntry.extra(of: entry)) else {
             return
         }
-        appendRow(keyBytes: keyBytes, keyHash: keyHash, pathBytes: pathBytes, entry: entry)
+        // A key set again: the usual way.
+        var entry = entry
+        entry.path = FilePathBytes(Array(pathBytes))
+        self[ItemKey(String(decoding: keyBytes, as: UTF8.self))] = entry
     }
 
     /// Every row as its key's and path's bytes (in the arena) and its packed entry: what a
