@@ -45,6 +45,9 @@ struct PackedEntry: Sendable {
     private static let zeroDigest = SHA256Digest(bytes: [UInt8](repeating: 0, count: 32))
     private static let statuses = Item.Status.allCases
 
+    /// An entry that records nothing, for a reader to fill in field by field.
+    private init() {}
+
     /// Packs `entry` (its path is the table's business); `extra` is what must be kept beside it.
     init(_ entry: StateEntry) {
         if let identity = entry.identity {
@@ -159,7 +162,7 @@ extension PackedEntry {
 
     /// Reads the fields `writeFields` wrote under `rowFlags`.
     static func readFields(_ rowFlags: RowFlags, from input: inout SnapshotInput) throws(StateFileProblem) -> (PackedEntry, Extra?) {
-        var entry = PackedEntry(StateEntry(path: FilePathBytes([])))
+        var entry = PackedEntry()
         if rowFlags.contains(.identity) {
             entry.flags.insert(.identity)
             entry.device = try input.word(); entry.inode = try input.word()
