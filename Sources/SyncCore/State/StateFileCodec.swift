@@ -47,8 +47,12 @@ enum StateFileCodec {
 
     /// The state as a version-3 file.
     static func encode(_ state: SyncState, generation: Int = 0) -> [UInt8] {
+        // The JSON head is the state without its rows (the table is not copied: a new empty one
+        // takes its place in the copy); the rows follow in binary.
+        var head = state
+        head.entries = StateTable()
         var body = SnapshotOutput()
-        body.bytes = StateFileWriter.body(state, generation: generation, withEntries: false)
+        body.bytes = StateFileWriter.body(head, generation: generation)
         let metaBytes = body.bytes.count
         body.bytes.reserveCapacity(metaBytes + state.entries.count * 128)
         StateSnapshotRows.write(state.entries, to: &body)
@@ -61,15 +65,6 @@ enum StateFileCodec {
         var output = Array(header.utf8)
         output.append(contentsOf: body.bytes)
         return output
-    }
-
-    /// The state as a version-2 file (all JSON): what earlier releases wrote, for tests of
-    /// reading it.
-    static func encodeVersion2(_ state: SyncState, generation: Int = 0) -> [UInt8] {
-        let body = StateFileWriter.body(state, generation: generation)
-        let header = "{\"format\":\"\(formatName)\",\"version\":2,"
-            + "\"body_bytes\":\(body.count),\"body_fnv1a64\":\"\(fnv1a64Hex(body))\"}\n"
-        return Array(header.utf8) + body
     }
 
     static func decode(_ bytes: [UInt8], expectedScope: StateScope) throws(StateFileProblem) -> SyncState {
@@ -180,13 +175,6 @@ enum StateFileCodec {
         } catch {
             throw .corrupt("a journal record does not parse: \(oneLine(error))")
         }
-    }
-
-    /// FNV-1a, 64 bits, as 16 lowercase hex digits.
-    static func fnv1a64Hex(_ bytes: some Collection<UInt8>) -> String {
-        var hash = FNV1a64()
-        hash.fold(bytes)
-        return hash.hex
     }
 
     private static func oneLine(_ error: any Error) -> String {

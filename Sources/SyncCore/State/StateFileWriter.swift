@@ -5,11 +5,9 @@ import Hashing
 struct StateFileWriter {
     private(set) var bytes: [UInt8] = []
 
-    /// `withEntries` false: the entries table is written empty (a version-3 file writes it
-    /// after this, in binary).
-    static func body(_ state: SyncState, generation: Int = 0, withEntries: Bool = true) -> [UInt8] {
+    static func body(_ state: SyncState, generation: Int = 0) -> [UInt8] {
         var writer = StateFileWriter()
-        writer.bytes.reserveCapacity(160 + (withEntries ? state.entries.count * 240 : 0))
+        writer.bytes.reserveCapacity(160 + state.entries.count * 240)
         writer.raw("{\"account\":"); writer.string(state.scope.account)
         writer.raw(",\"namespace\":"); writer.string(state.scope.namespace)
         writer.raw(",\"instance\":"); writer.string(state.scope.instance)
@@ -20,7 +18,7 @@ struct StateFileWriter {
 
         // Entries in dictionary order: sorting 100,000 string keys would cost more than the rest
         // of the write, and readers do not depend on order.
-        writer.table("entry", StateFileCodec.entryColumns, withEntries ? state.entries : StateTable()) { $0.entry($1.key, $1.value) }
+        writer.table("entry", StateFileCodec.entryColumns, state.entries) { $0.entry($1.key, $1.value) }
         writer.table("pending", StateFileCodec.pendingColumns, state.journal.pending.values.sorted { $0.key < $1.key }) { $0.pending($1) }
         writer.table("terminal", StateFileCodec.terminalColumns, state.journal.terminalFailures.values.sorted { $0.key < $1.key }) {
             $0.terminal($1)

@@ -57,3 +57,21 @@ func sampleState(count: Int) -> SyncState {
 extension ItemKey: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self.init(value) }
 }
+
+extension StateFileCodec {
+    /// The state as a version-2 file (all JSON), as earlier releases wrote it: for tests of
+    /// reading one.
+    static func encodeVersion2(_ state: SyncState, generation: Int = 0) -> [UInt8] {
+        let body = StateFileWriter.body(state, generation: generation)
+        let header = "{\"format\":\"\(formatName)\",\"version\":2,"
+            + "\"body_bytes\":\(body.count),\"body_fnv1a64\":\"\(fnv1a64Hex(body))\"}\n"
+        return Array(header.utf8) + body
+    }
+
+    /// FNV-1a, 64 bits, as 16 lowercase hex digits: the checksum of a version-2 body.
+    static func fnv1a64Hex(_ bytes: some Collection<UInt8>) -> String {
+        var hash = FNV1a64()
+        hash.fold(bytes)
+        return hash.hex
+    }
+}
