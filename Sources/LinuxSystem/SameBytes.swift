@@ -1,11 +1,10 @@
 import Glibc
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// Whether both buffers hold the same bytes, compared by `memcmp`: `elementsEqual` compares a
-    /// byte at a time through an iterator, and every lookup in a key or path table (the state's
-    /// rows, the listing's keys) ends in this comparison.
-    /// Up to 16 bytes (JSON member names, most keys' tails) are compared in place with two
-    /// overlapping loads, without a call.
+    /// Whether both buffers hold the same bytes: up to 16 bytes (JSON member names, most keys'
+    /// tails) with two overlapping loads in place, longer runs by `memcmp`. `elementsEqual`
+    /// compares a byte at a time through an iterator, and every lookup in a key or path table
+    /// (the state's rows, the listing's keys) ends in this comparison.
     @inlinable
     public func hasSameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
         guard count == other.count else { return false }
