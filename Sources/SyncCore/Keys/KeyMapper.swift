@@ -76,13 +76,6 @@ public struct KeyMapper: Hashable, Sendable {
         return KeyMapping(key: ItemKey(String(decoding: short, as: UTF8.self)), fullKey: fullKey)
     }
 
-    /// The key of `relativePath` as bytes when it needs no shortening, else nil (also for a path
-    /// that has no key): what the walk looks a file's row up by, with no `String` made per file.
-    func unshortenedKeyBytes(for relativePath: FilePathBytes) -> [UInt8]? {
-        guard let full = try? fullKeyBytes(for: relativePath), full.count <= Self.maximumKeyLength else { return nil }
-        return full
-    }
-
     /// The metadata that records `fullKey` with an upload under a shortened key.
     public static func metadataForLongKey(fullKey: String) -> [String: String] {
         [pathMetadataField: fullKey]
@@ -203,7 +196,10 @@ public struct KeyMapper: Hashable, Sendable {
                 return nil
             }
         }
-        guard plain else { return unshortenedKeyBytes(for: relativePath)?.withUnsafeBufferPointer(body) }
+        guard plain else {
+            guard let full = try? fullKeyBytes(for: relativePath), full.count <= Self.maximumKeyLength else { return nil }
+            return full.withUnsafeBufferPointer(body)
+        }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
             _ = buffer.initialize(from: prefixBytes)
             _ = UnsafeMutableBufferPointer(rebasing: buffer[prefixBytes.count...]).initialize(from: path)
