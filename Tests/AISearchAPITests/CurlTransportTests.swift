@@ -65,7 +65,9 @@ import Testing
                                                                   timeout: .seconds(2)))
         }
         #expect(error.code == .timedOut, "\(error.detail)")
-        #expect(server.request != nil)
+        // The server's thread records the request on its own time; on a loaded machine it may
+        // not yet have run when the client gives up.
+        #expect(await eventually { server.request != nil })
     }
 
     @Test func nonHTTPURLIsRejected() async throws {
