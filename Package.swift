@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "aisearch-torture", dependencies: ["Torture"]),
 
         // Helpers shared by the test targets (child processes off the cooperative pool).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LinuxSystem"], path: "Tests/TestSupport"),
 
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import LinuxSystem
 
 /// Runs the agent binary as a child process and does to it what the torture does: start, SIGKILL,
 /// SIGSTOP/SIGCONT around a burst, and a SIGTERM at the end. Each start writes its own
@@ -37,7 +38,7 @@ public actor AgentSupervisor {
         counts.starts += 1
         let name = "\(logDirectory)/agent-\(counts.starts)"
         let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
-                                       outputPath: name + ".out", errorPath: name + ".err")
+                                       output: .appending(to: name + ".out"), error: .appending(to: name + ".err"))
         self.process = process
     }
 

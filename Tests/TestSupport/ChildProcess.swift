@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 import Synchronization
 
 /// Blocking work (waiting for a child process, reading a pipe to its end) done on a thread of its
@@ -16,6 +17,7 @@ public func offTheCooperativePool<T: Sendable>(_ work: @escaping @Sendable () th
 
 /// What a child process printed and how it ended.
 public struct ChildProcessResult: Sendable {
+    /// The exit status, or 128 + the signal number when a signal ended it (as a shell reports it).
     public let status: Int32
     /// Standard output, with standard error too when the run merged them.
     public let output: String
@@ -30,57 +32,51 @@ public struct ChildProcessResult: Sendable {
 ///   - input: written to its standard input, which is then closed; nil gives it /dev/null.
 ///   - mergingErrors: standard error goes to `output` (true) or to `error` (false).
 ///   - timeLimit: a hang guard, never a timing assertion: a child still running then is killed
-///     (SIGKILL: a child inherits the signal mask of the test process, where SIGTERM may be
-///     blocked), and its result is what it printed until then.
+///     (SIGKILL, which nothing can catch), and its result is what it printed until then.
 public func runChildProcess(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
     input: Data? = nil, directory: String? = nil, mergingErrors: Bool = true, timeLimit: Duration? = nil
 ) async throws -> ChildProcessResult {
     try await offTheCooperativePool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe()
-        let error = mergingErrors ? output : Pipe()
-        let stdin = input.map { _ in Pipe() }
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = stdin ?? FileHandle.nullDevice
-        try process.run()
-        let finished = Mutex(false)
+        let output = try ChildProcess.pipe()
+        let error = mergingErrors ? nil : try ChildProcess.pipe()
+        let stdin = input == nil ? nil : try ChildProcess.pipe()
+        let process = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment, directory: directory,
+            input: stdin.map { .descriptor($0.reading) } ?? .null, output: .descriptor(output.writing),
+            error: error.map { .descriptor($0.writing) } ?? .inherited, mergingErrors: mergingErrors)
+        // Our copies of the child's ends are closed, so each reader sees the end when the child's are.
+        output.writing.close()
+        error?.writing.close()
+        stdin?.reading.close()
         if let timeLimit {
-            let pid = process.processIdentifier
             let (seconds, attoseconds) = timeLimit.components
             DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
-                // Checked under the lock, so a pid reused after the exit is never signalled.
-                finished.withLock { if !$0 { _ = kill(pid, SIGKILL) } }
+                process.signal(SIGKILL)  // a no-op once the child is reaped
             }
         }
         // Standard error is drained beside standard output, so a child that fills one pipe while
         // we wait on the other cannot block.
-        let errorText = Mutex(Data())
+        let errorText = Mutex<[UInt8]>([])
         let errorDone = DispatchSemaphore(value: 0)
-        if !mergingErrors {
+        if let error {
             Thread {
-                let data = error.fileHandleForReading.readDataToEndOfFile()
-                errorText.withLock { $0 = data }
+                let bytes = (try? error.reading.readToEnd()) ?? []
+                errorText.withLock { $0 = bytes }
                 errorDone.signal()
             }.start()
         }
         if let stdin, let input {
             // Written from its own thread for the same reason: a large input and a chatty child.
             Thread {
-                stdin.fileHandleForWriting.write(input)
-                try? stdin.fileHandleForWriting.close()
+                try? stdin.writing.writeAll(input)
+                stdin.writing.close()
             }.start()
         }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        if !mergingErrors { errorDone.wait() }
-        process.waitUntilExit()
-        finished.withLock { $0 = true }
-        return ChildProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+        let outputBytes = (try? output.reading.readToEnd()) ?? []
+        if error != nil { errorDone.wait() }
+        let status = process.waitForExit()
+        return ChildProcessResult(status: status, output: String(decoding: outputBytes, as: UTF8.self),
                                   error: String(decoding: errorText.withLock { $0 }, as: UTF8.self))
     }
 }
