@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "AISearchAPITests", dependencies: ["AISearchAPI", "Hashing", "LinuxSystem"]),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage", "AISearchAPI", "Hashing"],
                     exclude: ["moto_helper.py"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "LinuxSystem", "TestSupport"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "AISearchAPI", "Hashing", "HTTPServer", "ObjectStorage", "TestSupport"],
                     exclude: ["sdk_client_check.py", "boto3_r2_check.py"]),
         .testTarget(name: "FileWatchTests", dependencies: ["FileWatch", "LinuxSystem", "TestSupport"]),

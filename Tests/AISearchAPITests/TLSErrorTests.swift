@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinuxSystem
 import Testing
 @testable import AISearchAPI
 
@@ -38,10 +39,10 @@ import Testing
 /// `python3` serving TLS with a fresh self-signed certificate for 127.0.0.1.
 private final class TLSServer: @unchecked Sendable {
     // @unchecked: set once in `start`, read-only after.
-    let process: Process
+    let process: ChildProcess
     let port: Int
 
-    private init(process: Process, port: Int) {
+    private init(process: ChildProcess, port: Int) {
         self.process = process
         self.port = port
     }
@@ -59,15 +60,12 @@ private final class TLSServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: openssl)
-        make.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                          "-keyout", key, "-out", certificate]
-        make.standardOutput = FileHandle.nullDevice
-        make.standardError = FileHandle.nullDevice
-        try make.run()
+        let make = try ChildProcess(executable: openssl,
+                                    arguments: ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                                                "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", certificate],
+                                    output: .null, error: .null)
         _ = await eventually { !make.isRunning }
-        guard !make.isRunning, make.terminationStatus == 0 else {
+        guard make.exitStatus == 0 else {
             print("TLSErrorTests skipped: openssl could not make a certificate")
             return nil
         }
@@ -91,26 +89,21 @@ private final class TLSServer: @unchecked Sendable {
             finally:
                 connection.close()
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
         let ready = directory.appendingPathComponent("port").path
-        process.arguments = ["-c", script, certificate, key, ready]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(executable: python, arguments: ["-c", script, certificate, key, ready],
+                                       output: .null, error: .null)
         var port: Int?
         _ = await eventually {
             port = (try? String(contentsOfFile: ready, encoding: .utf8)).flatMap { Int($0) }
             return port != nil || !process.isRunning
         }
         guard let port else {
-            process.terminate()
+            process.signal(SIGKILL)
             print("TLSErrorTests skipped: python3 could not serve TLS")
             return nil
         }
         return TLSServer(process: process, port: port)
     }
 
-    /// SIGKILL: the test process may hold SIGTERM blocked, and a child inherits that mask.
-    func stop() { kill(process.processIdentifier, SIGKILL) }
+    func stop() { process.signal(SIGKILL) }
 }

@@ -59,7 +59,7 @@ import Emulator
         agent.signal(SIGHUP)
         #expect(await eventually { agent.errors.contains("SIGHUP: reloading") }, "\(agent.errors)")
 
-        let threads = ProcessThreads(pid: agent.process.processIdentifier)
+        let threads = ProcessThreads(pid: agent.process.pid)
         let names = threads.names()
         #expect(names.contains { $0.hasPrefix("job-pool-") }, "\(names)")
         // Dispatch names its workers after their root queue: "com.apple.root.default-qos" shows

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
+import LinuxSystem
 import Testing
 
 /// The built `aisearch-sync` binary run as a child process, the way a user or systemd runs it,
 /// with its output in files (a full pipe would block it).
-final class AgentProcess: @unchecked Sendable {
-    let process = Process()
+final class AgentProcess: Sendable {
+    let process: ChildProcess
     let outputFile: URL
     let errorFile: URL
 
@@ -32,31 +33,30 @@ final class AgentProcess: @unchecked Sendable {
         errorFile = (kept ?? logs).appendingPathComponent("agent-\(name).err")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.executableURL = try Self.binary()
-        process.arguments = arguments + (stateDirectoryFlag ? ["--state-dir", harness.stateDirectory.path] : [])
-        process.environment = [
-            "CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
-            "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": logs.path, "PATH": "/usr/bin:/bin",
-        ]
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            executable: try Self.binary().path,
+            arguments: arguments + (stateDirectoryFlag ? ["--state-dir", harness.stateDirectory.path] : []),
+            environment: [
+                "CLOUDFLARE_BASE_URL": harness.server.baseURL, "CLOUDFLARE_ACCOUNT_ID": EmulatorHarness.account,
+                "CLOUDFLARE_API_TOKEN": EmulatorHarness.token, "HOME": logs.path, "PATH": "/usr/bin:/bin",
+            ],
+            input: .null, output: .appending(to: outputFile.path), error: .appending(to: errorFile.path))
     }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
-    /// Waits for the process to end, at most `limit`; nil if it is still running then.
+    /// Waits for the process to end, at most `limit`; nil if it is still running then. A signal
+    /// that ended it reads as 128 + its number, as a shell reports it.
     func exitStatus(within limit: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + limit
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.exitStatus
     }
 
     var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
     var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit { process.signal(SIGKILL) }
 }
 
 /// Polls `condition` until it holds or `limit` passes; the answer is whether it held. Limits are

@@ -46,12 +46,12 @@ import Testing
         // The peak resident size, sampled until the process ends (VmHWM only ever grows).
         var peak = 0
         let ended = await eventually(within: .seconds(120)) {
-            peak = max(peak, highWaterMark(of: child.process.processIdentifier) ?? 0)
+            peak = max(peak, highWaterMark(of: child.process.pid) ?? 0)
             return !child.isRunning
         }
         print("endless answer: peak RSS \(peak) bytes; \(child.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
         #expect(ended)
-        #expect(child.process.terminationStatus == 1)
+        #expect(child.process.exitStatus == 1)
         #expect(child.errors.contains("answer too large (more than 8 MiB)"), "\(child.errors)")
         #expect(peak < 100 * 1024 * 1024, "peak RSS \(peak) bytes")
     }
@@ -70,7 +70,7 @@ import Testing
         #expect(warnings.first?.contains("127.0.0.1") == true)
 
         #expect(try await get(port, "/healthz").status == 200)
-        let pid = agent.process.processIdentifier
+        let pid = agent.process.pid
         let baseline = try #require(residentBytes(of: pid))
         let connections = await openIdleConnections(3_000, port: port)
         #expect(try await get(port, "/healthz").status == 200, "the endpoint is locked out by idle connections")
@@ -102,7 +102,7 @@ import Testing
         #expect(try await admin(["Authorization": "Bearer wrong"]) == 401)
         #expect(try await admin(["Authorization": "Bearer \(token)"]) == 200)
 
-        let pid = emulator.process.processIdentifier
+        let pid = emulator.process.pid
         let baseline = try #require(residentBytes(of: pid))
         let connections = await openIdleConnections(3_000, port: port)
         #expect(try await admin(["Authorization": "Bearer \(token)"]) == 200, "locked out by idle connections")
@@ -120,9 +120,8 @@ import Testing
 }
 
 /// The binary run with only the given environment (and HOME, PATH), output kept in memory files.
-private final class Child: @unchecked Sendable {
-    // @unchecked: set up once in init; Process is thread-safe for the calls made here.
-    let process = Process()
+private final class Child: Sendable {
+    let process: ChildProcess
     private let outputFile: URL
     private let errorFile: URL
 
@@ -133,18 +132,14 @@ private final class Child: @unchecked Sendable {
         errorFile = directory.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.executableURL = try AgentProcess.binary()
-        process.arguments = arguments
-        process.environment = environment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(executable: try AgentProcess.binary().path, arguments: arguments,
+                                   environment: environment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 },
+                                   input: .null, output: .appending(to: outputFile.path), error: .appending(to: errorFile.path))
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.waitForExit()
     }
 
     var isRunning: Bool { process.isRunning }
@@ -153,7 +148,7 @@ private final class Child: @unchecked Sendable {
 
     /// utime + stime of the process, from `/proc/PID/stat` (fields 14 and 15).
     var cpuTicks: Int? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 import ObjectStorage
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// with moto's own request recorder on: every S3 request it receives is a line of `recording`,
 /// which `s3Requests(from:since:)` counts by operation for one client (by its User-Agent).
 final class MotoBucket: @unchecked Sendable {
-    // @unchecked: every field is set once in init; Process is only touched by stop().
+    // @unchecked: every field is set once in init; the input pipe is only closed by stop().
     static let python = ProcessInfo.processInfo.environment["AISEARCH_MOTO_PYTHON"]
     static let required = ProcessInfo.processInfo.environment["AISEARCH_REQUIRE_MOTO"] == "1"
     static let enabled = python != nil || required
@@ -18,8 +19,9 @@ final class MotoBucket: @unchecked Sendable {
 
     let endpoint: String
     let credentials: R2Credentials
-    private let process: Process
-    private let input: Pipe
+    private let process: ChildProcess
+    /// The writing end of the helper's standard input: closing it stops the helper.
+    private let input: FileDescriptor
     private let directory: URL
     private var recording: URL { directory.appendingPathComponent("requests.jsonl") }
 
@@ -43,18 +45,16 @@ final class MotoBucket: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ObjectStorageTests/moto_helper.py")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, ready.path, directory.appendingPathComponent("requests.jsonl").path]
-        input = Pipe()
-        process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        let stdin = try ChildProcess.pipe()
+        process = try ChildProcess(executable: python,
+                                   arguments: [script.path, ready.path, directory.appendingPathComponent("requests.jsonl").path],
+                                   input: .descriptor(stdin.reading), output: .appending(to: log.path), mergingErrors: true)
+        stdin.reading.close()
+        input = stdin.writing
         let end = ContinuousClock.now + deadline
         while !FileManager.default.fileExists(atPath: ready.path) {
             guard process.isRunning, ContinuousClock.now < end else {
-                process.terminate()
+                process.signal(SIGKILL)
                 throw Failure(description: "moto did not come up: \(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(2000))")
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -120,7 +120,7 @@ final class MotoBucket: @unchecked Sendable {
     /// Closes the helper's input, so it stops moto and exits. Not waited for (that would block a
     /// cooperative thread).
     func stop() {
-        try? input.fileHandleForWriting.close()
+        input.close()
         try? FileManager.default.removeItem(at: directory)
     }
 }

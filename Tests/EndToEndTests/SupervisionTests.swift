@@ -2,6 +2,7 @@ import AISearchAPI
 import Emulator
 import Foundation
 import Glibc
+import LinuxSystem
 import Testing
 
 /// `watch` left running unattended, with the real binary: outages, a full state disk, signals,
@@ -237,11 +238,7 @@ import Testing
     }
 
     private func shell(_ command: String) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let process = try? ChildProcess(executable: "/bin/sh", arguments: ["-c", command]) else { return -1 }
+        return process.waitForExit()
     }
 }

@@ -37,8 +37,8 @@ struct FileWatchBenchmark {
         let theirStarted = clock.now
         let theirs = try await Self.spawnAndWait(["inotifywait", "-r", "-m", "-e", "close_write", treePath], clock: clock)
         let theirSetup = theirStarted.duration(to: theirs.ready)
-        let theirPeak = Self.memory("VmHWM", pid: theirs.process.processIdentifier)
-        theirs.process.terminate()
+        let theirPeak = Self.memory("VmHWM", pid: theirs.process.pid)
+        theirs.process.signal(SIGTERM)
 
         // inotifywait's raw event latency on the same kind of writes, for reference.
         let raw = try await Self.spawnAndWait(["inotifywait", "-m", "-e", "close_write", "--format", "%f", latencyDirectory.description], clock: clock)
@@ -50,7 +50,7 @@ struct FileWatchBenchmark {
             let arrived = try await raw.stdout.waitFor(name, timeout: .seconds(10))
             rawLatencies.append(written.duration(to: arrived))
         }
-        raw.process.terminate()
+        raw.process.signal(SIGTERM)
 
         let p = { (values: [Duration], q: Double) -> Duration in
             let sorted = values.sorted()
@@ -106,22 +106,20 @@ struct FileWatchBenchmark {
     }
 
     struct Spawned {
-        var process: Process
+        var process: ChildProcess
         var stdout: LineBox
         var ready: ContinuousClock.Instant
     }
 
-    static func spawn(_ arguments: [String]) throws -> (Process, LineBox, LineBox) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+    static func spawn(_ arguments: [String]) throws -> (ChildProcess, LineBox, LineBox) {
+        let out = try ChildProcess.pipe(), err = try ChildProcess.pipe()
+        let process = try ChildProcess(executable: "/usr/bin/env", arguments: arguments,
+                                       output: .descriptor(out.writing), error: .descriptor(err.writing))
+        out.writing.close()
+        err.writing.close()
         let stdoutLines = LineBox(), stderrLines = LineBox()
-        stdoutLines.follow(out.fileHandleForReading)
-        stderrLines.follow(err.fileHandleForReading)
-        try process.run()
+        stdoutLines.follow(out.reading)
+        stderrLines.follow(err.reading)
         return (process, stdoutLines, stderrLines)
     }
 
@@ -137,14 +135,15 @@ struct FileWatchBenchmark {
 final class LineBox: Sendable {
     private let lines = Mutex<[String: ContinuousClock.Instant]>([:])
 
-    func follow(_ handle: FileHandle) {
+    func follow(_ descriptor: FileDescriptor) {
         let thread = Thread { [self] in
             let clock = ContinuousClock()
             var pending = Data()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { return }
-                pending.append(chunk)
+                let count = buffer.withUnsafeMutableBytes { (try? descriptor.read(into: $0)) ?? 0 }
+                if count == 0 { return }
+                pending.append(contentsOf: buffer[..<count])
                 let now = clock.now
                 while let newline = pending.firstIndex(of: 0x0A) {
                     let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)

@@ -4,21 +4,12 @@ import FoundationNetworking
 #endif
 @testable import HTTPServer
 import Testing
+import TestSupport
 
-/// Runs `executable` and returns its exit status and standard output (small outputs only).
+/// Runs `executable` and returns its exit status and standard output (its errors are dropped).
 func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, Error>) in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    return (status, String(decoding: data, as: UTF8.self))
+    let run = try await runChildProcess(executable, arguments, mergingErrors: false)
+    return (run.status, run.output)
 }
 
 let curlPath = ["/usr/bin/curl", "/usr/local/bin/curl", "/bin/curl"].first { FileManager.default.isExecutableFile(atPath: $0) }

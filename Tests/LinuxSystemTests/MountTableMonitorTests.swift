@@ -77,13 +77,7 @@ enum ScratchMount {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SystemError(tool, errno: .invalidArgument) }
+        let process = try ChildProcess(executable: tool, arguments: arguments, output: .null, error: .null)
+        guard process.waitForExit() == 0 else { throw SystemError(tool, errno: .invalidArgument) }
     }
 }

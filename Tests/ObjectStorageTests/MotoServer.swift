@@ -1,18 +1,20 @@
 import Foundation
+import LinuxSystem
 import ObjectStorage
 
 /// moto's S3 server in authenticating mode, run by `moto_helper.py` from the venv that
 /// `scripts/test` makes (`AISEARCH_MOTO_PYTHON`): an S3 implementation we did not write, which
 /// checks every request's signature against the IAM access key the helper created.
 final class MotoServer: @unchecked Sendable {
-    // @unchecked: the fields are set once in init; Process is only touched by stop().
+    // @unchecked: the fields are set once in init; the input pipe is only closed by stop().
     static let python = ProcessInfo.processInfo.environment["AISEARCH_MOTO_PYTHON"]
     static let required = ProcessInfo.processInfo.environment["AISEARCH_REQUIRE_MOTO"] == "1"
 
     let endpoint: String
     let credentials: R2Credentials
-    private let process: Process
-    private let input: Pipe
+    private let process: ChildProcess
+    /// The writing end of the helper's standard input: closing it stops the helper.
+    private let input: FileDescriptor
     private let logPath: String
 
     struct Failure: Error, CustomStringConvertible { var description: String }
@@ -25,22 +27,19 @@ final class MotoServer: @unchecked Sendable {
         logPath = directory.appendingPathComponent("moto.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("moto_helper.py").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, readyFile]
-        input = Pipe()
-        process.standardInput = input
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let stdin = try ChildProcess.pipe()
+        process = try ChildProcess(executable: python, arguments: [script, readyFile], input: .descriptor(stdin.reading),
+                                   output: .appending(to: logPath), mergingErrors: true)
+        stdin.reading.close()
+        input = stdin.writing
         let clock = ContinuousClock()
         let end = clock.now + deadline
         while !FileManager.default.fileExists(atPath: readyFile) {
             guard process.isRunning, clock.now < end else {
                 let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                process.terminate()
-                throw Failure(description: "moto did not come up (\(process.isRunning ? "timeout" : "exited")): \(output.suffix(2000))")
+                let reason = process.isRunning ? "timeout" : "exited"
+                process.signal(SIGKILL)
+                throw Failure(description: "moto did not come up (\(reason)): \(output.suffix(2000))")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -58,6 +57,6 @@ final class MotoServer: @unchecked Sendable {
     /// Closes the helper's input, so it stops the server and exits. Not waited for: a blocking
     /// wait would hold one of the few cooperative threads.
     func stop() {
-        try? input.fileHandleForWriting.close()
+        input.close()
     }
 }

@@ -93,17 +93,13 @@ final class TemporaryTree: Sendable {
     /// `deinit` and synchronous helpers, never for a tool a test is about.
     @discardableResult
     static func shellBlocking(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw ShellError(command: command, status: process.terminationStatus, output: text) }
+        let pipe = try ChildProcess.pipe()
+        let process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", command],
+                                       output: .descriptor(pipe.writing), mergingErrors: true)
+        pipe.writing.close()
+        let text = String(decoding: try pipe.reading.readToEnd(), as: UTF8.self)
+        let status = process.waitForExit()
+        guard status == 0 else { throw ShellError(command: command, status: status, output: text) }
         return text
     }
 
