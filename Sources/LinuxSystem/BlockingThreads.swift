@@ -39,6 +39,19 @@ public final class BlockingThreads: @unchecked Sendable {
         if spawn { startThread() }
     }
 
+    /// Runs `work`, which blocks, and answers its result: on the calling thread when it is one of
+    /// `pool`'s that the pool can lend (`JobPool.lendCurrentThread`), else on one of these threads
+    /// while the caller is suspended.
+    public func perform<T: Sendable>(lendingFrom pool: JobPool = .shared, _ work: @escaping @Sendable () -> T) async -> T {
+        if pool.lendCurrentThread() {
+            defer { pool.returnLentThread() }
+            return work()
+        }
+        return await withCheckedContinuation { continuation in
+            run { continuation.resume(returning: work()) }
+        }
+    }
+
     /// Threads made so far: for tests that check threads are reused.
     public var threadsStarted: Int { lock.withLock { started } }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A fixed set of threads that runs Swift concurrency jobs and serves timers, and wakes only
 /// when there is a job to run or a timer due.
@@ -34,6 +35,8 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
     /// without a timeout, so a pool with one timer has one timed wait, not `width`.
     private var timerKeeperWaiting = false
     private var jobsRun = 0
+    /// How many of the threads are lent to blocking work (`lendCurrentThread`).
+    private let threadsLent = Atomic<Int>(0)
 
     public init(width: Int) {
         precondition(width > 0, "a JobPool needs at least one thread")
@@ -134,6 +137,34 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
         lock.withLock { sleepers.values.filter { if case .waiting = $0 { true } else { false } }.count }
     }
 
+    // MARK: - Lending a thread to blocking work
+
+    /// Whether the calling thread is one of this pool's and may block for a while: true for at
+    /// most one of the pool's threads at a time, and only in a pool of four or more, so the
+    /// others keep running jobs and timers. Give it back with `returnLentThread()`.
+    ///
+    /// Why: handing each libcurl exchange to another thread and back woke two sleeping threads
+    /// per request; on a VM every such wake is costly, and the 2,000 sequential pages of a full
+    /// comparison spent a tenth of its CPU on them.
+    public func lendCurrentThread() -> Bool {
+        guard width >= 4, pthread_getspecific(Self.workerKey) == Unmanaged.passUnretained(self).toOpaque() else { return false }
+        return threadsLent.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    public func returnLentThread() {
+        threadsLent.store(0, ordering: .releasing)
+    }
+
+    /// Whether a thread could be lent now (asked from any thread): for tests.
+    var canLendAThread: Bool { width >= 4 && threadsLent.load(ordering: .acquiring) == 0 }
+
+    /// The thread-specific slot in which each worker keeps its pool.
+    private static let workerKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
     // MARK: - Threads
 
     private func startThreadsIfNeeded() {
@@ -169,6 +200,7 @@ public final class JobPool: TaskExecutor, @unchecked Sendable {
 
     private func work(index: Int) -> Never {
         nameCurrentThread("job-pool-\(index)")
+        pthread_setspecific(Self.workerKey, Unmanaged.passUnretained(self).toOpaque())
         let taskExecutor = asUnownedTaskExecutor()
         while true {
             switch nextWork() {

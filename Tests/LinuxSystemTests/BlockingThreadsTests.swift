@@ -37,6 +37,59 @@ import Testing
         #expect(threads.threadsStarted == 2)
     }
 
+    /// The name of the calling thread (`/proc/thread-self/comm`).
+    private static func threadName() -> String {
+        let bytes = (try? readWholeFile(FilePathBytes(Array("/proc/thread-self/comm".utf8)))) ?? []
+        return String(decoding: bytes.filter { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+    }
+
+    /// From a task on a pool of four, blocking work runs on the task's own thread: no thread is
+    /// woken for it and none for the task's return.
+    @Test func aPoolThreadIsLentToBlockingWork() async {
+        let pool = JobPool(width: 4)
+        let threads = BlockingThreads(name: "test-blocking", maximumIdle: 4)
+        let (caller, worker) = await Task(executorPreference: pool) {
+            let caller = Self.threadName()
+            return (caller, await threads.perform(lendingFrom: pool) { Self.threadName() })
+        }.value
+        #expect(caller.hasPrefix("job-pool-"), "\(caller)")
+        #expect(worker == caller)
+        #expect(threads.threadsStarted == 0)
+    }
+
+    /// One thread at most is lent: while it blocks, other blocking work goes to the blocking
+    /// threads, so the pool keeps three to run jobs (here, the second task itself).
+    @Test func onlyOneThreadIsLentAtATime() async {
+        let pool = JobPool(width: 4)
+        let threads = BlockingThreads(name: "test-blocking", maximumIdle: 4)
+        let gate = Semaphore()
+        let first = Task(executorPreference: pool) {
+            await threads.perform(lendingFrom: pool) { (Self.threadName(), gate.wait(seconds: 60)) }
+        }
+        #expect(await until { !pool.canLendAThread })
+        let second = await Task(executorPreference: pool) {
+            await threads.perform(lendingFrom: pool) { Self.threadName() }
+        }.value
+        gate.signal()
+        let (firstThread, released) = await first.value
+        #expect(released)
+        #expect(firstThread.hasPrefix("job-pool-"), "\(firstThread)")
+        #expect(second == "test-blocking", "\(second)")
+        // Given back: the next blocking work may borrow a pool thread again.
+        #expect(await Task(executorPreference: pool) { await threads.perform(lendingFrom: pool) { Self.threadName() } }.value
+                .hasPrefix("job-pool-"))
+    }
+
+    /// A pool smaller than four lends nothing, and a thread that is not the pool's is never lent.
+    @Test func smallPoolsAndOtherThreadsLendNothing() async {
+        let small = JobPool(width: 3)
+        let threads = BlockingThreads(name: "test-blocking", maximumIdle: 4)
+        let inSmall = await Task(executorPreference: small) { await threads.perform(lendingFrom: small) { Self.threadName() } }.value
+        #expect(inSmall == "test-blocking")
+        let pool = JobPool(width: 4)
+        #expect(await threads.perform(lendingFrom: pool) { Self.threadName() } == "test-blocking")
+    }
+
     @Test func idleThreadsBeyondTheLimitEnd() async {
         let threads = BlockingThreads(name: "test-blocking", maximumIdle: 1)
         let gate = Semaphore()

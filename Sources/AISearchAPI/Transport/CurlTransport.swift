@@ -3,8 +3,8 @@ import LinuxSystem
 import Synchronization
 
 /// The production transport: libcurl's easy interface, one blocking `curl_easy_perform` per
-/// exchange on a thread of its own while it lasts (`BlockingThreads`, reused; see `LibCurl` for
-/// why not URLSession).
+/// exchange on a thread of its own while it lasts (`BlockingThreads`, reused; or the calling
+/// thread, when the job pool can lend it; see `LibCurl` for why not URLSession).
 ///
 /// What it guarantees:
 /// - **No CPU while waiting**: the thread sleeps in `poll(2)`; libcurl wakes it about once a
@@ -41,11 +41,7 @@ public final class CurlTransport: HTTPTransport, Sendable {
         let handle = idleHandles.withLock { $0.popLast() } ?? CurlHandle(pointer: curl.easyInit())
         guard let pointer = handle.pointer else { throw TransportError(code: .other, detail: "curl_easy_init failed") }
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-                BlockingThreads.shared.run {
-                    continuation.resume(returning: exchange.perform(on: handle, with: curl))
-                }
-            }
+            await BlockingThreads.shared.perform { exchange.perform(on: handle, with: curl) }
         } onCancel: {
             exchange.cancel()
         }
