@@ -2,14 +2,15 @@ import Foundation
 import Glibc
 import LinuxSystem
 import Testing
+import TestSupport
 
 /// `ChildProcess` against real children: `/bin/sh` and what it reports of itself through /proc.
-/// Each test runs the child from a thread of its own and waits there (`waitForExit` blocks).
+/// Each test waits for its child off the cooperative pool (`waitForExit` blocks).
 @Suite struct ChildProcessTests {
     /// Runs `script` under `/bin/sh -c`, its output (and, merged, its errors) read to the end.
     private func shell(_ script: String, environment: [String: String]? = nil, directory: String? = nil,
                        input: [UInt8]? = nil) async throws -> (status: Int32, output: String) {
-        try await onAThreadOfItsOwn {
+        try await offTheCooperativePool {
             let output = try ChildProcess.pipe()
             let stdin = input == nil ? nil : try ChildProcess.pipe()
             let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", script], environment: environment,
@@ -65,7 +66,7 @@ import Testing
     /// still has no signal blocked, and SIGTERM ends it. (Probed with grep and sleep: a shell
     /// clears its mask itself.)
     @Test func theChildStartsWithNoSignalBlocked() async throws {
-        let run = try await onAThreadOfItsOwn { () throws -> (mask: String, status: Int32) in
+        let run = try await offTheCooperativePool { () throws -> (mask: String, status: Int32) in
             var blocked = sigset_t()
             sigemptyset(&blocked)
             sigaddset(&blocked, SIGTERM)
@@ -91,7 +92,7 @@ import Testing
         #expect(child.isRunning)
         #expect(child.exitStatus == nil)
         child.signal(SIGKILL)
-        let status = try await onAThreadOfItsOwn { child.waitForExit() }
+        let status = try await offTheCooperativePool { child.waitForExit() }
         #expect(status == 128 + SIGKILL)
         #expect(child.exitStatus == 128 + SIGKILL)
         #expect(!child.isRunning)
@@ -110,15 +111,8 @@ import Testing
         try Data("first\n".utf8).write(to: URL(fileURLWithPath: path))
         let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "echo second; echo third >&2"],
                                      output: .appending(to: path), error: .appending(to: path))
-        let status = try await onAThreadOfItsOwn { child.waitForExit() }
+        let status = try await offTheCooperativePool { child.waitForExit() }
         #expect(status == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\nsecond\nthird\n")
-    }
-}
-
-/// `work` on a new thread, so a blocking wait holds none of the cooperative pool's.
-private func onAThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
