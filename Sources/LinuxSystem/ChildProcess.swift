@@ -16,7 +16,8 @@ import Synchronization
 ///   blocked (swift-corelibs-foundation#4772). A child here meets signals the way it does when a
 ///   shell or systemd starts it.
 ///
-/// Thread-safe: the exit status is recorded once, under a mutex, by whoever reaps the child first.
+/// Thread-safe: the exit status is recorded once, under a mutex, by whoever reaps the child first;
+/// a child that was never reaped is reaped once it ends after its `ChildProcess` is gone.
 public final class ChildProcess: Sendable {
     /// Where one of the child's standard streams goes (or, for input, comes from).
     public enum Stream: Sendable {
@@ -90,6 +91,18 @@ public final class ChildProcess: Sendable {
                      else { posix_spawn(&child, executable, &actions, &attributes, argv, environ) }
         guard result == 0 else { throw SystemError("posix_spawn", subject: executable, errno: Errno(rawValue: result)) }
         pid = child
+    }
+
+    /// A child still unreaped is reaped when it ends, on a blocking thread, so a child nobody
+    /// asked about (one killed and dropped) does not stay a zombie for the life of this process.
+    /// Its pid cannot be reused until then, so the wait is for this child alone.
+    deinit {
+        guard reaped.withLock({ $0 }) == nil else { return }
+        let pid = pid
+        BlockingThreads.shared.run {
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
+        }
     }
 
     private static func place(_ stream: Stream, at target: Int32, readOnly: Bool,

@@ -99,6 +99,22 @@ import TestSupport
         child.signal(SIGKILL)  // reaped: the pid is no longer ours to signal, and nothing is sent
     }
 
+    /// A child dropped unreaped does not stay a zombie: it is reaped once it ends.
+    @Test func aChildNobodyWaitedForIsReapedWhenItEnds() async throws {
+        var child: ChildProcess? = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exec sleep 600"])
+        let pid = try #require(child?.pid)
+        child?.signal(SIGKILL)
+        child = nil
+        // While it is unreaped, its /proc entry stays (as a zombie, state Z); reaped, it goes.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while FileManager.default.fileExists(atPath: "/proc/\(pid)/stat"), clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        #expect(stat.isEmpty || !stat.contains(") Z "), "still a zombie: \(stat)")
+    }
+
     @Test func aMissingExecutableIsATypedError() {
         #expect(throws: SystemError("posix_spawn", subject: "/nonexistent/program", errno: .noSuchFile)) {
             _ = try ChildProcess(executable: "/nonexistent/program", arguments: [])
