@@ -146,17 +146,6 @@ public final class ChildProcess: Sendable {
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
         return exitStatus ?? -1
     }
-
-    /// `pipe(2)`: the reading and the writing end, both close-on-exec.
-    public static func pipe() throws(SystemError) -> (reading: FileDescriptor, writing: FileDescriptor) {
-        var ends: [Int32] = [-1, -1]
-        _ = try retryingOnInterrupt("pipe") { Glibc.pipe(&ends) }
-        let reading = FileDescriptor(owning: ends[0]), writing = FileDescriptor(owning: ends[1])
-        for end in [reading, writing] {
-            _ = try retryingOnInterrupt("fcntl") { fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
-        }
-        return (reading, writing)
-    }
 }
 
 /// glibc's spawn actions that Swift's Glibc module does not export (they are `_np`, declared
@@ -179,21 +168,4 @@ private struct SpawnExtensions: @unchecked Sendable {
         return SpawnExtensions(closeFrom: symbol("posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self),
                                changeDirectory: symbol("posix_spawn_file_actions_addchdir_np", as: ChangeDirectory.self))
     }()
-}
-
-extension FileDescriptor {
-    /// Reads until end of file (a pipe whose every writer has closed it).
-    public func readToEnd() throws(SystemError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            // Array.withUnsafeMutableBytes is untyped-rethrows, so the result is carried out as a value.
-            let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemError) -> Int in try read(into: raw) }
-            }
-            let count = try result.get()
-            if count == 0 { return bytes }
-            bytes += buffer[..<count]
-        }
-    }
 }

@@ -32,8 +32,8 @@ extension FileDescriptor {
         return Int(ready)
     }
 
-    /// A pipe, both ends close-on-exec and, if asked, non-blocking. Used to wake a thread that
-    /// sleeps in `poll`.
+    /// A pipe, both ends close-on-exec and, if asked, non-blocking: to wake a thread that sleeps
+    /// in `poll` (`WakeSignal`), or to talk to a child process (`ChildProcess`).
     public static func makePipe(nonBlocking: Bool) throws(SystemError) -> (read: FileDescriptor, write: FileDescriptor) {
         var raw: [Int32] = [-1, -1]
         // pipe2 is not visible from Swift's Glibc module, so the flags are set right after.

@@ -4,21 +4,13 @@ import Glibc
 
 /// A self-pipe that wakes a thread blocked in `poll(2)` from any other thread: a reader polls
 /// `readEnd` alongside its real descriptor; `signal()` makes it readable until `drain()`.
-/// (`eventfd` and `pipe2` are not exported by Swift's Glibc module; a pipe with its flags set
-/// right after creation does the same job.)
+/// (`eventfd` is not exported by Swift's Glibc module; a non-blocking pipe does the same job.)
 public final class WakeSignal: Sendable {
     public let readEnd: FileDescriptor
     private let writeEnd: FileDescriptor
 
     public init() throws(SystemError) {
-        var ends: [Int32] = [-1, -1]
-        _ = try retryingOnInterrupt("pipe") { pipe(&ends) }
-        readEnd = FileDescriptor(owning: ends[0])
-        writeEnd = FileDescriptor(owning: ends[1])
-        for end in [readEnd, writeEnd] {
-            _ = try retryingOnInterrupt("fcntl") { fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
-            try end.setNonBlocking()
-        }
+        (readEnd, writeEnd) = try FileDescriptor.makePipe(nonBlocking: true)
     }
 
     /// Makes `readEnd` readable. Safe from any thread, any number of times.

@@ -45,12 +45,12 @@ final class MotoBucket: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ObjectStorageTests/moto_helper.py")
-        let stdin = try ChildProcess.pipe()
+        let stdin = try FileDescriptor.makePipe(nonBlocking: false)
         process = try ChildProcess(executable: python,
                                    arguments: [script.path, ready.path, directory.appendingPathComponent("requests.jsonl").path],
-                                   input: .descriptor(stdin.reading), output: .appending(to: log.path), mergingErrors: true)
-        stdin.reading.close()
-        input = stdin.writing
+                                   input: .descriptor(stdin.read), output: .appending(to: log.path), mergingErrors: true)
+        stdin.read.close()
+        input = stdin.write
         let end = ContinuousClock.now + deadline
         while !FileManager.default.fileExists(atPath: ready.path) {
             guard process.isRunning, ContinuousClock.now < end else {

@@ -112,14 +112,14 @@ struct FileWatchBenchmark {
     }
 
     static func spawn(_ arguments: [String]) throws -> (ChildProcess, LineBox, LineBox) {
-        let out = try ChildProcess.pipe(), err = try ChildProcess.pipe()
+        let out = try FileDescriptor.makePipe(nonBlocking: false), err = try FileDescriptor.makePipe(nonBlocking: false)
         let process = try ChildProcess(executable: "/usr/bin/env", arguments: arguments,
-                                       output: .descriptor(out.writing), error: .descriptor(err.writing))
-        out.writing.close()
-        err.writing.close()
+                                       output: .descriptor(out.write), error: .descriptor(err.write))
+        out.write.close()
+        err.write.close()
         let stdoutLines = LineBox(), stderrLines = LineBox()
-        stdoutLines.follow(out.reading)
-        stderrLines.follow(err.reading)
+        stdoutLines.follow(out.read)
+        stderrLines.follow(err.read)
         return (process, stdoutLines, stderrLines)
     }
 

@@ -11,18 +11,18 @@ import TestSupport
     private func shell(_ script: String, environment: [String: String]? = nil, directory: String? = nil,
                        input: [UInt8]? = nil) async throws -> (status: Int32, output: String) {
         try await offTheCooperativePool {
-            let output = try ChildProcess.pipe()
-            let stdin = input == nil ? nil : try ChildProcess.pipe()
+            let output = try FileDescriptor.makePipe(nonBlocking: false)
+            let stdin = input == nil ? nil : try FileDescriptor.makePipe(nonBlocking: false)
             let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", script], environment: environment,
-                                         directory: directory, input: stdin.map { .descriptor($0.reading) } ?? .null,
-                                         output: .descriptor(output.writing), mergingErrors: true)
-            output.writing.close()
-            stdin?.reading.close()
+                                         directory: directory, input: stdin.map { .descriptor($0.read) } ?? .null,
+                                         output: .descriptor(output.write), mergingErrors: true)
+            output.write.close()
+            stdin?.read.close()
             if let stdin, let input {
-                try stdin.writing.writeAll(input)
-                stdin.writing.close()
+                try stdin.write.writeAll(input)
+                stdin.write.close()
             }
-            let bytes = try output.reading.readToEnd()
+            let bytes = try output.read.readToEnd()
             return (child.waitForExit(), String(decoding: bytes, as: UTF8.self))
         }
     }
@@ -71,11 +71,11 @@ import TestSupport
             sigemptyset(&blocked)
             sigaddset(&blocked, SIGTERM)
             pthread_sigmask(SIG_BLOCK, &blocked, nil)
-            let output = try ChildProcess.pipe()
+            let output = try FileDescriptor.makePipe(nonBlocking: false)
             let grep = try ChildProcess(executable: "/bin/grep", arguments: ["SigBlk", "/proc/self/status"],
-                                        output: .descriptor(output.writing))
-            output.writing.close()
-            let mask = String(decoding: try output.reading.readToEnd(), as: UTF8.self)
+                                        output: .descriptor(output.write))
+            output.write.close()
+            let mask = String(decoding: try output.read.readToEnd(), as: UTF8.self)
             _ = grep.waitForExit()
             let sleeper = try ChildProcess(executable: "/bin/sleep", arguments: ["600"])
             sleeper.signal(SIGTERM)

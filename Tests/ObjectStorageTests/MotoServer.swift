@@ -27,11 +27,11 @@ final class MotoServer: @unchecked Sendable {
         logPath = directory.appendingPathComponent("moto.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("moto_helper.py").path
-        let stdin = try ChildProcess.pipe()
-        process = try ChildProcess(executable: python, arguments: [script, readyFile], input: .descriptor(stdin.reading),
+        let stdin = try FileDescriptor.makePipe(nonBlocking: false)
+        process = try ChildProcess(executable: python, arguments: [script, readyFile], input: .descriptor(stdin.read),
                                    output: .appending(to: logPath), mergingErrors: true)
-        stdin.reading.close()
-        input = stdin.writing
+        stdin.read.close()
+        input = stdin.write
         let clock = ContinuousClock()
         let end = clock.now + deadline
         while !FileManager.default.fileExists(atPath: readyFile) {

@@ -38,17 +38,17 @@ public func runChildProcess(
     input: Data? = nil, directory: String? = nil, mergingErrors: Bool = true, timeLimit: Duration? = nil
 ) async throws -> ChildProcessResult {
     try await offTheCooperativePool {
-        let output = try ChildProcess.pipe()
-        let error = mergingErrors ? nil : try ChildProcess.pipe()
-        let stdin = input == nil ? nil : try ChildProcess.pipe()
+        let output = try FileDescriptor.makePipe(nonBlocking: false)
+        let error = mergingErrors ? nil : try FileDescriptor.makePipe(nonBlocking: false)
+        let stdin = input == nil ? nil : try FileDescriptor.makePipe(nonBlocking: false)
         let process = try ChildProcess(
             executable: executable, arguments: arguments, environment: environment, directory: directory,
-            input: stdin.map { .descriptor($0.reading) } ?? .null, output: .descriptor(output.writing),
-            error: error.map { .descriptor($0.writing) } ?? .inherited, mergingErrors: mergingErrors)
+            input: stdin.map { .descriptor($0.read) } ?? .null, output: .descriptor(output.write),
+            error: error.map { .descriptor($0.write) } ?? .inherited, mergingErrors: mergingErrors)
         // Our copies of the child's ends are closed, so each reader sees the end when the child's are.
-        output.writing.close()
-        error?.writing.close()
-        stdin?.reading.close()
+        output.write.close()
+        error?.write.close()
+        stdin?.read.close()
         if let timeLimit {
             let (seconds, attoseconds) = timeLimit.components
             DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {
@@ -61,7 +61,7 @@ public func runChildProcess(
         let errorDone = DispatchSemaphore(value: 0)
         if let error {
             Thread {
-                let bytes = (try? error.reading.readToEnd()) ?? []
+                let bytes = (try? error.read.readToEnd()) ?? []
                 errorText.withLock { $0 = bytes }
                 errorDone.signal()
             }.start()
@@ -69,11 +69,11 @@ public func runChildProcess(
         if let stdin, let input {
             // Written from its own thread for the same reason: a large input and a chatty child.
             Thread {
-                try? stdin.writing.writeAll(input)
-                stdin.writing.close()
+                try? stdin.write.writeAll(input)
+                stdin.write.close()
             }.start()
         }
-        let outputBytes = (try? output.reading.readToEnd()) ?? []
+        let outputBytes = (try? output.read.readToEnd()) ?? []
         if error != nil { errorDone.wait() }
         let status = process.waitForExit()
         return ChildProcessResult(status: status, output: String(decoding: outputBytes, as: UTF8.self),

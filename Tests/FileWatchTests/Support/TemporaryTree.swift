@@ -93,11 +93,11 @@ final class TemporaryTree: Sendable {
     /// `deinit` and synchronous helpers, never for a tool a test is about.
     @discardableResult
     static func shellBlocking(_ command: String) throws -> String {
-        let pipe = try ChildProcess.pipe()
+        let pipe = try FileDescriptor.makePipe(nonBlocking: false)
         let process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", command],
-                                       output: .descriptor(pipe.writing), mergingErrors: true)
-        pipe.writing.close()
-        let text = String(decoding: try pipe.reading.readToEnd(), as: UTF8.self)
+                                       output: .descriptor(pipe.write), mergingErrors: true)
+        pipe.write.close()
+        let text = String(decoding: try pipe.read.readToEnd(), as: UTF8.self)
         let status = process.waitForExit()
         guard status == 0 else { throw ShellError(command: command, status: status, output: text) }
         return text
