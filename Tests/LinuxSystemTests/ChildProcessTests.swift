@@ -7,24 +7,13 @@ import TestSupport
 /// `ChildProcess` against real children: `/bin/sh` and what it reports of itself through /proc.
 /// Each test waits for its child off the cooperative pool (`waitForExit` blocks).
 @Suite struct ChildProcessTests {
-    /// Runs `script` under `/bin/sh -c`, its output (and, merged, its errors) read to the end.
+    /// Runs `script` under `/bin/sh -c` through `runChildProcess`, which is built on `ChildProcess`
+    /// (pipes for input and output, errors merged, the status awaited off the pool).
     private func shell(_ script: String, environment: [String: String]? = nil, directory: String? = nil,
                        input: [UInt8]? = nil) async throws -> (status: Int32, output: String) {
-        try await offTheCooperativePool {
-            let output = try FileDescriptor.makePipe(nonBlocking: false)
-            let stdin = input == nil ? nil : try FileDescriptor.makePipe(nonBlocking: false)
-            let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", script], environment: environment,
-                                         directory: directory, input: stdin.map { .descriptor($0.read) } ?? .null,
-                                         output: .descriptor(output.write), mergingErrors: true)
-            output.write.close()
-            stdin?.read.close()
-            if let stdin, let input {
-                try stdin.write.writeAll(input)
-                stdin.write.close()
-            }
-            let bytes = try output.read.readToEnd()
-            return (child.waitForExit(), String(decoding: bytes, as: UTF8.self))
-        }
+        let run = try await runChildProcess("/bin/sh", ["-c", script], environment: environment,
+                                            input: input.map { Data($0) }, directory: directory)
+        return (run.status, run.output)
     }
 
     @Test func outputErrorsAndStatusComeBack() async throws {
